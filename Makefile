@@ -1,0 +1,59 @@
+# The two commands of the course:
+#   make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888, with a token)
+#   make test   run the unit tests and every notebook (what CI runs)
+# Both create .venv with Python 3.11 and install requirements.txt + nnlib (editable) first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# Quiet TensorFlow's C++ start-up logs in tests and notebooks.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: lab test unit notebooks lint bench clean help
+
+help:
+	@echo "make lab    - start JupyterLab on notebooks/ (prints the URL to open)"
+	@echo "make test   - unit tests, lint and every notebook with nbval"
+	@echo "make bench  - benchmarks (nnlib vs Keras)"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), \
+	  "Python 3.11 or newer is needed, found " + sys.version.split()[0]' \
+	  || { echo "Install Python 3.11 (or set PYTHON=/path/to/python3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	@TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
+	echo ""; \
+	echo "  Open this URL in your browser (Ctrl+C here stops the server):"; \
+	echo "  http://127.0.0.1:$(PORT)/lab/tree/00_start_here.ipynb?token=$$TOKEN"; \
+	echo ""; \
+	unset MPLBACKEND; \
+	JUPYTER_TOKEN=$$TOKEN exec $(PY) -m jupyterlab --no-browser --ip=127.0.0.1 \
+	  --port=$(PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=notebooks
+
+unit: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest tests
+
+lint: $(STAMP)
+	$(PY) -m ruff check nnlib tests benchmarks notebooks
+
+notebooks: $(STAMP)
+	cd notebooks && ../$(PY) -m pytest --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=300 -p no:cacheprovider .
+
+test: unit lint notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_fit.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""Weight initialisers: the random numbers a network starts from.
+
+Both follow Keras' ``Dense`` defaults, so a fresh nnlib layer is drawn from the same
+distribution as a fresh Keras layer (the numbers differ: Keras has its own RNG).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def glorot_uniform(shape, rng=None, dtype=np.float64):
+    """Glorot (Xavier) uniform initialiser.
+
+    Parameters
+    ----------
+    shape : tuple of int (n_in, n_out)
+        Shape of the kernel ``W``.
+    rng : int, numpy Generator or None
+        Seed or generator (normalised with ``np.random.default_rng``).
+    dtype : numpy dtype, default=np.float64
+
+    Returns
+    -------
+    W : ndarray of shape ``shape``
+
+    Notes
+    -----
+    ``W ~ U(-limit, limit)`` with ``limit = sqrt(6 / (fan_in + fan_out))``: the
+    variance ``limit^2 / 3 = 2 / (fan_in + fan_out)`` keeps signals from growing or
+    shrinking layer after layer.
+    """
+    rng = np.random.default_rng(rng)
+    fan_in, fan_out = shape
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+
+
+def zeros(shape, dtype=np.float64):
+    """All-zero array, Keras' default for biases."""
+    return np.zeros(shape, dtype=dtype)
