@@ -24,6 +24,7 @@ KERAS_LOSSES = {
 def import_keras():
     """Import Keras 3 on the TensorFlow backend, quietly; return the ``keras`` module."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # same float order on every CPU
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
 

@@ -150,3 +150,13 @@ def plot_fit(X, y, y_hat=None, ax=None, *, title=None, label_pred="model predict
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+# ============================================================ notebook 01 (structure)
+# (plots for 01_structure.ipynb go here)
+
+# ============================================================ notebook 02 (forward pass)
+# (plots for 02_forward_pass.ipynb go here)
+
+# ============================================================ notebook 03 (learning, backprop)
+# (plots for 03_learning_backprop.ipynb go here)
