@@ -10,6 +10,7 @@ so the rest of nnlib stays quick to import.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import numpy as np
@@ -31,6 +32,26 @@ def import_keras():
     if int(keras.__version__.split(".")[0]) < 3:
         raise ImportError(f"The course needs Keras 3, found Keras {keras.__version__}.")
     return keras
+
+
+@contextlib.contextmanager
+def floatx(dtype="float64"):
+    """Within this block, Keras' default float type is ``dtype``.
+
+    Keras' ``fit``/``predict`` cast numpy inputs to ``keras.config.floatx()``
+    (float32 by default) before the first layer sees them, so even a float64 model
+    trains on float32-rounded data. For an exact comparison with nnlib in float64::
+
+        with keras_bridge.floatx("float64"):
+            keras_model.fit(X, y, ...)
+    """
+    keras = import_keras()
+    previous = keras.config.floatx()
+    keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
 
 
 def to_keras(mlp, *, dtype=None, copy_weights=True):

@@ -73,9 +73,10 @@ def confusion_matrix(y_true, y_pred, labels=None):
 
 
 def _per_class_counts(y_true, y_pred, labels):
+    """True positives, false positives and false negatives of each class in ``labels``."""
     C = confusion_matrix(y_true, y_pred, labels)
     tp = np.diag(C)
-    return tp, C.sum(axis=0) - tp, C.sum(axis=1) - tp  # tp, fp, fn
+    return tp, C.sum(axis=0) - tp, C.sum(axis=1) - tp
 
 
 def _scores(y_true, y_pred, average, pos_label, which):
@@ -89,9 +90,12 @@ def _scores(y_true, y_pred, average, pos_label, which):
                 f"average='binary' needs two classes, but the labels are {labels.tolist()}. "
                 "Use average='macro', 'micro' or 'weighted' for several classes."
             )
-        labels = np.array([pos_label])
+        labels = np.union1d(labels, [pos_label])
     tp, fp, fn = _per_class_counts(y_true, y_pred, labels)
-    if average == "micro":
+    if average == "binary":
+        k = int(np.flatnonzero(labels == pos_label)[0])
+        tp, fp, fn = tp[k], fp[k], fn[k]
+    elif average == "micro":
         tp, fp, fn = tp.sum(), fp.sum(), fn.sum()
     precision = _safe_ratio(tp, tp + fp)
     recall = _safe_ratio(tp, tp + fn)

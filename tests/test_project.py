@@ -1,0 +1,86 @@
+"""Project hygiene: dependency files agree, notebooks are committed clean, the two commands exist."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _requirement(line):
+    """'name>=1,<2; marker' -> (name, spec, marker)"""
+    requirement, _, marker = line.partition(";")
+    match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
+    return match.group(1).lower(), match.group(2).replace(" ", ""), marker.strip()
+
+
+def _pip_lines(path):
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    return [line for line in lines if line]
+
+
+def test_environment_yml_and_requirements_txt_name_the_same_packages():
+    requirements = {_requirement(line) for line in _pip_lines(ROOT / "requirements.txt")}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = [], []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip += [d for d in dep["pip"] if d != "-e ."]
+        elif not dep.startswith(("python", "pip")):
+            conda.append(dep)
+    from_env = {_requirement(d) for d in pip}
+    from_env |= {_requirement(d.replace("=", "==") if re.match(r"^[^<>=!]+=[^=]", d) else d)
+                 for d in conda}
+    assert from_env == requirements
+    assert "python=3.11" in env["dependencies"]
+    assert "-e ." in next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+
+
+def test_every_requirement_has_lower_and_upper_bound():
+    for line in _pip_lines(ROOT / "requirements.txt"):
+        name, spec, _ = _requirement(line)
+        assert ">=" in spec and "<" in spec.replace("<=", "<"), f"{name}: {spec}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_valid_and_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_import_nnlib_with_a_fallback_and_seed(path):
+    first_code = next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+    source = "".join(first_code["source"])
+    assert "import nnlib" in source and "sys.path.insert" in source and "SEED" in source
+    assert "import nnlib as nn" not in source
+
+
+def test_notebook_names_are_in_reading_order():
+    assert NOTEBOOKS[0].name == "00_start_here.ipynb"
+    assert all(re.match(r"^\d\d[a-z]?_[a-z0-9_]+\.ipynb$", p.name) for p in NOTEBOOKS)
+
+
+def test_make_lab_is_local_with_a_token_and_ci_runs_make_test():
+    makefile = (ROOT / "Makefile").read_text()
+    lab = makefile[makefile.index("\nlab:"):makefile.index("\nunit:")]
+    assert "--ip=127.0.0.1" in lab and "JUPYTER_TOKEN=$$TOKEN" in lab and "token_hex" in lab
+    assert "token=''" not in lab and 'token=""' not in lab
+    assert re.search(r"^test: .*notebooks", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_starts_with_the_two_commands():
+    first_screen = (ROOT / "README.md").read_text().splitlines()[:8]
+    text = "\n".join(first_screen)
+    assert "make lab" in text and "make test" in text
