@@ -81,7 +81,8 @@ class Exercise:
     def check(self, answer) -> Feedback:
         """Check an answer; never raises."""
         if answer is None or answer is Ellipsis:
-            return Feedback(NOT_ATTEMPTED, f"{self.name}: replace the placeholder with your answer.")
+            return Feedback(NOT_ATTEMPTED,
+                            f"{self.name}: replace the placeholder with your answer.")
         try:
             reason = self.checker(answer)
         except Exception as exc:  # a student's code may fail in any way

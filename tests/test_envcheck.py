@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from nnlib import envcheck, env_check
+from nnlib import env_check, envcheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
