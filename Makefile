@@ -37,8 +37,9 @@ lab: $(STAMP)
 	echo "  http://127.0.0.1:$(PORT)/lab/tree/00_start_here.ipynb?token=$$TOKEN"; \
 	echo ""; \
 	unset MPLBACKEND; \
+	ROOT_FLAG=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	JUPYTER_TOKEN=$$TOKEN exec $(PY) -m jupyterlab --no-browser --ip=127.0.0.1 \
-	  --port=$(PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=notebooks
+	  --port=$(PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=notebooks $$ROOT_FLAG
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests
