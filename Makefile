@@ -51,7 +51,7 @@ notebooks: $(STAMP)
 	cd notebooks && ../$(PY) -m pytest --nbval-lax --nbval-current-env \
 	  --nbval-cell-timeout=300 -p no:cacheprovider .
 
-test: unit lint notebooks
+test: unit notebooks lint
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
