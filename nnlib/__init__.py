@@ -22,6 +22,18 @@ from .optimizers import SGD, Adam
 
 __version__ = "0.1.0"
 
+# Imported on first use: plots/widgets need matplotlib/ipywidgets, keras_bridge loads
+# TensorFlow (seconds). `nnlib.keras_bridge.to_keras(...)` works without importing it first.
+_LAZY = ("plots", "widgets", "keras_bridge")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
+
 __all__ = [
     "MLP", "History", "DivergenceWarning", "SGD", "Adam", "env_check",
     "activations", "data", "exercises", "gradcheck", "initializers", "losses", "metrics",

@@ -84,3 +84,14 @@ def test_readme_starts_with_the_two_commands():
     first_screen = (ROOT / "README.md").read_text().splitlines()[:8]
     text = "\n".join(first_screen)
     assert "make lab" in text and "make test" in text
+
+
+def test_import_nnlib_is_light_and_heavy_modules_load_on_first_use():
+    import subprocess
+    import sys
+
+    code = ("import sys, nnlib; assert 'tensorflow' not in sys.modules; "
+            "assert 'matplotlib' not in sys.modules; "
+            "assert nnlib.keras_bridge.KERAS_LOSSES; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
