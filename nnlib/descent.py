@@ -1,0 +1,465 @@
+"""Gradient descent on small losses you can see, and side-by-side gradient tables.
+
+Notebook 03 first lets the student play the optimizer on two tiny problems:
+
+- a loss with one parameter, the quadratic ``L(w) = a (w - w*)^2 + c``, where every
+  step of gradient descent can be followed on the curve;
+- the mean squared error of a line ``y_hat = w x + b`` through the article's data,
+  a bowl over the plane of ``(w, b)``.
+
+Gradient descent repeats the article's update rule::
+
+    w := w - learning_rate * dL/dw
+
+On the quadratic, ``dL/dw = 2a (w - w*)``, so one step multiplies the distance to
+the minimum by ``1 - learning_rate * L''`` with ``L'' = 2a``. The steps shrink (and
+the descent converges) exactly when ``|1 - learning_rate * L''| < 1``, that is when
+``learning_rate < 2 / L''``. Above that limit the distance grows at every step.
+
+``compare_gradients`` lays gradients of the same parameters, computed in different
+ways (backpropagation, finite differences, TensorFlow), side by side.
+
+Only numpy is used (and nnlib's numpy modules).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from . import losses as _losses
+from ._validation import as_float_array, check_positive, check_positive_int
+from .gradcheck import relative_error
+
+# ---------------------------------------------------------------- a loss with one parameter
+
+
+class Quadratic1D:
+    """The one-parameter loss ``L(w) = a (w - minimum)^2 + offset``.
+
+    Parameters
+    ----------
+    a : float, default=1.0
+        Steepness, > 0. The second derivative is ``L'' = 2a``.
+    minimum : float, default=3.0
+        The ``w`` where the loss is smallest.
+    offset : float, default=0.0
+        The smallest value of the loss.
+
+    Examples
+    --------
+    >>> problem = Quadratic1D()            # L(w) = (w - 3)^2
+    >>> problem(1.0), problem.grad(1.0)
+    (4.0, -4.0)
+    >>> problem.stability_limit            # 2 / L''
+    1.0
+    """
+
+    def __init__(self, a=1.0, minimum=3.0, offset=0.0):
+        self.a = check_positive(a, "a")
+        self.minimum = _check_finite(minimum, "minimum")
+        self.offset = _check_finite(offset, "offset")
+
+    @classmethod
+    def from_line_through_origin(cls, X, y):
+        """The MSE of the line ``y_hat = w x`` (no bias) on data ``(X, y)``, as a quadratic.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, 1) or (n_samples,)
+        y : array_like of shape (n_samples, 1) or (n_samples,)
+
+        Returns
+        -------
+        Quadratic1D
+
+        Notes
+        -----
+        ``L(w) = mean((w x - y)^2) = mean(x^2) w^2 - 2 mean(x y) w + mean(y^2)``, so
+        ``a = mean(x^2)``, ``minimum = mean(x y) / mean(x^2)`` and
+        ``offset = mean(y^2) - a * minimum^2``.
+        """
+        x, t = _line_data(X, y)
+        a = float(np.mean(x * x))
+        if a == 0.0:
+            raise ValueError("X must not be all zeros: the loss would not depend on w.")
+        minimum = float(np.mean(x * t)) / a
+        return cls(a, minimum, float(np.mean(t * t)) - a * minimum**2)
+
+    def __call__(self, w):
+        """The loss ``a (w - minimum)^2 + offset`` (a float, or an array for an array ``w``)."""
+        d = np.asarray(w, dtype=float) - self.minimum
+        value = self.a * d * d + self.offset
+        return float(value) if np.ndim(value) == 0 else value
+
+    def grad(self, w):
+        """The derivative ``dL/dw = 2a (w - minimum)``."""
+        value = 2.0 * self.a * (np.asarray(w, dtype=float) - self.minimum)
+        return float(value) if np.ndim(value) == 0 else value
+
+    @property
+    def second_derivative(self) -> float:
+        """``L'' = 2a``, the same everywhere for a quadratic."""
+        return 2.0 * self.a
+
+    @property
+    def stability_limit(self) -> float:
+        """``2 / L''``: gradient descent converges for learning rates below this."""
+        return 2.0 / self.second_derivative
+
+    def step_factor(self, learning_rate) -> float:
+        """What one step multiplies ``w - minimum`` by: ``1 - learning_rate * L''``.
+
+        Between 0 and 1 the descent creeps towards the minimum from one side; between
+        -1 and 0 it jumps across the minimum and back, getting closer; below -1 it
+        jumps further out every time (divergence).
+        """
+        learning_rate = check_positive(learning_rate, "learning_rate")
+        return 1.0 - learning_rate * self.second_derivative
+
+    def __repr__(self):
+        return f"Quadratic1D(a={self.a:g}, minimum={self.minimum:g}, offset={self.offset:g})"
+
+
+def _check_finite(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a real number. Received: {name}={value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite. Received: {name}={value!r}")
+    return value
+
+
+# ---------------------------------------------------------------- gradient descent in 1-D
+
+
+class DescentPath(NamedTuple):
+    """The result of ``gradient_descent_1d``.
+
+    Attributes
+    ----------
+    w : ndarray of shape (n_done + 1,)
+        ``w[0]`` is the start, ``w[k]`` the value after step ``k``.
+    loss : ndarray of shape (n_done + 1,)
+        The loss at each ``w[k]``.
+    diverged : bool
+        True if the loss passed ``max_loss`` (or stopped being finite).
+    diverged_at : int or None
+        The step ``k`` (from 1) whose loss passed ``max_loss``; the path ends there.
+    message : str
+        One sentence saying how the descent ended.
+    """
+
+    w: np.ndarray
+    loss: np.ndarray
+    diverged: bool
+    diverged_at: int | None
+    message: str
+
+
+def gradient_descent_1d(loss, grad, w0, learning_rate, steps, *, max_loss=1e6) -> DescentPath:
+    """Run gradient descent on a loss of one parameter and keep every point.
+
+    Parameters
+    ----------
+    loss : callable ``loss(w) -> float``
+    grad : callable ``grad(w) -> float``
+        The derivative ``dL/dw``.
+    w0 : float
+        Where to start.
+    learning_rate : float
+        The step size ``alpha`` > 0.
+    steps : int
+        How many updates ``w := w - alpha * grad(w)`` to make (0 or more).
+    max_loss : float, default=1e6
+        The descent counts as diverged, and stops, at the first step whose loss is
+        above this value or is not a finite number. Must be above ``loss(w0)``.
+
+    Returns
+    -------
+    DescentPath
+        With ``steps + 1`` points, or fewer if the descent diverged.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a non-positive learning rate, a negative or non-integer number of steps,
+        a non-finite start, or a start whose loss is already above ``max_loss``.
+
+    Examples
+    --------
+    >>> p = Quadratic1D()                      # L(w) = (w - 3)^2
+    >>> gradient_descent_1d(p, p.grad, 0.0, 0.25, 2).w
+    array([0.  , 1.5 , 2.25])
+    """
+    w = _check_finite(w0, "w0")
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    steps = check_positive_int(steps, "steps", minimum=0)
+    max_loss = check_positive(max_loss, "max_loss")
+    first = float(loss(w))
+    if not first <= max_loss:
+        raise ValueError(
+            f"The loss at w0 must be finite and below max_loss={max_loss:g}. "
+            f"Received: w0={w0!r}, where the loss is {first!r}."
+        )
+    ws, values = [w], [first]
+    diverged_at = None
+    # Overflow is the very thing we detect below; it must not print warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            w = w - learning_rate * float(grad(w))
+            value = float(loss(w))
+            ws.append(w)
+            values.append(value)
+            if not value <= max_loss:  # also catches NaN
+                diverged_at = k
+                break
+    if diverged_at is not None:
+        message = (f"diverged at step {diverged_at}: the loss reached {values[-1]:.3g} "
+                   f"(above {max_loss:.3g})")
+    else:
+        message = f"{steps} step(s): w = {ws[-1]:.4g}, loss = {values[-1]:.4g}"
+    return DescentPath(np.array(ws), np.array(values), diverged_at is not None, diverged_at,
+                       message)
+
+
+# ---------------------------------------------------------------- a line through the data
+
+
+def _line_data(X, y):
+    x = as_float_array(X, "X").reshape(-1)
+    t = as_float_array(y, "y").reshape(-1)
+    if x.size != t.size:
+        raise ValueError(
+            f"X and y must hold one value per sample each, got X.shape={np.shape(X)} and "
+            f"y.shape={np.shape(y)}."
+        )
+    if x.size == 0:
+        raise ValueError("X and y are empty; the loss needs at least one sample.")
+    return x, t
+
+
+def line_predict(w, b, X):
+    """The line's predictions ``y_hat = w * X + b``, same shape as ``X``.
+
+    Parameters
+    ----------
+    w, b : float
+        Slope and intercept.
+    X : array_like of shape (n_samples, 1) or (n_samples,)
+
+    Returns
+    -------
+    ndarray, same shape as ``X``
+    """
+    return float(w) * as_float_array(X, "X") + float(b)
+
+
+def line_mse(w, b, X, y) -> float:
+    """The MSE of the line ``y_hat = w x + b`` on the data ``(X, y)``.
+
+    Parameters
+    ----------
+    w, b : float
+        Slope and intercept.
+    X : array_like of shape (n_samples, 1) or (n_samples,)
+    y : array_like of shape (n_samples, 1) or (n_samples,)
+
+    Returns
+    -------
+    float
+        ``nnlib.losses.mse(y, w * X + b)``.
+    """
+    x, t = _line_data(X, y)
+    return _losses.mse(t, line_predict(w, b, x))
+
+
+def line_mse_grad(w, b, X, y) -> tuple[float, float]:
+    """The gradient ``(dL/dw, dL/db)`` of ``line_mse``, worked out by hand.
+
+    Returns
+    -------
+    (dL_dw, dL_db) : tuple of float
+
+    Notes
+    -----
+    With the residuals ``r_i = w x_i + b - y_i`` and ``L = 1/n sum_i r_i^2``::
+
+        dL/dw = 2/n sum_i r_i x_i
+        dL/db = 2/n sum_i r_i
+    """
+    x, t = _line_data(X, y)
+    r = float(w) * x + float(b) - t
+    return 2.0 * float(np.mean(r * x)), 2.0 * float(np.mean(r))
+
+
+def line_mse_grid(w_values, b_values, X, y):
+    """The MSE of ``y_hat = w x + b`` for every pair on a grid, for contour plots.
+
+    Parameters
+    ----------
+    w_values : array_like of shape (n_w,)
+    b_values : array_like of shape (n_b,)
+    X, y : array_like of shape (n_samples, 1) or (n_samples,)
+
+    Returns
+    -------
+    ndarray of shape (n_b, n_w)
+        Entry ``[i, j]`` is ``line_mse(w_values[j], b_values[i], X, y)`` (rows follow
+        ``b``, as ``matplotlib.pyplot.contour(w_values, b_values, grid)`` expects).
+    """
+    x, t = _line_data(X, y)
+    w = as_float_array(w_values, "w_values", ndim=1)
+    b = as_float_array(b_values, "b_values", ndim=1)
+    r = w[None, :, None] * x[None, None, :] + b[:, None, None] - t[None, None, :]
+    return np.mean(r * r, axis=-1)
+
+
+# ---------------------------------------------------------------- comparing gradients
+
+# Rules of thumb for the relative error between two gradients (see Notes below).
+GOOD_BELOW = 1e-7
+WRONG_ABOVE = 1e-2
+
+
+def gradient_verdict(rel_error) -> str:
+    """A word on a relative error between two gradients of the same thing.
+
+    Returns
+    -------
+    str
+        ``"good"`` up to 1e-7, ``"acceptable"`` up to 1e-4 (typical with ReLU's kink
+        or float32), ``"suspicious"`` up to 1e-2, ``"wrong"`` above 1e-2.
+    """
+    rel_error = float(rel_error)
+    if not rel_error <= WRONG_ABOVE:  # NaN counts as wrong
+        return "wrong"
+    if rel_error <= GOOD_BELOW:
+        return "good"
+    return "acceptable" if rel_error <= 1e-4 else "suspicious"
+
+
+class GradientComparison(list):
+    """Rows of a gradient comparison (a list of dicts) that display as a table.
+
+    Each row has ``param``, ``shape``, ``method``, ``max_abs_diff``, ``relative_error``
+    and ``verdict``; the reference method is named in ``reference``.
+    """
+
+    def __init__(self, rows, reference):
+        super().__init__(rows)
+        self.reference = reference
+
+    def max_relative_error(self, method=None) -> float:
+        """The largest relative error (over all rows, or those of one method)."""
+        errors = [r["relative_error"] for r in self if method in (None, r["method"])]
+        if not errors:
+            raise ValueError(f"No rows for method={method!r}; methods: {self.methods}.")
+        return max(errors)
+
+    @property
+    def methods(self):
+        """The compared methods, in order."""
+        return list(dict.fromkeys(r["method"] for r in self))
+
+    def _cells(self):
+        header = ["parameter", "shape", f"compared with {self.reference}", "max |difference|",
+                  "relative error", "verdict"]
+        body = [[r["param"], str(r["shape"]), r["method"], f"{r['max_abs_diff']:.2e}",
+                 f"{r['relative_error']:.2e}", r["verdict"]] for r in self]
+        return header, body
+
+    def __str__(self):
+        header, body = self._cells()
+        widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
+        lines = ["  ".join(c.ljust(n) for c, n in zip(row, widths)) for row in [header] + body]
+        lines.insert(1, "  ".join("-" * n for n in widths))
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        import html
+
+        header, body = self._cells()
+        colour = {"good": "#009E73", "acceptable": "#0072B2", "suspicious": "#E69F00",
+                  "wrong": "#D55E00"}
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
+        rows = []
+        for cells in body:
+            tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
+            tds += f'<td style="color:{colour[cells[-1]]};font-weight:bold">{cells[-1]}</td>'
+            rows.append(f"<tr>{tds}</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def compare_gradients(reference, others, *, names=None, reference_name="reference"):
+    """Compare gradients of the same parameters computed in different ways.
+
+    Parameters
+    ----------
+    reference : list of ndarray
+        The gradients taken as reference, e.g. ``[dW1, db1, dW2, db2, ...]`` from
+        ``MLP.loss_and_grads``.
+    others : dict of str -> list of ndarray
+        Other ways of computing the same gradients, by name, e.g.
+        ``{"central differences": [...], "tf.GradientTape": [...]}``.
+    names : list of str, optional
+        One name per parameter; default ``W1, b1, W2, b2, ...``.
+    reference_name : str, default="reference"
+        How the reference is called in the table.
+
+    Returns
+    -------
+    GradientComparison
+        One row per parameter and method: ``max_abs_diff = max|g - g_ref|``,
+        ``relative_error = max|g - g_ref| / max(|g| + |g_ref|)`` (as
+        ``nnlib.gradcheck.relative_error``) and its ``verdict`` (``gradient_verdict``).
+
+    Notes
+    -----
+    Usual reading of the relative error: about 1e-7 or less is good (float64 central
+    differences reach 1e-8 to 1e-10); up to 1e-4 is acceptable where the loss has kinks
+    (ReLU at 0: a nudge that crosses the kink sees a different slope, a false alarm);
+    above 1e-2 the gradient is almost certainly wrong.
+    """
+    reference = [np.asarray(g, dtype=float) for g in reference]
+    if names is None:
+        names = [f"{'W' if i % 2 == 0 else 'b'}{i // 2 + 1}" for i in range(len(reference))]
+    names = [str(n) for n in names]
+    if len(names) != len(reference):
+        raise ValueError(
+            f"names must have one entry per gradient ({len(reference)}). "
+            f"Received {len(names)} names: {list(names)!r}"
+        )
+    if not isinstance(others, dict) or not others:
+        raise TypeError(
+            "others must be a non-empty dict {method name: list of gradients}. "
+            f"Received: {type(others).__name__}"
+        )
+    rows = []
+    for method, grads in others.items():
+        grads = list(grads)
+        if len(grads) != len(reference):
+            raise ValueError(
+                f"others[{method!r}] has {len(grads)} gradients, expected {len(reference)} "
+                "(one per parameter)."
+            )
+        for name, ref, g in zip(names, reference, grads):
+            g = np.asarray(g, dtype=float)
+            if g.shape != ref.shape:
+                raise ValueError(
+                    f"others[{method!r}] gives {name} the shape {g.shape}, but the reference "
+                    f"has shape {ref.shape}."
+                )
+            rel = relative_error(g, ref)
+            rows.append({
+                "param": name,
+                "shape": ref.shape,
+                "method": method,
+                "max_abs_diff": float(np.max(np.abs(g - ref), initial=0.0)),
+                "relative_error": rel,
+                "verdict": gradient_verdict(rel),
+            })
+    rows.sort(key=lambda r: names.index(r["param"]))
+    return GradientComparison(rows, reference_name)
