@@ -55,6 +55,7 @@ test: unit notebooks lint
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
+	MPLBACKEND=Agg $(PY) benchmarks/bench_widgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -9,7 +9,7 @@ Modules, one idea each:
 - ``optimizers``   ``SGD`` (with momentum), ``Adam``
 - ``metrics``      accuracy, precision, recall, f1, confusion_matrix, rmse, r2
 - ``data``         the article's data, toy classification sets, splitting, batching
-- ``gradcheck``    finite-difference gradients
+- ``gradcheck``    finite-difference gradients, side-by-side gradient comparisons
 - ``exercises``    check / hint / solution for the notebooks' exercises
 - ``plots``, ``widgets``  drawing and interactive controls (import matplotlib/ipywidgets)
 - ``keras_bridge`` the Keras twin of an MLP (imports TensorFlow when used)

@@ -1,0 +1,78 @@
+"""How long does each widget take to react to a slider? (compute + redraw, headless)
+
+For every widget builder in nnlib.widgets we set one control to many values, one
+after the other, as a dragging student would, and time each update: the callback's
+computation plus the PNG that the kernel would send to the browser (outside a
+kernel, FigureView.redraw renders exactly that PNG). What is not timed: sending the
+image over the websocket and the browser painting it, a few ms on one machine.
+
+Target: a slider feels instant under 100 ms (median).
+
+Run: .venv/bin/python benchmarks/bench_widgets.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+
+import nnlib  # noqa: E402
+from nnlib import widgets  # noqa: E402
+from nnlib.data import make_linear  # noqa: E402
+
+
+def _time_updates(explorer, control, values):
+    """Update times (ms) for each value, set one after the other."""
+    times = []
+    for value in values:
+        start = time.perf_counter()
+        explorer.controls[control].value = value  # observers run synchronously
+        times.append((time.perf_counter() - start) * 1e3)
+    return times
+
+
+def _summary(samples):
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def main():
+    X, y = make_linear(seed=0)
+    cases = [
+        ("01 network_explorer: hidden 1 neurons", widgets.network_explorer(), "hidden_1",
+         [int(v) for v in np.tile(np.arange(2, 16), 2)]),
+        ("02 neuron_explorer: weight", widgets.neuron_explorer(), "w",
+         list(np.linspace(-2.5, 2.5, 40))),
+        ("02 softmax_explorer: temperature", widgets.softmax_explorer(), "temperature",
+         list(np.geomspace(0.1, 100, 40))),
+        ("03 be_the_optimizer (with gradient): w", widgets.be_the_optimizer(
+            X, y, show_gradient=True), "w", list(np.linspace(-1.0, 3.0, 40))),
+        ("03 gradient_descent_explorer: learning rate", widgets.gradient_descent_explorer(),
+         "lr", list(np.geomspace(1e-3, 2.5, 40))),
+    ]
+    print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8}")
+    for label, explorer, control, values in cases:
+        explorer.controls[control].value = values[-1]  # warm up caches and fonts
+        median, p95 = _summary(_time_updates(explorer, control, values))
+        print(f"{label:46} {len(values):>7} {median:6.1f}ms {p95:6.1f}ms")
+
+    # The live loss plot: redraw cost per redraw while MLP.fit trains.
+    live = widgets.live_loss_plot(every=10)
+    model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
+    start = time.perf_counter()
+    model.fit(X, y, optimizer=nnlib.Adam(0.01), epochs=200, callback=live, seed=0)
+    total = (time.perf_counter() - start) * 1e3
+    print(f"{'03 live_loss_plot: 200 epochs, redraw every 10':46} total {total:.0f} ms, "
+          f"{live.n_redraws} redraws, {total / max(live.n_redraws, 1):.1f} ms per redraw")
+    print("\nmedian and 95th percentile over each sweep (compute + PNG render); target: "
+          "median under 100 ms.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Tests for nnlib/widgets/base.py (headless: MPLBACKEND=Agg, no kernel)."""
+
+import matplotlib.pyplot as plt
+
+from nnlib import widgets
+
+
+def test_widget_check_follows_the_slider():
+    check = widgets.widget_check(value=3)
+    assert "x² = 9" in check.label.value
+    check.slider.value = 7
+    assert "x = 7, x² = 49" in check.label.value
+    assert "nnlib-check-slider" in check.slider._dom_classes
+    bundle = check._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_figure_view_redraws_headless():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    view = widgets.FigureView(fig)
+    assert not plt.fignum_exists(fig.number)  # closed in pyplot: shown only through the Output
+    view.redraw()
+    first = view.last_png
+    assert first.startswith(b"\x89PNG")
+    line.set_ydata([1, 0])
+    view.redraw()
+    assert view.last_png != first
+    assert view.widget.value == view.last_png  # the picture the browser shows
+
+
+def test_explorer_shows_controls_readout_then_figure():
+    class Demo(widgets.Explorer):
+        def __init__(self):
+            import ipywidgets as ipw
+
+            self.controls = {"a": ipw.IntSlider(value=1, description="a")}
+            self.readout = ipw.HTML()
+            fig, self.ax = plt.subplots()
+            (self.line,) = self.ax.plot([0, 1], [0, 1])
+            self.view = widgets.FigureView(fig)
+            self.calls = 0
+            self._wire()
+
+        def update(self):
+            self.calls += 1
+            self.readout.value = f"a = {self.controls['a'].value}"
+            self.line.set_ydata([0, self.controls["a"].value])
+            self.view.redraw()
+
+    demo = Demo()
+    demo.controls["a"].value = 5
+    assert demo.calls == 1 and demo.readout.value == "a = 5"
+    box = demo.layout()
+    assert box.children[1] is demo.readout and box.children[2] is demo.view.widget
+    assert "application/vnd.jupyter.widget-view+json" in demo._repr_mimebundle_()
