@@ -22,7 +22,8 @@ $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), \
 	  "Python 3.11 or newer is needed, found " + sys.version.split()[0]' \
 	  || { echo "Install Python 3.11 (or set PYTHON=/path/to/python3.11)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt install python3.11-venv"; exit 1; }
 
 $(STAMP): requirements.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
