@@ -16,6 +16,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
+from matplotlib.ticker import MaxNLocator
 
 OKABE_ITO = {
     "black": "#000000",
@@ -142,6 +143,7 @@ def plot_fit(X, y, y_hat=None, ax=None, *, title=None, label_pred="model predict
         order = np.argsort(x)
         ax.plot(x[order], np.asarray(y_hat, float).ravel()[order], color=OKABE_ITO["vermillion"],
                 linestyle="-", marker="", label=label_pred)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))  # readable in narrow subplots
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     if title:
