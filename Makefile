@@ -11,12 +11,14 @@ PORT   ?= 8888
 # Quiet TensorFlow's C++ start-up logs in tests and notebooks.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: lab test unit notebooks lint bench clean help
+.PHONY: lab test unit notebooks lint bench html student clean help
 
 help:
 	@echo "make lab    - start JupyterLab on notebooks/ (prints the URL to open)"
 	@echo "make test   - unit tests, lint and every notebook with nbval"
-	@echo "make bench  - benchmarks (nnlib vs Keras)"
+	@echo "make bench  - benchmarks (nnlib vs Keras, widget latency)"
+	@echo "make html   - execute every notebook into a static site in _site/"
+	@echo "make student - a copy of the notebooks without solutions, in student/"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), \
@@ -46,7 +48,7 @@ unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests
 
 lint: $(STAMP)
-	$(PY) -m ruff check nnlib tests benchmarks notebooks
+	$(PY) -m ruff check nnlib tests benchmarks tools notebooks
 
 notebooks: $(STAMP)
 	cd notebooks && ../$(PY) -m pytest --nbval-lax --nbval-current-env \
@@ -58,5 +60,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
 	MPLBACKEND=Agg $(PY) benchmarks/bench_widgets.py
 
+html: $(STAMP)
+	$(PY) tools/build_html.py --out _site
+
+student: $(STAMP)
+	$(PY) tools/make_student.py --out student
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots

@@ -1,5 +1,7 @@
 """Tests for nnlib/widgets/base.py (headless: MPLBACKEND=Agg, no kernel)."""
 
+import base64
+
 import matplotlib.pyplot as plt
 
 from nnlib import widgets
@@ -53,4 +55,6 @@ def test_explorer_shows_controls_readout_then_figure():
     assert demo.calls == 1 and demo.readout.value == "a = 5"
     box = demo.layout()
     assert box.children[1] is demo.readout and box.children[2] is demo.view.widget
-    assert "application/vnd.jupyter.widget-view+json" in demo._repr_mimebundle_()
+    bundle = demo._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]) == demo.view.last_png  # a still for static exports

@@ -5,6 +5,7 @@ Also the start-here check (``widget_check``) that proves widgets work in this se
 
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as ipw
@@ -91,7 +92,11 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         box = self.layout()
         self.view.redraw()
-        return box._repr_mimebundle_(**kwargs)
+        bundle = box._repr_mimebundle_(**kwargs)
+        # A still picture of the first state, for places without a live kernel (a static
+        # HTML export, a notebook viewer); JupyterLab prefers the live widget.
+        bundle["image/png"] = base64.b64encode(self.view.last_png).decode("ascii")
+        return bundle
 
 
 class WidgetCheck:
