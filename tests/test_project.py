@@ -55,7 +55,17 @@ def test_notebooks_are_valid_and_committed_without_outputs(path):
         if cell.cell_type == "code":
             assert cell.outputs == [], f"{path.name}: a cell has outputs"
             assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")  # a title
+    assert "In this notebook you will" in first.source  # learning objectives
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_end_with_exercises_that_run_unsolved(path):
+    sources = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    text = "\n".join(sources)
+    assert "nnlib.exercises" in text or "from nnlib.exercises import" in text
+    assert ".check(" in text and "= ..." in text  # a placeholder the student replaces
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
