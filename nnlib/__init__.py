@@ -7,12 +7,26 @@ Modules, one idea each:
 - ``initializers`` glorot_uniform, zeros
 - ``model``        ``MLP``: forward pass, backpropagation, ``fit``
 - ``optimizers``   ``SGD`` (with momentum), ``Adam``
+- ``surfaces``     2-D loss surfaces and ``run_optimizer`` (optimizers walking on them)
+- ``regularization``  L1/L2 penalties, overfitting data, ``fit_regularized``
+- ``tuning``       learning-rate range test, per-sample vs mini-batch vs full batch
 - ``metrics``      accuracy, precision, recall, f1, confusion_matrix, rmse, r2
+- ``thresholds``   decision thresholds, the precision-recall curve
+- ``callbacks``    ``EarlyStopping`` (and ``chain``) for ``MLP.fit(callback=...)``
+- ``search``       hyperparameter grid and random search over MLPs (``MLPTrainer``)
 - ``data``         the article's data, toy classification sets, splitting, batching
 - ``gradcheck``    finite-difference gradients, side-by-side gradient comparisons
 - ``exercises``    check / hint / solution for the notebooks' exercises
+- ``conv``         2-D convolution, max pooling, classic filters (Keras Conv2D layout)
+- ``recurrent``    SimpleRNN, LSTM and GRU cells unrolled over a sequence (Keras layout)
+- ``attention``    scaled dot-product and multi-head attention, positional encoding
+- ``sequences``    seeded sequence tasks: noisy periodic series, long-memory recall, reversal
+- ``keras_models`` small Keras CNN/RNN/Transformer builders (imports TensorFlow when used)
 - ``plots``, ``widgets``  drawing and interactive controls (import matplotlib/ipywidgets)
 - ``keras_bridge`` the Keras twin of an MLP (imports TensorFlow when used)
+- ``comparison``   the article's MLP trained with nnlib, weight trajectories (notebook 07);
+                   ``keras_compare`` is its Keras side (imports TensorFlow when used)
+- ``playground``   configuration, chunked training and Keras code of the playground (08)
 """
 
 from . import activations, data, exercises, gradcheck, initializers, losses, metrics, optimizers
@@ -22,20 +36,22 @@ from .optimizers import SGD, Adam
 
 __version__ = "0.1.0"
 
-# Imported on first use: plots/widgets need matplotlib/ipywidgets, keras_bridge loads
-# TensorFlow (seconds). `nnlib.keras_bridge.to_keras(...)` works without importing it first.
-_LAZY = ("plots", "widgets", "keras_bridge")
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
-
 __all__ = [
     "MLP", "History", "DivergenceWarning", "SGD", "Adam", "env_check",
     "activations", "data", "exercises", "gradcheck", "initializers", "losses", "metrics",
     "optimizers",
 ]
+
+
+def __getattr__(name):
+    """Load every other module on first use: ``nnlib.surfaces``, ``nnlib.plots``, ...
+
+    So ``import nnlib`` stays quick: plots/widgets need matplotlib/ipywidgets, and
+    keras_bridge, keras_compare and keras_models load TensorFlow (seconds).
+    """
+    import importlib
+    import importlib.util
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

@@ -5,16 +5,42 @@ Every number a plot shows comes from nnlib's math modules; these modules only dr
 - ``style``             Okabe-Ito palette, ``LAYER_COLORS``, line cycles, ``STYLE``,
                         ``use_style``, ``new_axes``, and the generic ``plot_history``,
                         ``plot_fit``, ``plot_curves``
-- ``network``           ``draw_network`` and its helpers (notebook 01)
+- ``network``           ``draw_network`` and its helpers (notebook 01), ``restyle_network``
+                        (live weights, notebook 08)
 - ``activation_plots``  ``plot_activation``, ``activation_curve``, ``plot_neuron_outputs``
                         (notebook 02)
 - ``loss_plots``        ``plot_loss_vs_prediction``, ``plot_loss_contour``, ``DescentPlot``,
                         ``plot_descent_path`` (notebook 03)
+- ``evaluation``        ``plot_confusion_matrix``, ``plot_residuals``, ``plot_learning_curves``,
+                        ``TuningHeatmap``, ``plot_tuning_heatmap``, ``plot_search_comparison``,
+                        ``plot_precision_recall``, ``plot_score_histograms`` (notebook 06)
+
+- ``conv_plots``        ``plot_image_grid``, ``plot_filters``, ``plot_feature_maps``,
+                        ``plot_misclassified`` (notebook 05a)
+- ``sequence_plots``    ``plot_forecasts``, ``plot_recall`` (notebook 05b)
+- ``attention_plots``   ``plot_attention``, ``plot_positional_encoding`` (notebook 05c)
 
 Notebooks use the names below as ``plots.draw_network(...)``, ``plots.OKABE_ITO``, ...
 """
 
 from .activation_plots import activation_curve, plot_activation, plot_neuron_outputs
+from .attention_plots import plot_attention, plot_positional_encoding
+from .conv_plots import (
+    plot_feature_maps,
+    plot_filters,
+    plot_image_grid,
+    plot_misclassified,
+)
+from .evaluation import (
+    TuningHeatmap,
+    plot_confusion_matrix,
+    plot_learning_curves,
+    plot_precision_recall,
+    plot_residuals,
+    plot_score_histograms,
+    plot_search_comparison,
+    plot_tuning_heatmap,
+)
 from .loss_plots import DescentPlot, plot_descent_path, plot_loss_contour, plot_loss_vs_prediction
 from .network import (
     EXTRA_HIDDEN_COLORS,
@@ -23,8 +49,19 @@ from .network import (
     check_layer_sizes,
     draw_network,
     layer_colors,
+    restyle_network,
     shown_neurons,
+    weight_style,
 )
+from .optimizer_plots import (
+    SurfacePlot,
+    plot_batch_runs,
+    plot_loss_per_step,
+    plot_lr_range,
+    plot_optimizer_paths,
+)
+from .regularization_plots import WEIGHT_BINS, plot_weight_histograms, weight_counts
+from .sequence_plots import plot_forecasts, plot_recall
 from .style import (
     CYCLE_COLORS,
     CYCLE_LINESTYLES,
@@ -45,9 +82,21 @@ __all__ = [
     "use_style", "new_axes", "plot_history", "plot_fit", "plot_curves",
     # network
     "EXTRA_HIDDEN_COLORS", "WEIGHT_SIGN_STYLE", "check_layer_sizes", "layer_colors",
-    "shown_neurons", "NetworkDrawing", "draw_network",
+    "shown_neurons", "NetworkDrawing", "draw_network", "weight_style", "restyle_network",
     # activation_plots
     "activation_curve", "plot_activation", "plot_neuron_outputs",
+    # conv_plots, sequence_plots, attention_plots (notebooks 05a-05c)
+    "plot_image_grid", "plot_filters", "plot_feature_maps", "plot_misclassified",
+    "plot_forecasts", "plot_recall", "plot_attention", "plot_positional_encoding",
+    # evaluation (notebook 06)
+    "plot_confusion_matrix", "plot_residuals", "plot_learning_curves", "TuningHeatmap",
+    "plot_tuning_heatmap", "plot_search_comparison", "plot_precision_recall",
+    "plot_score_histograms",
     # loss_plots
     "plot_loss_vs_prediction", "plot_loss_contour", "DescentPlot", "plot_descent_path",
+    # optimizer_plots
+    "SurfacePlot", "plot_optimizer_paths", "plot_loss_per_step", "plot_lr_range",
+    "plot_batch_runs",
+    # regularization_plots
+    "WEIGHT_BINS", "weight_counts", "plot_weight_histograms",
 ]

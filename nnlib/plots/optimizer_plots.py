@@ -1,0 +1,230 @@
+"""Plots of optimizers at work (notebook 04): paths on 2-D loss surfaces, the loss per
+step, the learning-rate range test and the batch-size comparison.
+
+The numbers come from ``nnlib.surfaces`` and ``nnlib.tuning``; this module only draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .style import CYCLE_COLORS, CYCLE_LINESTYLES, CYCLE_MARKERS, OKABE_ITO, new_axes
+
+PATH_STYLES = [
+    {"color": OKABE_ITO["vermillion"], "marker": "o", "linestyle": "-"},
+    {"color": OKABE_ITO["blue"], "marker": "s", "linestyle": "--"},
+    {"color": OKABE_ITO["reddish_purple"], "marker": "^", "linestyle": "-."},
+]
+"""Colour, marker and dash of the first, second and third path."""
+
+
+class SurfacePlot:
+    """Contours of a 2-D surface with up to three optimizer paths drawn on them.
+
+    Build once; ``set_surface`` redraws the contours (only when the surface changes),
+    ``show`` moves the paths.
+
+    Parameters
+    ----------
+    surface : nnlib.surfaces.Surface
+    ax : matplotlib Axes, optional
+    n_paths : int, default=3
+    grid_points : int, default=121
+        Grid points per axis for the contours.
+
+    Attributes
+    ----------
+    path_lines : list of Line2D
+        One per path, in the styles of ``PATH_STYLES``.
+    start : Line2D
+        The starting point (a black square).
+    text : matplotlib Text
+        How the run ended; red when a path diverged.
+    """
+
+    def __init__(self, surface, ax=None, *, n_paths=3, grid_points=121):
+        fig, ax = new_axes(ax)
+        self.ax = ax
+        self.grid_points = grid_points
+        self.surface = None
+        self._contours = None
+        self.path_lines = []
+        for k in range(n_paths):
+            style = PATH_STYLES[k % len(PATH_STYLES)]
+            (line,) = ax.plot([], [], linewidth=1.3, markersize=3.5, alpha=0.9, zorder=3,
+                              **style)
+            self.path_lines.append(line)
+        (self.minima,) = ax.plot([], [], color=OKABE_ITO["black"], marker="*", linestyle="",
+                                 markersize=13, zorder=4, label="minimum")
+        (self.start,) = ax.plot([], [], color=OKABE_ITO["black"], marker="s", linestyle="",
+                                markersize=8, zorder=4, label="start")
+        self.text = ax.text(0.5, 0.02, "", transform=ax.transAxes, ha="center", va="bottom",
+                            fontsize=9.5, zorder=5,
+                            bbox={"facecolor": "white", "edgecolor": "#999999", "alpha": 0.92})
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.grid(False)
+        self.set_surface(surface)
+
+    def set_surface(self, surface):
+        """Draw the contours of ``surface`` (log-spaced above its minimum value)."""
+        if surface is self.surface:
+            return self
+        if self._contours is not None:
+            self._contours.remove()
+        self.surface = surface
+        xs, ys, values = surface.grid(self.grid_points)
+        shifted = values - surface.min_value
+        high = float(shifted.max())
+        levels = np.geomspace(max(high * 1e-4, 1e-3), high, 14)
+        self._contours = self.ax.contour(xs, ys, shifted, levels=levels, cmap="viridis",
+                                         linewidths=0.9, zorder=1)
+        self.minima.set_data(surface.minima[:, 0], surface.minima[:, 1])
+        self.ax.set_xlim(*surface.xlim)
+        self.ax.set_ylim(*surface.ylim)
+        self.ax.set_title(surface.formula, fontsize=11)
+        return self
+
+    def show(self, paths, labels=None, message="", diverged=False):
+        """Draw ``paths`` (``nnlib.surfaces.OptimizerPath``), hiding unused path lines."""
+        labels = labels or [None] * len(paths)
+        for k, line in enumerate(self.path_lines):
+            if k < len(paths):
+                pts = np.asarray(paths[k].points, float)
+                line.set_data(pts[:, 0], pts[:, 1])
+                line.set_label(labels[k])
+                line.set_visible(True)
+                line.set_markevery(max(1, len(pts) // 60))
+            else:
+                line.set_data([], [])
+                line.set_visible(False)
+        if paths:
+            first = np.asarray(paths[0].points, float)[0]
+            self.start.set_data([first[0]], [first[1]])
+        self.text.set_text(message)
+        color = OKABE_ITO["vermillion"] if diverged else OKABE_ITO["black"]
+        self.text.set_color(color)
+        self.text.get_bbox_patch().set_edgecolor(color if diverged else "#999999")
+        return self
+
+
+def plot_optimizer_paths(surface, paths, ax=None, *, title=None):
+    """Static version of ``SurfacePlot``: contours and several labelled paths.
+
+    Parameters
+    ----------
+    surface : nnlib.surfaces.Surface
+    paths : dict of str to nnlib.surfaces.OptimizerPath
+        Legend label -> path (at most three).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    plot = SurfacePlot(surface, ax, n_paths=max(1, len(paths)))
+    plot.show(list(paths.values()), list(paths.keys()))
+    plot.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8.5)
+    if title:
+        plot.ax.set_title(title)
+    return plot.ax
+
+
+def plot_loss_per_step(paths, ax=None, *, min_value=0.0, title="Loss after each step"):
+    """The loss (minus the surface's minimum) along each path, on a log scale.
+
+    Parameters
+    ----------
+    paths : dict of str to nnlib.surfaces.OptimizerPath
+    ax : matplotlib Axes, optional
+    min_value : float, default=0.0
+        Subtracted from the loss so that the minimum sits at the bottom of the log axis.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    fig, ax = new_axes(ax)
+    for k, (label, path) in enumerate(paths.items()):
+        loss = np.clip(np.asarray(path.loss, float) - min_value, 1e-12, 1e12)
+        ax.plot(np.arange(len(loss)), loss, label=label, markersize=3.5,
+                markevery=max(1, len(loss) // 20), **PATH_STYLES[k % len(PATH_STYLES)])
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss − minimum")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_lr_range(result, ax=None, *, title="Learning-rate range test"):
+    """The loss against the learning rate (log axis) from ``nnlib.tuning.lr_range_test``.
+
+    Draws the raw and smoothed loss and marks ``result.suggested_rate``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    fig, ax = new_axes(ax)
+    ax.plot(result.learning_rates, result.loss, color=OKABE_ITO["sky_blue"], marker="",
+            linestyle="-", linewidth=1.0, alpha=0.7, label="loss of each mini-batch")
+    ax.plot(result.learning_rates, result.smoothed, color=OKABE_ITO["blue"], marker="o",
+            markevery=max(1, len(result.smoothed) // 15), linestyle="-", label="smoothed")
+    ax.axvline(result.suggested_rate, color=OKABE_ITO["vermillion"], linestyle="--",
+               marker="", label=f"suggested rate ≈ {result.suggested_rate:.2g}")
+    ax.set_xscale("log")
+    finite = result.smoothed[np.isfinite(result.smoothed)]
+    if finite.size:
+        ax.set_ylim(0, 1.6 * float(finite.max()))
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_batch_runs(runs, axes=None, *, labels=None):
+    """Loss curves and time per epoch of ``nnlib.tuning.compare_batch_sizes`` runs.
+
+    Parameters
+    ----------
+    runs : list of nnlib.tuning.BatchRun
+    axes : pair of matplotlib Axes, optional
+        Left: training loss against samples seen; right: time per epoch (bars).
+    labels : list of str, optional
+        Default ``"batch size b"``.
+
+    Returns
+    -------
+    axes : pair of matplotlib Axes
+    """
+    if axes is None:
+        fig, axes = new_axes(ncols=2, figsize=(11, 4.0), gridspec_kw={"width_ratios": [3, 2]})
+    ax_loss, ax_time = axes
+    labels = labels or [f"batch size {r.batch_size}" for r in runs]
+    for k, (run, label) in enumerate(zip(runs, labels)):
+        i = k % len(CYCLE_COLORS)
+        ax_loss.plot(run.samples_seen, run.loss, color=CYCLE_COLORS[i], marker=CYCLE_MARKERS[i],
+                     linestyle=CYCLE_LINESTYLES[i], linewidth=1.2, markersize=4,
+                     markevery=max(1, len(run.loss) // 12), label=label)
+    ax_loss.set_xlabel("samples used (epochs × n)")
+    ax_loss.set_ylabel("training loss (all samples)")
+    ax_loss.set_title("Loss after every update")
+    ax_loss.legend()
+    ms = [1e3 * float(np.median(r.epoch_seconds)) for r in runs]
+    ax_time.bar(range(len(runs)), ms, color=[CYCLE_COLORS[k % len(CYCLE_COLORS)]
+                                              for k in range(len(runs))],
+                edgecolor="black", hatch=None)
+    for k, (value, run) in enumerate(zip(ms, runs)):
+        n_up = run.updates_per_epoch
+        ax_time.text(k, value, f"{value:.2g} ms\n{n_up} update{'s' if n_up != 1 else ''}",
+                     ha="center", va="bottom", fontsize=9)
+    ax_time.set_xticks(range(len(runs)), [label.replace(" (", "\n(") for label in labels],
+                       fontsize=9)
+    ax_time.set_ylim(0, 1.3 * max(ms) if max(ms) > 0 else 1)
+    ax_time.set_ylabel("time per epoch (ms)")
+    ax_time.set_title("Time per epoch (median)")
+    ax_time.grid(axis="x", visible=False)
+    return axes

@@ -1,0 +1,179 @@
+"""Regularization: keeping a large network from memorising its training points.
+
+The penalties are the ones of Keras' ``kernel_regularizer`` and of
+``MLP.loss_and_grads(..., l1=, l2=)``, summed over the kernels ``W`` (biases are not
+penalised)::
+
+    L1 penalty = l1 * sum(|W|)        gradient l1 * sign(W)
+    L2 penalty = l2 * sum(W**2)       gradient 2 * l2 * W
+
+L2 pulls every weight towards 0 in proportion to its size (large weights shrink
+most); L1 pulls every weight by the same amount ``l1``, so small weights reach 0 and
+stay there. Dropout is the third tool: ``MLP(..., dropout=rate)`` switches off a
+random fraction of the hidden neurons at each training step.
+
+``overfitting_data`` makes the classroom setting (few noisy points from a smooth
+curve, plus many test points) and ``fit_regularized`` trains a large ``MLP`` on it.
+
+Only numpy is used (and nnlib's numpy modules).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_positive, check_positive_int
+from .model import MLP, DivergenceWarning, History
+from .optimizers import Adam
+
+
+def _kernels(weights):
+    if isinstance(weights, np.ndarray):
+        return [weights]
+    return [np.asarray(W, dtype=float) for W in weights]
+
+
+def l1_penalty(weights, l1) -> float:
+    """``l1 * sum(|W|)`` over a list of kernels (or one array).
+
+    Parameters
+    ----------
+    weights : ndarray or list of ndarray
+        E.g. ``model.weights``.
+    l1 : float
+        Strength, >= 0.
+
+    Examples
+    --------
+    >>> l1_penalty([np.array([[1.0, -2.0]])], 0.1)
+    0.30000000000000004
+    """
+    l1 = check_positive(l1, "l1", allow_zero=True)
+    return l1 * float(sum(np.abs(W).sum() for W in _kernels(weights)))
+
+
+def l1_penalty_grad(weights, l1):
+    """The gradient of ``l1_penalty``: ``l1 * sign(W)`` for each kernel (list of arrays)."""
+    l1 = check_positive(l1, "l1", allow_zero=True)
+    return [l1 * np.sign(W) for W in _kernels(weights)]
+
+
+def l2_penalty(weights, l2) -> float:
+    """``l2 * sum(W**2)`` over a list of kernels (or one array), Keras' L2 (no 1/2).
+
+    Examples
+    --------
+    >>> l2_penalty([np.array([[1.0, -2.0]])], 0.1)
+    0.5
+    """
+    l2 = check_positive(l2, "l2", allow_zero=True)
+    return l2 * float(sum((W * W).sum() for W in _kernels(weights)))
+
+
+def l2_penalty_grad(weights, l2):
+    """The gradient of ``l2_penalty``: ``2 * l2 * W`` for each kernel (list of arrays)."""
+    l2 = check_positive(l2, "l2", allow_zero=True)
+    return [2.0 * l2 * W for W in _kernels(weights)]
+
+
+def kernel_values(model) -> np.ndarray:
+    """All kernel entries of an ``MLP`` as one flat vector (biases left out)."""
+    return np.concatenate([W.ravel() for W in model.weights])
+
+
+def near_zero_fraction(values, tol=1e-3) -> float:
+    """The fraction of ``values`` with ``|value| <= tol``."""
+    tol = check_positive(tol, "tol", allow_zero=True)
+    values = np.asarray(values, dtype=float)
+    return float(np.mean(np.abs(values) <= tol)) if values.size else 0.0
+
+
+def overfitting_data(n_train=12, n_test=200, *, noise=0.3, seed=None):
+    """Few noisy training points and many test points from ``y = sin(2x)`` on [-1.5, 1.5].
+
+    Parameters
+    ----------
+    n_train : int, default=12
+    n_test : int, default=200
+    noise : float, default=0.3
+        Standard deviation of the Gaussian noise added to every ``y``.
+    seed : int, numpy Generator or None, default=None
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_train, 1)
+    y_train : ndarray of shape (n_train, 1)
+    X_test : ndarray of shape (n_test, 1)
+    y_test : ndarray of shape (n_test, 1)
+    """
+    n_train = check_positive_int(n_train, "n_train")
+    n_test = check_positive_int(n_test, "n_test")
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = np.random.default_rng(seed)
+    X_train = np.sort(rng.uniform(-1.5, 1.5, size=(n_train, 1)), axis=0)
+    X_test = rng.uniform(-1.5, 1.5, size=(n_test, 1))
+    y_train = np.sin(2 * X_train) + noise * rng.normal(size=(n_train, 1))
+    y_test = np.sin(2 * X_test) + noise * rng.normal(size=(n_test, 1))
+    return X_train, y_train, X_test, y_test
+
+
+class RegularizedFit(NamedTuple):
+    """The result of ``fit_regularized``: the trained ``model`` and its ``history``."""
+
+    model: MLP
+    history: History
+
+
+def fit_regularized(X, y, *, validation_data=None, l1=0.0, l2=0.0, dropout=0.0,
+                    layer_sizes=(1, 64, 64, 1), activations=("tanh", "tanh", "linear"),
+                    epochs=300, learning_rate=0.02, seed=0) -> RegularizedFit:
+    """Train a (large) ``MLP`` with full-batch Adam and the given regularization.
+
+    The same ``seed`` gives the same starting weights whatever the penalties, so two
+    fits differ only by their regularization.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, layer_sizes[0])
+    y : ndarray of shape (n_samples, layer_sizes[-1])
+    validation_data : tuple (X_test, y_test), optional
+        Evaluated after each epoch into ``history["val_loss"]`` (plain MSE plus penalty).
+    l1, l2 : float, default=0.0
+        Kernel penalties (see the module docstring).
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer, in [0, 1).
+    layer_sizes : sequence of int, default=(1, 64, 64, 1)
+    activations : sequence of str, default=("tanh", "tanh", "linear")
+    epochs : int, default=300
+        Full-batch steps.
+    learning_rate : float, default=0.02
+        Adam's learning rate.
+    seed : int, default=0
+        Seeds the weights and the dropout masks.
+
+    Returns
+    -------
+    RegularizedFit
+        ``history`` also holds ``"train_mse"`` and ``"test_mse"``: the plain MSE
+        (no penalty, no dropout) after each epoch. If training diverges,
+        ``history.diverged`` is True and ``history.message`` says where (no warning
+        is issued).
+    """
+    model = MLP(list(layer_sizes), list(activations), dropout=dropout, seed=seed)
+    history_mse = {"train_mse": [], "test_mse": []}
+
+    def record(epoch, logs):
+        history_mse["train_mse"].append(model.loss(X, y))
+        if validation_data is not None:
+            history_mse["test_mse"].append(model.loss(*validation_data))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        history = model.fit(X, y, optimizer=Adam(learning_rate), epochs=epochs,
+                            batch_size=len(X), shuffle=False, validation_data=validation_data,
+                            l1=l1, l2=l2, callback=record)
+    history.update(history_mse)
+    return RegularizedFit(model, history)

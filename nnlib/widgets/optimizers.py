@@ -1,0 +1,360 @@
+"""The gradient-descent explorer of notebook 04: optimizers walking on 2-D loss surfaces.
+
+All numbers come from ``nnlib.surfaces`` (surfaces, ``run_optimizer``) and
+``nnlib.optimizers``; the drawing from ``nnlib.plots.optimizer_plots``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as ipw
+import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
+
+from .. import surfaces
+from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
+from ..plots.style import OKABE_ITO, new_axes
+from .base import Explorer, FigureView
+
+ALL_THREE = "all three, side by side"
+OPTIMIZER_CHOICES = (*surfaces.OPTIMIZER_NAMES, ALL_THREE)
+
+LR_MIN, LR_MAX = 1e-4, 2.0
+
+PRESETS = {
+    "quadratic bowl": {"too small": 0.002, "good": 0.1, "diverges": 0.21},
+    "Rosenbrock": {"too small": 1e-4, "good": 0.002, "diverges": 0.003},
+    "two minima": {"too small": 0.002, "good": 0.05, "diverges": 0.5},
+}
+"""Learning rates of plain SGD for each preset, per surface (see ``apply_preset``).
+
+On the bowl, 0.21 is just above ``2 / L = 0.2``; Rosenbrock's valley needs a tiny rate
+and many steps (its curvature across the valley is about 1000)."""
+
+PRESET_STEPS = 200
+
+
+def describe_path(path, steps, surface=None) -> str:
+    """A few words on how a path ended: diverged, settled (in which minimum), or moving.
+
+    Parameters
+    ----------
+    path : nnlib.surfaces.OptimizerPath
+    steps : int
+        The number of steps asked for.
+    surface : nnlib.surfaces.Surface, optional
+        If given, a path that ends within 0.05 of one of ``surface.minima`` is said to
+        have reached it ("the minimum", or "the global" / "a local minimum").
+    """
+    if path.diverged:
+        return f"DIVERGED at step {path.diverged_at}"
+    end, loss = path.points[-1], path.loss[-1]
+    if surface is not None:
+        distances = np.linalg.norm(surface.minima - end, axis=1)
+        k = int(np.argmin(distances))
+        if distances[k] < 0.05:
+            which = ("the minimum" if len(surface.minima) == 1 else
+                     "the global minimum" if k == 0 else "a local minimum (not the lowest)")
+            return f"reached {which} in {steps} steps (loss {loss:.3g})"
+    moved = abs(path.loss[-1] - path.loss[0])
+    if moved < 1e-3 * max(abs(path.loss[0]), 1.0):
+        return f"barely moved in {steps} steps (loss {loss:.3g})"
+    return f"still on its way after {steps} steps (loss {loss:.3g})"
+
+
+class OptimizerExplorer(Explorer):
+    """SGD, SGD with momentum and Adam on a 2-D loss surface, one slider away.
+
+    Left: the contours of the surface and the optimizer's path (one marker per step).
+    Right: the loss after each step (log scale). Bottom: the learning rate on a log
+    axis; on the quadratic bowl the divergence threshold ``2 / L`` (``2 (1 + beta) / L``
+    with momentum ``beta``) is marked and the rates above it shaded.
+
+    Parameters
+    ----------
+    surface : str or nnlib.surfaces.Surface, default="quadratic bowl"
+        The starting surface; the dropdown offers the three of ``surfaces.SURFACES``
+        (a Surface passed here replaces the one of the same ``name``).
+    optimizer : str, default="SGD"
+        One of ``OPTIMIZER_CHOICES`` ("SGD", "SGD with momentum", "Adam", or all
+        three side by side).
+    learning_rate : float, default=0.05
+        Starting value of the log slider (``LR_MIN`` = 1e-4 to ``LR_MAX`` = 2).
+    steps : int, default=50
+    max_steps : int, default=200
+    momentum : float, default=0.9
+    max_loss : float, default=1e6
+        A path whose loss passes it is declared diverged and stops there.
+
+    Attributes
+    ----------
+    surface : nnlib.surfaces.Surface
+    paths : dict of str to nnlib.surfaces.OptimizerPath
+        The last computed path of each optimizer shown.
+    path : nnlib.surfaces.OptimizerPath
+        The first of ``paths`` (the only one unless all three are shown).
+    diverged : bool
+        Whether any shown path diverged.
+    diverged_at : int or None
+        The step at which ``path`` diverged.
+    stability_limit : float or None
+        ``2 (1 + momentum) / L`` for SGD (momentum 0 for plain SGD) on the bowl; None
+        elsewhere and for Adam.
+    message : str
+        The text written on the plot.
+    """
+
+    def __init__(self, surface="quadratic bowl", *, optimizer="SGD", learning_rate=0.05,
+                 steps=50, max_steps=200, momentum=0.9, max_loss=1e6):
+        self.surfaces = {name: cls() for name, cls in surfaces.SURFACES.items()}
+        if isinstance(surface, surfaces.Surface):
+            self.surfaces[surface.name] = surface
+            surface = surface.name
+        if surface not in self.surfaces:
+            raise ValueError(f"surface must be one of {list(self.surfaces)}. "
+                             f"Received: surface={surface!r}")
+        if optimizer not in OPTIMIZER_CHOICES:
+            raise ValueError(f"optimizer must be one of {list(OPTIMIZER_CHOICES)}. "
+                             f"Received: optimizer={optimizer!r}")
+        self.max_loss = float(max_loss)
+        self._hold = False
+        self._legend_labels = None
+        first = self.surfaces[surface]
+        style = {"description_width": "initial"}
+        self.controls = {
+            "surface": ipw.Dropdown(options=list(self.surfaces), value=surface,
+                                    description="surface", style=style),
+            "optimizer": ipw.Dropdown(options=list(OPTIMIZER_CHOICES), value=optimizer,
+                                      description="optimizer", style=style),
+            "lr": ipw.FloatLogSlider(value=learning_rate, base=10, min=math.log10(LR_MIN),
+                                     max=math.log10(LR_MAX), step=0.01,
+                                     description="learning rate", readout_format=".3g",
+                                     style=style, continuous_update=True),
+            "steps": ipw.IntSlider(value=steps, min=1, max=max_steps, description="steps",
+                                   style=style, continuous_update=True),
+            "momentum": ipw.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
+                                        description="momentum", readout_format=".2f",
+                                        style=style, continuous_update=True),
+            "x0": ipw.FloatSlider(value=first.start[0], min=first.xlim[0], max=first.xlim[1],
+                                  step=0.05, description="start x", readout_format=".2f",
+                                  style=style, continuous_update=True),
+            "y0": ipw.FloatSlider(value=first.start[1], min=first.ylim[0], max=first.ylim[1],
+                                  step=0.05, description="start y", readout_format=".2f",
+                                  style=style, continuous_update=True),
+        }
+        for key in self.controls:
+            self.controls[key].add_class(f"{key.replace('0', '')}-slider"
+                                         if key != "lr" else "lr-slider")
+        self.controls["x0"].add_class("start-slider")
+        self.controls["y0"].add_class("start-slider")
+        self.preset_buttons = {}
+        for name in ("too small", "good", "diverges"):
+            button = ipw.Button(description=f"preset: {name}",
+                                tooltip=f"plain SGD with a learning rate that is {name}")
+            button.add_class("preset-" + name.replace(" ", "-"))
+            button.on_click(lambda _b, name=name: self.apply_preset(name))
+            self.preset_buttons[name] = button
+        self.readout = ipw.HTML()
+        self.readout.add_class("optimizer-readout")
+
+        fig, axes = new_axes(nrows=2, ncols=2, figsize=(10.5, 5.4),
+                             gridspec_kw={"height_ratios": [5, 1.1], "width_ratios": [1, 1]})
+        self.ax_surface, self.ax_loss = axes[0]
+        gs = axes[1, 0].get_gridspec()
+        axes[1, 0].remove()
+        axes[1, 1].remove()
+        self.ax_lr = fig.add_subplot(gs[1, :])
+        self.plot = SurfacePlot(first, self.ax_surface)
+        self.loss_lines = []
+        for k in range(3):
+            (line,) = self.ax_loss.plot([], [], linewidth=1.3, markersize=3.5,
+                                        **PATH_STYLES[k])
+            self.loss_lines.append(line)
+        self.ax_loss.set_yscale("log")
+        # Few ticks, no minor ones: ticks are most of the drawing time of a log axis.
+        self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=6))
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())
+        self.ax_loss.yaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        self.ax_loss.set_xlabel("step")
+        self.ax_loss.set_ylabel("loss − minimum (log scale)")
+        self.ax_loss.set_title("Loss after each step")
+        self.loss_text = self.ax_loss.text(0.98, 0.97, "", transform=self.ax_loss.transAxes,
+                                           ha="right", va="top", fontsize=9.5,
+                                           bbox={"facecolor": "white", "edgecolor": "#999999",
+                                                 "alpha": 0.92})
+        # The learning-rate strip: where the current rate sits against the threshold.
+        ax = self.ax_lr
+        ax.set_xscale("log")
+        ax.set_xlim(LR_MIN, LR_MAX)
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel("learning rate (log scale)")
+        self.limit_span = ax.axvspan(1.0, LR_MAX, color=OKABE_ITO["vermillion"], alpha=0.15,
+                                     linewidth=0)
+        (self.limit_line,) = ax.plot([1.0, 1.0], [0, 1], color=OKABE_ITO["vermillion"],
+                                     linestyle="--", marker="", linewidth=1.5)
+        (self.lr_marker,) = ax.plot([learning_rate], [0.3], color=OKABE_ITO["black"],
+                                    marker="v", markersize=12, linestyle="")
+        self.lr_text = ax.text(0.005, 0.93, "", transform=ax.transAxes, ha="left", va="top",
+                               fontsize=9.5)
+        fig.tight_layout()
+        self.view = FigureView(fig)
+        self._wire()
+        self.update()
+
+    # ---------------------------------------------------------------- controls
+
+    def _on_change(self, change=None):
+        if change is not None and change.get("owner") is self.controls["surface"]:
+            self._reset_start()
+        if not self._hold:
+            self.update()
+
+    def _reset_start(self):
+        """Fit the start sliders to the new surface's window and put them at its start."""
+        s = self.surfaces[self.controls["surface"].value]
+        hold, self._hold = self._hold, True
+        for key, lim, value in (("x0", s.xlim, s.start[0]), ("y0", s.ylim, s.start[1])):
+            slider = self.controls[key]
+            slider.min, slider.max = -1e9, 1e9  # avoid min > max while both move
+            slider.min, slider.max = lim
+            slider.value = value
+        self._hold = hold
+
+    def apply_preset(self, name):
+        """Switch to plain SGD with the preset learning rate of ``name`` on this surface.
+
+        Parameters
+        ----------
+        name : {"too small", "good", "diverges"}
+            Also resets the start point to the surface's default and shows
+            ``PRESET_STEPS`` (200) steps, or the most the steps slider allows.
+        """
+        rates = PRESETS[self.controls["surface"].value]
+        if name not in rates:
+            raise ValueError(f"name must be one of {list(rates)}. Received: name={name!r}")
+        self._hold = True
+        try:
+            self.controls["optimizer"].value = "SGD"
+            self.controls["lr"].value = rates[name]
+            self.controls["steps"].value = min(PRESET_STEPS, self.controls["steps"].max)
+            self._reset_start()
+        finally:
+            self._hold = False
+        self.update()
+
+    def layout(self):
+        rows = [
+            ipw.HBox([self.controls[k] for k in ("surface", "optimizer", "lr")],
+                     layout=ipw.Layout(flex_flow="row wrap")),
+            ipw.HBox([self.controls[k] for k in ("steps", "momentum", "x0", "y0")],
+                     layout=ipw.Layout(flex_flow="row wrap")),
+            ipw.HBox(list(self.preset_buttons.values())),
+        ]
+        return ipw.VBox([*rows, self.readout, self.view.widget])
+
+    # ---------------------------------------------------------------- computation
+
+    def update(self):
+        c = self.controls
+        self.surface = self.surfaces[c["surface"].value]
+        lr = float(c["lr"].value)
+        steps = int(c["steps"].value)
+        momentum = float(c["momentum"].value)
+        start = (float(c["x0"].value), float(c["y0"].value))
+        choice = c["optimizer"].value
+        names = surfaces.OPTIMIZER_NAMES if choice == ALL_THREE else (choice,)
+        self.paths = {
+            name: surfaces.run_optimizer(self.surface,
+                                         surfaces.make_optimizer(name, lr, momentum),
+                                         start, steps, max_loss=self.max_loss)
+            for name in names
+        }
+        self.path = next(iter(self.paths.values()))
+        self.diverged = any(p.diverged for p in self.paths.values())
+        self.diverged_at = self.path.diverged_at
+        self.stability_limit = None
+        if isinstance(self.surface, surfaces.QuadraticBowl) and choice != "Adam":
+            beta = 0.0 if choice == "SGD" else momentum
+            self.stability_limit = self.surface.stability_limit(beta)
+        lines = [f"{name}: {describe_path(p, steps, self.surface)}"
+                 for name, p in self.paths.items()]
+        self.message = "\n".join(lines)
+        self._draw(lr, steps, momentum, choice)
+        self.readout.value = "<br>".join(lines) + "<br>" + self.lr_text.get_text()
+        self.view.redraw()
+
+    def _draw(self, lr, steps, momentum, choice):
+        labels = list(self.paths)
+        self.plot.set_surface(self.surface)
+        self.plot.show(list(self.paths.values()), labels, self.message, self.diverged)
+        self.ax_surface.set_title(f"{self.surface.formula}   (■ start, ★ minimum)",
+                                  fontsize=10.5)
+        floor, top = 1e-12, 1e-12
+        lowest = math.inf
+        min_value = self.surface.min_value
+        for k, line in enumerate(self.loss_lines):
+            if k < len(labels):
+                loss = np.clip(self.paths[labels[k]].loss - min_value, 1e-12, None)
+                line.set_data(np.arange(len(loss)), loss)
+                line.set_label(labels[k])
+                line.set_markevery(max(1, len(loss) // 20))
+                line.set_visible(True)
+                top = max(top, float(loss.max()))
+                lowest = min(lowest, float(loss.min()))
+            else:
+                line.set_data([], [])
+                line.set_visible(False)
+        floor = max(lowest, 1e-12)
+        self.ax_loss.set_xlim(0, max(steps, 1))
+        self.ax_loss.set_ylim(floor / 3, top * 3)
+        # Within a few decades, label 1-2-5 steps too, or the axis may show one label.
+        subs = (1.0, 2.0, 5.0) if top / floor < 1e3 else (1.0,)
+        self.ax_loss.yaxis.set_major_locator(LogLocator(subs=subs, numticks=8))
+        if labels != self._legend_labels:  # a new legend only when the optimizers change
+            self.ax_loss.legend(handles=self.loss_lines[:len(labels)], loc="lower left",
+                                fontsize=8.5)
+            self._legend_labels = labels
+        self.loss_text.set_text("diverged: the loss blew up" if self.diverged else "")
+        self.loss_text.set_color(OKABE_ITO["vermillion"])
+        self.loss_text.set_visible(self.diverged)
+        # learning-rate strip
+        self.lr_marker.set_data([lr], [0.3])
+        limit = self.stability_limit
+        visible = limit is not None
+        self.limit_line.set_visible(visible)
+        self.limit_span.set_visible(visible)
+        if visible:
+            self.limit_line.set_data([limit, limit], [0, 1])
+            self.limit_span.set_x(limit)
+            self.limit_span.set_width(LR_MAX - limit)
+            what = "2/L" if choice == "SGD" else "2(1+β)/L"
+            side = ">" if lr > limit else "<"
+            self.lr_text.set_text(f"learning rate {lr:.3g} {side} {what} = {limit:.3g} "
+                                  f"(L = {self.surface.largest_curvature:g}, the largest "
+                                  "curvature): shaded rates diverge")
+        elif isinstance(self.surface, surfaces.QuadraticBowl):
+            self.lr_text.set_text(f"learning rate {lr:.3g}: Adam's steps are about the "
+                                  "learning rate in size, so there is no 2/L limit")
+        else:
+            self.lr_text.set_text(f"learning rate {lr:.3g}: no single threshold here, the "
+                                  "curvature changes from place to place")
+
+
+def optimizer_explorer(surface="quadratic bowl", *, optimizer="SGD", learning_rate=0.05,
+                       steps=50, **kwargs) -> OptimizerExplorer:
+    """Build the 2-D gradient-descent explorer (see ``OptimizerExplorer``).
+
+    Examples
+    --------
+    >>> explorer = optimizer_explorer()                 # SGD on the quadratic bowl
+    >>> explorer.controls["lr"].value = 0.25            # above 2/L = 0.2
+    >>> explorer.diverged
+    True
+    """
+    return OptimizerExplorer(surface, optimizer=optimizer, learning_rate=learning_rate,
+                             steps=steps, **kwargs)

@@ -1,0 +1,223 @@
+"""The regularization explorer of notebook 04: L2, L1 and dropout sliders that retrain
+a large network on a few noisy points.
+
+Training is ``nnlib.regularization.fit_regularized`` (an ``nnlib.MLP``); the
+histograms come from ``nnlib.plots.regularization_plots``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import ipywidgets as ipw
+import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
+
+from .. import regularization
+from ..plots.regularization_plots import HISTOGRAM_STYLES, WEIGHT_BINS, weight_counts
+from ..plots.style import OKABE_ITO, new_axes
+from .base import Explorer, FigureView
+
+try:  # installed with scikit-learn; optional
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - without it, numpy's default threading is used
+    threadpool_limits = None
+
+STRENGTHS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
+"""The values offered by the L2 and L1 sliders."""
+
+NEAR_ZERO = 1e-3
+"""A weight with ``|w| <= NEAR_ZERO`` counts as "near zero" in the readout."""
+
+
+class RegularizationExplorer(Explorer):
+    """Retrain a large MLP on few noisy points whenever an L2, L1 or dropout slider moves.
+
+    Left: the training points, the test points, the true curve ``sin(2x)``, the fit
+    without regularization (dashed) and the current fit. Middle: training and test
+    MSE after each epoch. Right: histograms of the kernel values without
+    regularization and now.
+
+    Parameters
+    ----------
+    n_train : int, default=12
+        Training points (``regularization.overfitting_data``).
+    noise : float, default=0.3
+    layer_sizes : sequence of int, default=(1, 64, 64, 1)
+    epochs : int, default=300
+        Full-batch Adam steps per retraining (see ``fit_regularized``).
+    learning_rate : float, default=0.02
+    seed : int, default=0
+        Seeds the data, the starting weights and the dropout masks.
+
+    Attributes
+    ----------
+    result : nnlib.regularization.RegularizedFit
+        The last training (``result.model``, ``result.history``).
+    baseline : nnlib.regularization.RegularizedFit
+        The same network trained without any regularization.
+    weights : ndarray
+        The current kernel values (``regularization.kernel_values``).
+    weight_norm : float
+        ``sqrt(sum(W**2))`` over all kernels.
+    near_zero : float
+        Fraction of the weights with ``|w| <= NEAR_ZERO``.
+    y_curve : ndarray of shape (n_curve, 1)
+        The current fit on ``x_curve``.
+    train_mse, test_mse : float
+        After the last epoch.
+    message : str
+        The text under the sliders.
+    """
+
+    def __init__(self, *, n_train=12, noise=0.3, layer_sizes=(1, 64, 64, 1), epochs=300,
+                 learning_rate=0.02, seed=0):
+        self.X, self.y, self.X_test, self.y_test = regularization.overfitting_data(
+            n_train, noise=noise, seed=seed)
+        self.fit_kwargs = {"layer_sizes": tuple(layer_sizes), "epochs": epochs,
+                           "learning_rate": learning_rate, "seed": seed,
+                           "activations": ("tanh",) * (len(layer_sizes) - 2) + ("linear",)}
+        self.x_curve = np.linspace(-1.6, 1.6, 161)[:, None]
+        self.baseline = self._train(0.0, 0.0, 0.0)
+        style = {"description_width": "initial"}
+        options = [(f"{v:g}", v) for v in STRENGTHS]
+        self.controls = {
+            "l2": ipw.SelectionSlider(options=options, value=0.0, description="L2 strength",
+                                      style=style, continuous_update=False),
+            "l1": ipw.SelectionSlider(options=options, value=0.0, description="L1 strength",
+                                      style=style, continuous_update=False),
+            "dropout": ipw.FloatSlider(value=0.0, min=0.0, max=0.6, step=0.05,
+                                       description="dropout rate", readout_format=".2f",
+                                       style=style, continuous_update=False),
+        }
+        for key in self.controls:
+            self.controls[key].add_class(f"{key}-slider")
+        self.readout = ipw.HTML()
+        self.readout.add_class("regularization-readout")
+
+        fig, (ax_fit, ax_loss, ax_hist) = new_axes(ncols=3, figsize=(13.5, 4.3))
+        self.ax_fit, self.ax_loss, self.ax_hist = ax_fit, ax_loss, ax_hist
+        ax_fit.scatter(self.X_test.ravel(), self.y_test.ravel(), s=8, color=OKABE_ITO["sky_blue"],
+                       marker=".", alpha=0.6, label="test points")
+        ax_fit.scatter(self.X.ravel(), self.y.ravel(), s=40, color=OKABE_ITO["blue"], marker="o",
+                       edgecolor="black", zorder=3, label="training points")
+        xc = self.x_curve.ravel()
+        ax_fit.plot(xc, np.sin(2 * xc), color=OKABE_ITO["bluish_green"], linestyle=":",
+                    marker="", linewidth=2, label="true curve sin(2x)")
+        ax_fit.plot(xc, self._predict(self.baseline.model).ravel(), color=OKABE_ITO["black"],
+                    linestyle="--", marker="", linewidth=1.2, alpha=0.7,
+                    label="no regularization")
+        (self.fit_line,) = ax_fit.plot([], [], color=OKABE_ITO["vermillion"], linestyle="-",
+                                       marker="", linewidth=2.2, label="with these settings")
+        ax_fit.set_ylim(-2.2, 2.2)
+        ax_fit.set_xlim(xc[0], xc[-1])
+        ax_fit.set_xlabel("x")
+        ax_fit.set_ylabel("y")
+        ax_fit.set_title("Fit of a 64-64 network to 12 points" if tuple(layer_sizes) ==
+                         (1, 64, 64, 1) else "Fit")
+        ax_fit.legend(loc="lower right", fontsize=8)
+        self.fit_text = ax_fit.text(0.02, 0.97, "", transform=ax_fit.transAxes, ha="left",
+                                    va="top", fontsize=9.5, color=OKABE_ITO["vermillion"])
+
+        epochs_axis = np.arange(1, epochs + 1)
+        (self.train_line,) = ax_loss.plot(epochs_axis, epochs_axis * 0.0 + 1.0,
+                                          color=OKABE_ITO["blue"], linestyle="-", marker="o",
+                                          markevery=max(1, epochs // 10), label="training MSE")
+        (self.test_line,) = ax_loss.plot(epochs_axis, epochs_axis * 0.0 + 1.0,
+                                         color=OKABE_ITO["vermillion"], linestyle="--",
+                                         marker="s", markevery=max(1, epochs // 10),
+                                         label="test MSE")
+        ax_loss.axhline(noise**2, color=OKABE_ITO["black"], linestyle=":", marker="",
+                        linewidth=1, label=f"noise level {noise**2:.2g}")
+        ax_loss.set_yscale("log")
+        ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=8))
+        ax_loss.yaxis.set_minor_locator(NullLocator())
+        ax_loss.set_ylim(0.01, 2.0)
+        ax_loss.set_xlim(0, epochs)
+        ax_loss.set_xlabel("epoch")
+        ax_loss.set_ylabel("MSE (log scale)")
+        ax_loss.set_title("Training and test loss")
+        ax_loss.legend(loc="upper right", fontsize=8.5)
+
+        base_w = regularization.kernel_values(self.baseline.model)
+        ax_hist.stairs(weight_counts(base_w), WEIGHT_BINS, label="no regularization",
+                       **HISTOGRAM_STYLES[0])
+        self.hist = ax_hist.stairs(weight_counts(base_w), WEIGHT_BINS,
+                                   label="with these settings", **HISTOGRAM_STYLES[1])
+        ax_hist.set_yscale("symlog", linthresh=10)
+        ax_hist.set_ylim(0, 2 * base_w.size)
+        ax_hist.set_xlim(WEIGHT_BINS[0], WEIGHT_BINS[-1])
+        ax_hist.set_xlabel("weight value")
+        ax_hist.set_ylabel("number of weights")
+        ax_hist.set_title("Distribution of the weights")
+        ax_hist.legend(loc="upper left", fontsize=8.5)
+        self.hist_text = ax_hist.text(0.98, 0.97, "", transform=ax_hist.transAxes, ha="right",
+                                      va="top", fontsize=9)
+        fig.tight_layout()
+        self.view = FigureView(fig)
+        self._wire()
+        self.update()
+
+    def _train(self, l1, l2, dropout):
+        # The matrices are small: one BLAS thread is faster than several, and much faster
+        # on a busy machine, where waking idle threads costs more than the products.
+        limit = (threadpool_limits(1, user_api="blas") if threadpool_limits is not None
+                 else contextlib.nullcontext())
+        with limit:
+            return self._fit(l1, l2, dropout)
+
+    def _fit(self, l1, l2, dropout):
+        return regularization.fit_regularized(
+            self.X, self.y, validation_data=(self.X_test, self.y_test), l1=l1, l2=l2,
+            dropout=dropout, **self.fit_kwargs)
+
+    def _predict(self, model):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return model.predict(self.x_curve)
+
+    def update(self):
+        l2 = float(self.controls["l2"].value)
+        l1 = float(self.controls["l1"].value)
+        dropout = float(self.controls["dropout"].value)
+        self.result = self._train(l1, l2, dropout)
+        history = self.result.history
+        self.weights = regularization.kernel_values(self.result.model)
+        self.weight_norm = float(np.linalg.norm(self.weights))
+        self.near_zero = regularization.near_zero_fraction(self.weights, NEAR_ZERO)
+        self.y_curve = self._predict(self.result.model)
+        train, test = history["train_mse"], history["test_mse"]
+        self.train_mse = train[-1] if train else float("nan")
+        self.test_mse = test[-1] if test else float("nan")
+
+        self.fit_line.set_data(self.x_curve.ravel(), self.y_curve.ravel())
+        epochs = np.arange(1, len(train) + 1)
+        self.train_line.set_data(epochs, np.clip(train, 1e-4, 1e4))
+        self.test_line.set_data(epochs, np.clip(test, 1e-4, 1e4))
+        self.hist.set_data(weight_counts(self.weights))
+        self.hist_text.set_text(f"‖W‖ = {self.weight_norm:.3g}\n"
+                                f"near zero (|w| ≤ {NEAR_ZERO:g}): {100 * self.near_zero:.0f}%")
+        if history.diverged:
+            self.message = "Training diverged: " + history.message
+        else:
+            self.message = (f"training MSE {self.train_mse:.3f}, test MSE {self.test_mse:.3f} "
+                            f"(without regularization: "
+                            f"{self.baseline.history['train_mse'][-1]:.3f} and "
+                            f"{self.baseline.history['test_mse'][-1]:.3f})")
+        self.fit_text.set_text(self.message if history.diverged else "")
+        self.readout.value = (f"L2 = {l2:g}, L1 = {l1:g}, dropout = {dropout:.2f}: "
+                              f"{self.message}")
+        self.view.redraw()
+
+
+def regularization_explorer(**kwargs) -> RegularizationExplorer:
+    """Build the regularization widget (see ``RegularizationExplorer`` for the options).
+
+    Examples
+    --------
+    >>> explorer = regularization_explorer()
+    >>> explorer.controls["l2"].value = 1e-2          # retrains at once
+    >>> baseline = regularization.kernel_values(explorer.baseline.model)
+    >>> bool(explorer.weight_norm < np.linalg.norm(baseline))   # L2 shrinks the weights
+    True
+    """
+    return RegularizationExplorer(**kwargs)

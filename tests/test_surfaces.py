@@ -1,0 +1,131 @@
+"""Tests for nnlib/surfaces.py: surfaces, their gradients, and optimizers run on them."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlib import surfaces
+from nnlib.gradcheck import numerical_gradient
+from nnlib.optimizers import SGD, Adam
+
+ALL_SURFACES = [surfaces.QuadraticBowl(), surfaces.QuadraticBowl(h_x=3.0, h_y=0.5),
+                surfaces.Rosenbrock(), surfaces.Rosenbrock(a=0.5, b=10.0),
+                surfaces.TwoMinima(), surfaces.TwoMinima(tilt=-0.2)]
+
+
+@pytest.mark.parametrize("surface", ALL_SURFACES, ids=repr)
+def test_gradient_matches_finite_differences(surface, rng):
+    for p in rng.uniform(-1.5, 1.5, size=(5, 2)):
+        numeric = numerical_gradient(lambda q: surface(q), p.copy())
+        np.testing.assert_allclose(surface.grad(p), numeric, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("surface", ALL_SURFACES, ids=repr)
+def test_minima_are_stationary_and_lowest_nearby(surface, rng):
+    for m in surface.minima:
+        np.testing.assert_allclose(surface.grad(m), [0.0, 0.0], atol=1e-9)
+        around = m + rng.normal(scale=1e-2, size=(20, 2))
+        assert np.all(surface(around) >= surface(m))
+    assert surface.min_value == pytest.approx(surface(surface.minima[0]))
+
+
+def test_values_by_hand():
+    assert surfaces.QuadraticBowl()([1.0, 1.0]) == 5.5  # (1 + 10) / 2
+    assert surfaces.Rosenbrock()([0.0, 1.0]) == 101.0  # 1 + 100 * 1
+    assert surfaces.TwoMinima()([0.0, 2.0]) == 3.0  # 1 + 0 + 4 / 2
+    wells = surfaces.TwoMinima(tilt=0.3)
+    assert wells.minima[0, 0] < 0 < wells.minima[1, 0]  # the deeper valley is on the left
+    assert wells(wells.minima[0]) < wells(wells.minima[1])
+
+
+def test_vectorised_values_and_grid():
+    bowl = surfaces.QuadraticBowl()
+    pts = np.array([[[1.0, 0.0], [0.0, 1.0]], [[2.0, 2.0], [0.0, 0.0]]])
+    np.testing.assert_allclose(bowl(pts), [[0.5, 5.0], [22.0, 0.0]])
+    assert bowl.grad(pts).shape == (2, 2, 2)
+    xs, ys, values = bowl.grid(11)
+    assert values.shape == (11, 11)
+    assert values[3, 7] == pytest.approx(bowl([xs[7], ys[3]]))  # rows follow y
+
+
+def test_stability_limit_is_two_over_largest_curvature():
+    bowl = surfaces.QuadraticBowl(h_x=2.0, h_y=8.0)
+    assert bowl.largest_curvature == 8.0
+    assert bowl.stability_limit() == pytest.approx(0.25)
+    assert bowl.stability_limit(momentum=0.5) == pytest.approx(0.375)
+
+
+def test_sgd_on_bowl_converges_below_and_diverges_above_the_limit():
+    bowl = surfaces.QuadraticBowl()
+    limit = bowl.stability_limit()
+    below = surfaces.run_optimizer(bowl, SGD(0.98 * limit), bowl.start, 400)
+    assert not below.diverged and below.loss[-1] < 1e-8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        above = surfaces.run_optimizer(bowl, SGD(1.02 * limit), bowl.start, 1000)
+    assert above.diverged and above.diverged_at is not None
+    assert len(above.points) == above.diverged_at + 1
+    assert above.loss[-1] > 1e6 and "diverged at step" in above.message
+
+
+def test_momentum_limit_is_exact_on_the_bowl():
+    bowl = surfaces.QuadraticBowl()
+    limit = bowl.stability_limit(momentum=0.5)
+    assert not surfaces.run_optimizer(bowl, SGD(0.97 * limit, momentum=0.5), bowl.start,
+                                      3000).diverged
+    assert surfaces.run_optimizer(bowl, SGD(1.03 * limit, momentum=0.5), bowl.start,
+                                  3000).diverged
+
+
+def test_one_sgd_step_by_hand():
+    path = surfaces.run_optimizer(surfaces.QuadraticBowl(), SGD(0.1), [1.0, 1.0], 1)
+    np.testing.assert_allclose(path.points, [[1.0, 1.0], [0.9, 0.0]])  # 1 - 0.1*1, 1 - 0.1*10
+    np.testing.assert_allclose(path.loss, [5.5, 0.405])
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.001, momentum=0.9), lambda: Adam(0.05)])
+def test_path_equals_the_optimizer_run_by_hand(make):
+    surface = surfaces.Rosenbrock()
+    path = surfaces.run_optimizer(surface, make(), surface.start, 50)
+    opt, p = make(), np.array(surface.start, float)
+    expected = [p.copy()]
+    for _ in range(50):
+        opt.step([p], [surface.grad(p)])
+        expected.append(p.copy())
+    np.testing.assert_allclose(path.points, expected, rtol=0, atol=0)
+
+
+def test_make_optimizer_names():
+    assert isinstance(surfaces.make_optimizer("SGD", 0.1), SGD)
+    sgd_m = surfaces.make_optimizer("SGD with momentum", 0.1, momentum=0.8)
+    assert sgd_m.momentum == 0.8
+    assert isinstance(surfaces.make_optimizer("Adam", 0.1), Adam)
+    with pytest.raises(ValueError, match="Received: name='RMSprop'"):
+        surfaces.make_optimizer("RMSprop", 0.1)
+
+
+def test_validation_messages():
+    bowl = surfaces.QuadraticBowl()
+    with pytest.raises(ValueError, match="start must be two finite numbers"):
+        surfaces.run_optimizer(bowl, SGD(0.1), [1.0, np.nan], 3)
+    with pytest.raises(ValueError, match="steps must be an integer >= 0"):
+        surfaces.run_optimizer(bowl, SGD(0.1), [1.0, 1.0], -1)
+    with pytest.raises(TypeError, match="optimizer must be an nnlib optimizer"):
+        surfaces.run_optimizer(bowl, "sgd", [1.0, 1.0], 3)
+    with pytest.raises(ValueError, match="below max_loss"):
+        surfaces.run_optimizer(bowl, SGD(0.1), [1.0, 1.0], 3, max_loss=1.0)
+    with pytest.raises(ValueError, match="h_y must be a finite number > 0"):
+        surfaces.QuadraticBowl(h_y=0.0)
+    with pytest.raises(ValueError, match="tilt must be small enough"):
+        surfaces.TwoMinima(tilt=2.0)
+    with pytest.raises(ValueError, match="Unknown surface 'saddle'"):
+        surfaces.get_surface("saddle")
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        bowl([1.0, 2.0, 3.0])
+
+
+def test_zero_steps_and_get_surface():
+    path = surfaces.run_optimizer("quadratic bowl", SGD(0.1), (1.0, 1.0), 0)
+    assert path.points.shape == (1, 2) and not path.diverged
+    assert isinstance(surfaces.get_surface("Rosenbrock"), surfaces.Rosenbrock)

@@ -1,0 +1,75 @@
+"""Tests for nnlib/widgets/regularization.py (headless: MPLBACKEND=Agg, no kernel)."""
+
+import numpy as np
+import pytest
+
+from nnlib import regularization, widgets
+from nnlib.widgets.regularization import NEAR_ZERO
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    # fewer epochs than the notebook's default keep the test quick; same behaviour
+    return widgets.regularization_explorer(epochs=150)
+
+
+def _reset(e):
+    for key, value in (("l2", 0.0), ("l1", 0.0), ("dropout", 0.0)):
+        e.controls[key].value = value
+
+
+def test_controls_retrain_on_release_only(explorer):
+    for key in ("l2", "l1", "dropout"):
+        control = explorer.controls[key]
+        assert control.continuous_update is False
+        assert f"{key}-slider" in control._dom_classes and control.description
+
+
+def test_starts_unregularized_equal_to_baseline(explorer):
+    _reset(explorer)
+    np.testing.assert_array_equal(explorer.result.model.theta, explorer.baseline.model.theta)
+    assert explorer.train_mse < explorer.test_mse
+
+
+def test_larger_l2_gives_smaller_weight_norm(explorer):
+    _reset(explorer)
+    norms = []
+    for l2 in (0.0, 1e-3, 1e-2):
+        explorer.controls["l2"].value = l2
+        norms.append(explorer.weight_norm)
+        np.testing.assert_allclose(explorer.weight_norm,
+                                   np.linalg.norm(regularization.kernel_values(
+                                       explorer.result.model)))
+    assert norms[0] > norms[1] > norms[2]
+
+
+def test_l1_gives_more_near_zero_weights(explorer):
+    _reset(explorer)
+    before = explorer.near_zero
+    explorer.controls["l1"].value = 1e-3
+    assert explorer.near_zero > before + 0.3
+    assert explorer.near_zero == pytest.approx(
+        regularization.near_zero_fraction(explorer.weights, NEAR_ZERO))
+    # the histogram shows the new weights: most of them in the bins around 0
+    heights = explorer.hist.get_data().values
+    assert heights.sum() == explorer.weights.size
+    assert heights[len(heights) // 2 - 1: len(heights) // 2 + 1].sum() > 0.5 * heights.sum()
+
+
+def test_dropout_changes_the_fit(explorer):
+    _reset(explorer)
+    plain_curve = explorer.y_curve.copy()
+    explorer.controls["dropout"].value = 0.3
+    assert not np.allclose(explorer.y_curve, plain_curve, atol=1e-3)
+    np.testing.assert_allclose(explorer.fit_line.get_ydata(), explorer.y_curve.ravel())
+    assert "dropout = 0.30" in explorer.readout.value
+
+
+def test_loss_curves_are_drawn(explorer):
+    _reset(explorer)
+    explorer.controls["l2"].value = 1e-4
+    np.testing.assert_allclose(explorer.train_line.get_ydata(),
+                               explorer.result.history["train_mse"])
+    np.testing.assert_allclose(explorer.test_line.get_ydata(),
+                               explorer.result.history["test_mse"])
+    assert len(explorer.train_line.get_xdata()) == 150
