@@ -60,3 +60,31 @@ def test_plot_curves_one_labelled_line_per_curve_with_distinct_styles():
 def test_plot_curves_rejects_wrong_length():
     with pytest.raises(ValueError, match=r"curve 'short' must have one value per x \(5\)"):
         plots.plot_curves(np.arange(5), {"short": np.arange(4)})
+
+
+def test_styled_subplots_keeps_interactive_mode_set_by_the_backend(monkeypatch):
+    # In Jupyter the first figure activates the inline backend, which turns interactive
+    # mode on inside rc_context; restoring the old mode hid every later figure.
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from nnlib.plots import style
+
+    real_subplots = plt.subplots
+
+    def activating_subplots(*args, **kwargs):
+        mpl.interactive(True)  # what the inline backend's activation does
+        return real_subplots(*args, **kwargs)
+
+    monkeypatch.setattr(plt, "subplots", activating_subplots)
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(False)
+        fig, ax = style.new_axes()
+        assert mpl.is_interactive()
+        assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)  # still styled
+        mpl.interactive(False)
+        fig, axes = style.styled_subplots(1, 2)
+        assert len(axes) == 2 and mpl.is_interactive()
+    finally:
+        mpl.interactive(was)

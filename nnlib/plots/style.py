@@ -77,9 +77,21 @@ def new_axes(ax=None, **subplots_kw):
     """Return ``(fig, ax)``: the given axes and its figure, or a new styled figure."""
     if ax is not None:
         return ax.figure, ax
+    return styled_subplots(**subplots_kw)
+
+
+def styled_subplots(*args, **subplots_kw):
+    """``plt.subplots(*args, **subplots_kw)`` under the course style, keeping interactive mode.
+
+    The first figure of a Jupyter session switches matplotlib to the inline backend,
+    which turns interactive mode on; ``rc_context`` would restore the old value on exit
+    and every later figure would then stay hidden. The mode set inside is kept.
+    """
     with mpl.rc_context(STYLE):
-        fig, ax = plt.subplots(**subplots_kw)
-    return fig, ax
+        result = plt.subplots(*args, **subplots_kw)
+        interactive = mpl.is_interactive()
+    mpl.interactive(interactive)
+    return result
 
 
 def plot_history(history, ax=None, *, title="Loss per epoch", log_scale=False):

@@ -1,0 +1,89 @@
+"""Tests for nnlib/keras_models.py: shapes, layer names, parity of the numpy twins, training."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnlib import attention, conv, keras_models, recurrent, sequences
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from nnlib import keras_bridge
+
+    return keras_bridge.import_keras()
+
+
+def test_import_nnlib_does_not_load_tensorflow():
+    code = ("import sys, nnlib, nnlib.keras_models, nnlib.conv, nnlib.recurrent, "
+            "nnlib.attention, nnlib.sequences; print('tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_cnn_and_mlp_shapes_and_params(keras, rng):
+    keras.utils.set_random_seed(0)
+    cnn = keras_models.build_cnn((8, 8, 1), 10, filters=(8, 16))
+    mlp = keras_models.build_mlp_classifier((8, 8, 1), 10, hidden=(24,))
+    X = rng.random((5, 8, 8, 1))
+    assert cnn.predict(X, verbose=0).shape == mlp.predict(X, verbose=0).shape == (5, 10)
+    assert cnn.count_params() == (conv.count_conv_params(3, 1, 8) + conv.count_conv_params(3, 8, 16)
+                                  + (2 * 2 * 16) * 10 + 10)
+    assert mlp.count_params() == 64 * 24 + 24 + 24 * 10 + 10
+
+
+def test_cnn_first_layer_equals_numpy_conv(keras, rng):
+    keras.utils.set_random_seed(0)
+    cnn = keras_models.build_cnn((8, 8, 1), 10)
+    X = rng.random((3, 8, 8, 1)).astype("float32")
+    maps = keras_models.layer_output(cnn, "conv1", X)
+    mine = np.maximum(conv.conv2d(X, *cnn.get_layer("conv1").get_weights(), padding="same"), 0)
+    np.testing.assert_allclose(maps, mine, rtol=1e-5, atol=1e-6)  # Keras runs in float32
+
+
+@pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
+def test_rnn_regressor_layer_equals_numpy(keras, rng, kind):
+    keras.utils.set_random_seed(0)
+    model = keras_models.build_rnn_regressor(kind, 6, 2, units=4)
+    X = rng.normal(size=(3, 6, 2)).astype("float32")
+    h = recurrent.rnn_forward(kind, X, *model.get_layer("rnn").get_weights())
+    W, b = model.get_layer("output").get_weights()
+    np.testing.assert_allclose(model.predict(X, verbose=0), h @ W + b, rtol=1e-5, atol=1e-6)
+
+
+def test_transformer_learns_to_reverse_and_attends_anti_diagonally(keras):
+    X, y = sequences.make_reverse_task(2000, 6, n_symbols=6, seed=0)
+    keras.utils.set_random_seed(0)
+    model = keras_models.build_transformer(6, 6, d_model=16, ff_dim=32)
+    assert model.predict(X[:2], verbose=0).shape == (2, 6, 6)
+    model.fit(X, y, epochs=6, batch_size=64, verbose=0)
+    Xt, yt = sequences.make_reverse_task(200, 6, n_symbols=6, seed=1)
+    accuracy = np.mean(np.argmax(model.predict(Xt, verbose=0), axis=-1) == yt)
+    assert accuracy > 0.95
+    scores = keras_models.attention_scores(model, Xt[:20])
+    assert scores.shape == (20, 1, 6, 6)
+    np.testing.assert_allclose(scores.sum(axis=-1), 1.0, atol=1e-5)
+    mean = scores[:, 0].mean(axis=0)
+    assert np.all(np.argmax(mean, axis=1) == np.arange(6)[::-1])
+    # the numpy multi-head attention on the same inputs gives the same weights
+    emb = model.get_layer("embedding").get_weights()[0]
+    x = emb[Xt[:20]] + attention.positional_encoding(6, 16)
+    _, mine = attention.multi_head_attention(x, x, model.get_layer("attention").get_weights(),
+                                             return_attention_scores=True)
+    np.testing.assert_allclose(mine, scores, atol=1e-5)
+
+
+def test_errors(keras):
+    with pytest.raises(ValueError, match=r"kind must be one of .*Received: kind='rnn'"):
+        keras_models.build_rnn_regressor("rnn", 5)
+    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+        keras_models.build_cnn((8, 8), 10)
+    with pytest.raises(ValueError, match=r"d_model must be a multiple of num_heads"):
+        keras_models.build_transformer(4, 5, d_model=10, num_heads=3)
+    model = keras_models.build_mlp_classifier((4,), 3)
+    with pytest.raises(ValueError, match=r"no layer named 'conv1'. Its layers are"):
+        keras_models.layer_output(model, "conv1", np.zeros((1, 4)))
+    with pytest.raises(ValueError, match=r"learning_rate must be a finite number > 0"):
+        keras_models.build_mlp_classifier((4,), 3, learning_rate=0)
