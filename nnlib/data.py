@@ -109,6 +109,40 @@ def make_xor(n_samples=200, *, noise=0.1, seed=None):
     return X, y
 
 
+def make_imbalanced(n_samples=1000, *, positive_fraction=0.05, separation=2.0, seed=None):
+    """Two overlapping Gaussian clouds where class 1 is rare (like fraud among payments).
+
+    Class 0 is centred at (0, 0), class 1 at distance ``separation`` along the
+    diagonal; both have unit standard deviation, so the clouds overlap.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+    positive_fraction : float, default=0.05
+        Share of samples in class 1, in (0, 1); the count is rounded (at least 1).
+    separation : float, default=2.0
+        Distance between the two centres (> 0); smaller means more overlap.
+    seed : int, numpy Generator or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples,), int
+    """
+    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
+    positive_fraction = check_in_range(positive_fraction, "positive_fraction", 0.0, 1.0)
+    if positive_fraction == 0.0:
+        raise ValueError("positive_fraction must be > 0. Received: positive_fraction=0.0")
+    separation = check_positive(separation, "separation")
+    rng = np.random.default_rng(seed)
+    n1 = min(max(1, int(round(positive_fraction * n_samples))), n_samples - 1)
+    centre = np.full(2, separation / np.sqrt(2.0))
+    X = rng.standard_normal((n_samples, 2))
+    X[n_samples - n1 :] += centre
+    y = np.repeat([0, 1], [n_samples - n1, n1])
+    return _shuffled(X, y, rng)
+
+
 def make_spirals(n_samples=200, *, n_classes=2, noise=0.1, turns=1.5, seed=None):
     """Interleaved spiral arms, one per class (labels 0 .. n_classes - 1).
 

@@ -96,3 +96,19 @@ def test_batches_keep_the_last_partial_batch_like_keras():
     X, y = np.arange(10.0)[:, None], np.arange(10)
     seen = np.concatenate([yb for _, yb in data.iterate_minibatches(X, y, 4, shuffle=True, seed=0)])
     assert sorted(seen.tolist()) == list(range(10)) and seen.tolist() != list(range(10))
+
+
+def test_make_imbalanced_has_the_asked_share_of_positives():
+    X, y = data.make_imbalanced(1000, positive_fraction=0.05, separation=3.0, seed=0)
+    assert X.shape == (1000, 2) and y.shape == (1000,)
+    assert y.sum() == 50 and set(np.unique(y)) == {0, 1}
+    # class 1 sits `separation` away from class 0 along the diagonal
+    gap = X[y == 1].mean(axis=0) - X[y == 0].mean(axis=0)
+    assert np.linalg.norm(gap) == pytest.approx(3.0, abs=0.35)
+    np.testing.assert_array_equal(data.make_imbalanced(50, seed=1)[0],
+                                  data.make_imbalanced(50, seed=1)[0])
+    assert data.make_imbalanced(10, positive_fraction=0.01, seed=0)[1].sum() == 1  # at least one
+    with pytest.raises(ValueError, match="positive_fraction must be > 0"):
+        data.make_imbalanced(positive_fraction=0.0)
+    with pytest.raises(ValueError, match=r"positive_fraction must be in \[0.0, 1.0\)"):
+        data.make_imbalanced(positive_fraction=1.5)
