@@ -159,6 +159,48 @@ class NetworkDrawing:
         return [len(s) < n for s, n in zip(self.shown, self.layer_sizes, strict=True)]
 
 
+def weight_style(w, scale):
+    """Arrow style for weight ``w``: colour and dash by sign, width ``0.4 + 2.6 |w| / scale``."""
+    style = dict(WEIGHT_SIGN_STYLE["positive" if w >= 0 else "negative"])
+    style["linewidth"] = 0.4 + 2.6 * abs(w) / scale
+    return style
+
+
+def restyle_network(ax, model):
+    """Recolour the arrows of ``draw_network(model=...)`` for ``model``'s current weights.
+
+    Much cheaper than drawing again (no new artists), for live training plots.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Drawn by ``draw_network`` (it has ``ax.network_drawing``) for a model of the same
+        ``layer_sizes``.
+    model : nnlib.MLP
+
+    Returns
+    -------
+    NetworkDrawing
+        ``ax.network_drawing`` with ``weights`` updated.
+    """
+    drawing = getattr(ax, "network_drawing", None)
+    if drawing is None or list(model.layer_sizes) != list(drawing.layer_sizes):
+        raise ValueError("restyle_network needs axes drawn by draw_network for a model with "
+                         f"layer_sizes={list(model.layer_sizes)}. Received: axes with "
+                         f"{None if drawing is None else drawing.layer_sizes}")
+    shown = drawing.shown
+    weights = np.concatenate([np.asarray(W)[np.ix_(shown[li], shown[li + 1])].ravel()
+                              for li, W in enumerate(model.weights)])
+    scale = float(np.max(np.abs(weights))) or 1.0
+    for arrow, w in zip(drawing.connections, weights, strict=True):
+        style = weight_style(w, scale)
+        arrow.set_color(style["color"])
+        arrow.set_linestyle(style["linestyle"])
+        arrow.set_linewidth(style["linewidth"])
+    drawing.weights = weights
+    return drawing
+
+
 def draw_network(layer_sizes=None, *, model=None, ax=None, max_neurons=12, title=None,
                  legend=True):
     """Draw a fully connected network: one column of neurons per layer, arrows between them.
@@ -269,9 +311,7 @@ def draw_network(layer_sizes=None, *, model=None, ax=None, max_neurons=12, title
                 style = {"color": "#666666", "linestyle": "-", "linewidth": 0.8,
                          "alpha": 0.7}
             else:
-                w = weights[li][k]
-                style = dict(WEIGHT_SIGN_STYLE["positive" if w >= 0 else "negative"])
-                style["linewidth"] = 0.4 + 2.6 * abs(w) / scale
+                style = weight_style(weights[li][k], scale)
             arrow = FancyArrowPatch(
                 (li, ys[li][i]), (li + 1, ys[li + 1][j]), arrowstyle="-|>",
                 mutation_scale=head_size, shrinkA=radius, shrinkB=radius + 0.5, zorder=2,

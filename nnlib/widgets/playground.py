@@ -1,0 +1,369 @@
+"""A playground in the spirit of TensorFlow Playground, powered by nnlib (notebook 08).
+
+Pick a data set, the hidden layers, the activation, the learning rate, L2 and
+dropout; Start trains in small chunks and redraws after each one: the decision
+boundary (or the fitted curve for the article's line), the train and test loss
+curves, and the network with its weights coloured by sign and size.
+
+The logic (configuration, data, training in chunks, Keras code) is in
+``nnlib.playground``; this module only builds controls and draws.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+import ipywidgets as ipw
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import NullFormatter
+
+from .. import playground as pg
+from ..plots import OKABE_ITO, draw_network, new_axes, restyle_network
+from .base import Explorer, FigureView
+
+#: Controls that define the configuration (the ones a teacher can lock), in display order.
+CONFIG_CONTROLS = ("dataset", "seed", "noise", "hidden", "activation", "lr", "l2", "dropout",
+                   "batch")
+L2_CHOICES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1)
+_CLASS_CMAP = LinearSegmentedColormap.from_list(
+    "nnlib_classes", [OKABE_ITO["blue"], "#ffffff", OKABE_ITO["orange"]])
+
+
+class Playground(Explorer):
+    """Build, train and watch a small network; see ``nnlib.playground`` for the logic.
+
+    Parameters
+    ----------
+    config : PlaygroundConfig or str, optional
+        Starting configuration (or its ``to_string()`` text); default ``PlaygroundConfig()``.
+    lock : sequence of str, default=()
+        Names of controls to disable (from ``CONFIG_CONTROLS``, plus "config" for the
+        text box), e.g. ``lock=("dataset", "hidden")`` for an exercise.
+    epochs_per_chunk : int, default=5
+        Epochs trained between two redraws.
+    max_epochs : int, default=1000
+        Start stops by itself after this many epochs.
+    grid_resolution : int, default=50
+        Grid points per axis of the decision-boundary image.
+
+    Attributes
+    ----------
+    trainer : nnlib.playground.PlaygroundTrainer
+        The model, the optimizer, the data and the loss curves.
+    config : PlaygroundConfig
+    controls : dict of ipywidgets
+        The configuration controls (``CONFIG_CONTROLS``), "config" (the configuration as
+        text: edit and press Enter to load one), and the "start", "pause", "reset" buttons.
+    running : bool
+    n_updates : int
+        Redraws since the widget was built.
+    message : ipywidgets.HTML
+        Epoch, losses, accuracy, or why training stopped.
+    keras_view : ipywidgets.HTML
+        The configuration as Keras code (``nnlib.playground.keras_code``).
+    """
+
+    def __init__(self, config=None, *, lock=(), epochs_per_chunk=5, max_epochs=1000,
+                 grid_resolution=50):
+        if isinstance(config, str):
+            config = pg.PlaygroundConfig.from_string(config)
+        config = config if config is not None else pg.PlaygroundConfig()
+        self.epochs_per_chunk = int(epochs_per_chunk)
+        self.max_epochs = int(max_epochs)
+        self.grid_resolution = int(grid_resolution)
+        self.running = False
+        self.n_updates = 0
+        self._task = None
+        self._syncing = False
+
+        wide = {"description_width": "initial"}
+        self.controls = {
+            "dataset": ipw.Dropdown(options=list(pg.DATASETS), description="data",
+                                    layout=ipw.Layout(width="170px")),
+            "seed": ipw.BoundedIntText(min=0, max=10_000, description="seed",
+                                       layout=ipw.Layout(width="140px")),
+            "noise": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, description="noise",
+                                     continuous_update=False, readout_format=".2f"),
+            "hidden": ipw.Text(description="hidden layers", placeholder="e.g. 8,8",
+                               continuous_update=False, style=wide,
+                               layout=ipw.Layout(width="200px")),
+            "activation": ipw.Dropdown(options=list(pg.ACTIVATIONS), description="activation",
+                                       style=wide, layout=ipw.Layout(width="200px")),
+            "lr": ipw.FloatLogSlider(base=10, min=-4, max=0, step=0.25,
+                                     description="learning rate", readout_format=".4f",
+                                     continuous_update=False, style=wide),
+            "l2": ipw.Dropdown(options=[(f"{v:g}", v) for v in L2_CHOICES], description="L2",
+                               layout=ipw.Layout(width="140px")),
+            "dropout": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, description="dropout",
+                                       continuous_update=False, readout_format=".2f"),
+            "batch": ipw.Dropdown(options=[1, 4, 8, 16, 32, 64, 150], description="batch",
+                                  layout=ipw.Layout(width="140px")),
+            "config": ipw.Text(description="configuration", continuous_update=False,
+                               style=wide, layout=ipw.Layout(width="640px")),
+            "start": ipw.Button(description="Start", icon="play", button_style="success"),
+            "pause": ipw.Button(description="Pause", icon="pause"),
+            "reset": ipw.Button(description="Reset", icon="undo"),
+        }
+        for name, control in self.controls.items():
+            control.add_class(f"playground-{name}")
+        self.controls["start"].on_click(lambda _: self.start())
+        self.controls["pause"].on_click(lambda _: self.pause())
+        self.controls["reset"].on_click(lambda _: self.reset())
+        self.message = ipw.HTML()
+        self.message.add_class("playground-message")
+        self.keras_view = ipw.HTML()
+        self.keras_view.add_class("playground-keras")
+
+        fig, axes = new_axes(ncols=3, figsize=(15, 4.6), dpi=80,  # fewer pixels: faster
+                             gridspec_kw={"width_ratios": [1.0, 1.0, 1.15]})
+        self.ax_data, self.ax_loss, self.ax_net = axes
+        (self.train_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["blue"], linestyle="-",
+                                               marker="", label="train loss")
+        (self.test_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["vermillion"],
+                                              linestyle="--", marker="", label="test loss")
+        self.ax_loss.set_yscale("log")
+        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())  # fewer labels, faster redraw
+        self.ax_loss.set_xlabel("epoch")
+        self.ax_loss.set_ylabel("loss")
+        self.ax_loss.set_title("Loss")
+        self.ax_loss.legend(loc="upper right")
+        self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
+                                             ha="center", va="center", wrap=True, fontsize=10,
+                                             color=OKABE_ITO["vermillion"])
+        fig.tight_layout()
+        self.view = FigureView(fig)
+
+        for name in CONFIG_CONTROLS:
+            self.controls[name].observe(self._on_config_control, names="value")
+        self.controls["config"].observe(self._on_config_text, names="value")
+        self.set_config(config)
+        self.lock(lock)
+
+    # ------------------------------------------------------------ configuration
+
+    @property
+    def config(self) -> pg.PlaygroundConfig:
+        return self.trainer.config
+
+    def set_config(self, config):
+        """Load a configuration (a ``PlaygroundConfig`` or its text): controls, data, model."""
+        if isinstance(config, str):
+            config = pg.PlaygroundConfig.from_string(config)
+        self.pause()
+        self.trainer = pg.PlaygroundTrainer(config)
+        self._syncing = True
+        try:
+            c = self.controls
+            c["dataset"].value = config.dataset
+            c["seed"].value = config.seed
+            c["noise"].value = config.noise
+            c["hidden"].value = ",".join(str(n) for n in config.hidden) or "none"
+            c["activation"].value = config.activation
+            c["lr"].value = config.learning_rate
+            if config.l2 not in L2_CHOICES:
+                c["l2"].options = [*c["l2"].options, (f"{config.l2:g}", config.l2)]
+            c["l2"].value = config.l2
+            c["dropout"].value = config.dropout
+            if config.batch_size not in c["batch"].options:
+                c["batch"].options = [*c["batch"].options, config.batch_size]
+            c["batch"].value = config.batch_size
+            c["config"].value = config.to_string()
+        finally:
+            self._syncing = False
+        self.keras_view.value = ("<details><summary>as Keras code</summary><pre>"
+                                 f"{html.escape(self.keras_code())}</pre></details>")
+        self._setup_data_axes()
+        self._draw_network()
+        self.update()
+
+    def _config_from_controls(self):
+        c = self.controls
+        text = c["hidden"].value.strip()
+        hidden = () if text in ("", "none", "0") else tuple(int(v) for v in text.split(","))
+        return pg.PlaygroundConfig(
+            dataset=c["dataset"].value, seed=int(c["seed"].value), noise=float(c["noise"].value),
+            hidden=hidden, activation=c["activation"].value, learning_rate=float(c["lr"].value),
+            l2=float(c["l2"].value), dropout=float(c["dropout"].value),
+            batch_size=int(c["batch"].value), n_samples=self.config.n_samples)
+
+    def _on_config_control(self, change=None):
+        if self._syncing:
+            return
+        try:
+            config = self._config_from_controls()
+        except (ValueError, TypeError) as error:
+            self.message.value = f"<b>Not applied:</b> {html.escape(str(error))}"
+            return
+        self.set_config(config)
+
+    def _on_config_text(self, change=None):
+        if self._syncing:
+            return
+        try:
+            config = pg.PlaygroundConfig.from_string(self.controls["config"].value)
+        except (ValueError, TypeError) as error:
+            self.message.value = f"<b>Not applied:</b> {html.escape(str(error))}"
+            return
+        self.set_config(config)
+
+    def lock(self, names):
+        """Disable the named controls (a teacher's fixed settings); ``unlock`` undoes it."""
+        for name in names:
+            if name not in self.controls or name in ("start", "pause", "reset"):
+                raise ValueError(f"lock names must be among {[*CONFIG_CONTROLS, 'config']}. "
+                                 f"Received: {name!r}")
+            self.controls[name].disabled = True
+        if names:  # a free-form configuration text would bypass the locks
+            self.controls["config"].disabled = True
+
+    def unlock(self, names=None):
+        """Enable the named controls (all when None)."""
+        for name in names if names is not None else [*CONFIG_CONTROLS, "config"]:
+            self.controls[name].disabled = False
+
+    @property
+    def locked(self):
+        """Names of the disabled configuration controls."""
+        return [n for n in (*CONFIG_CONTROLS, "config") if self.controls[n].disabled]
+
+    def keras_code(self, epochs=200) -> str:
+        """The current configuration as a Keras program (``nnlib.playground.keras_code``)."""
+        return pg.keras_code(self.config, epochs=epochs)
+
+    # ------------------------------------------------------------ training
+
+    def step(self):
+        """Train one chunk (``epochs_per_chunk`` epochs) and redraw; False when finished."""
+        ok = self.trainer.train_chunk(self.epochs_per_chunk)
+        self.update()
+        return ok and self.trainer.epoch < self.max_epochs
+
+    train_chunk = step
+
+    def start(self):
+        """Train chunk after chunk until Pause, divergence or ``max_epochs``.
+
+        In a notebook the loop is an asyncio task on the kernel's event loop: it yields
+        after every chunk, so button clicks and slider moves are handled in between.
+        Without a running event loop (plain Python, tests) it only sets ``running``;
+        call ``step()`` yourself.
+        """
+        if self.running:
+            return
+        self.running = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._task = loop.create_task(self._run())
+
+    async def _run(self):
+        try:
+            while self.running and self.step():
+                await asyncio.sleep(0.01)
+        finally:
+            self.running = False
+
+    def pause(self):
+        """Stop after the current chunk."""
+        self.running = False
+
+    def reset(self):
+        """Pause and go back to the initial weights and an empty loss plot."""
+        self.pause()
+        self.trainer.reset()
+        self.update()
+
+    # ------------------------------------------------------------ drawing
+
+    def _setup_data_axes(self):
+        ax = self.ax_data
+        ax.clear()
+        t = self.trainer
+        if t.config.task == "classification":
+            x1, x2, values = t.grid(self.grid_resolution)
+            self.image = ax.imshow(values, origin="lower", extent=(x1[0], x1[-1], x2[0], x2[-1]),
+                                   cmap=_CLASS_CMAP, vmin=0, vmax=1, aspect="auto",
+                                   interpolation="bilinear", alpha=0.8)
+            for label, color, marker in ((0, OKABE_ITO["blue"], "o"),
+                                         (1, OKABE_ITO["orange"], "s")):
+                for X, y, face, kind in ((t.X_train, t.y_train, color, "train"),
+                                         (t.X_test, t.y_test, "white", "test")):
+                    pick = y.ravel() == label
+                    ax.scatter(X[pick, 0], X[pick, 1], s=22, marker=marker, facecolors=face,
+                               edgecolors="black", linewidths=0.8,
+                               label=f"class {label}" if kind == "train" else None)
+            self.fit_line = None
+            ax.set_xlabel("$x_1$")
+            ax.set_ylabel("$x_2$")
+            ax.set_title("P(class 1) over the plane\n(filled: training points, hollow: test)",
+                         fontsize=10)
+        else:
+            self.image = None
+            ax.scatter(t.X_train.ravel(), t.y_train.ravel(), s=16, color=OKABE_ITO["blue"],
+                       marker="o", label="train")
+            ax.scatter(t.X_test.ravel(), t.y_test.ravel(), s=22, facecolors="white",
+                       edgecolors=OKABE_ITO["vermillion"], marker="^", label="test")
+            (self.fit_line,) = ax.plot([], [], color=OKABE_ITO["black"], linestyle="-",
+                                       marker="", linewidth=2, label="network")
+            y_all = np.vstack([t.y_train, t.y_test]).ravel()
+            pad = 0.3 * np.ptp(y_all)
+            ax.set_ylim(y_all.min() - pad, y_all.max() + pad)
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
+            ax.set_title("Fitted curve\n(filled: training points, hollow: test)", fontsize=10)
+        ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
+
+    def _draw_network(self):
+        self.ax_net.clear()
+        draw_network(model=self.trainer.model, ax=self.ax_net, legend=False, max_neurons=8)
+        self.network_drawing = self.ax_net.network_drawing
+        # Plain lines from centre to centre (hidden under the neurons) instead of arrows
+        # clipped at the circles: the same picture without arrowheads, drawn ~3x faster.
+        for connection in self.network_drawing.connections:
+            connection.set_arrowstyle("-")
+            connection.shrinkA = connection.shrinkB = 0.0
+
+    def update(self):
+        """Redraw boundary/curve, loss curves and network for the current weights."""
+        t = self.trainer
+        x1, x2, values = t.grid(self.grid_resolution)
+        if self.image is not None:
+            self.image.set_data(np.nan_to_num(values, nan=0.5))
+        else:
+            self.fit_line.set_data(x1, values)
+        epochs = np.arange(1, t.epoch + 1)
+        self.train_line.set_data(epochs, t.train_loss)
+        self.test_line.set_data(epochs, t.test_loss)
+        finite = np.array([v for v in t.train_loss + t.test_loss if np.isfinite(v)])
+        self.ax_loss.set_xlim(0, max(t.epoch, 10) * 1.05)
+        if finite.size:
+            self.ax_loss.set_ylim(finite.min() / 1.5, finite.max() * 1.5)
+        self.status_text.set_text(t.message if t.diverged or t.epoch == 0 else "")
+        self.status_text.set_color(OKABE_ITO["vermillion"] if t.diverged else "#555555")
+        restyle_network(self.ax_net, t.model)
+        text = html.escape(t.message)
+        if t.config.task == "classification" and t.epoch and not t.diverged:
+            text += (f" &nbsp; accuracy: train {t.accuracy('train'):.0%}, "
+                     f"test {t.accuracy('test'):.0%}")
+        self.message.value = text
+        self.n_updates += 1
+        self.view.redraw()
+
+    def layout(self):
+        c = self.controls
+        row = lambda names: ipw.HBox([c[n] for n in names],  # noqa: E731
+                                     layout=ipw.Layout(flex_flow="row wrap"))
+        return ipw.VBox([
+            row(["dataset", "seed", "noise", "batch", "l2"]),
+            row(["hidden", "activation", "lr", "dropout"]),
+            row(["start", "pause", "reset"]),
+            self.message, self.view.widget, c["config"], self.keras_view,
+        ])
+
+
+def playground(config=None, **kwargs) -> Playground:
+    """Build the notebook-08 playground; see ``Playground`` for the arguments."""
+    return Playground(config, **kwargs)

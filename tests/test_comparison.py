@@ -1,0 +1,81 @@
+"""nnlib.comparison: the article's network, trajectories, the learned line."""
+
+import numpy as np
+import pytest
+
+from nnlib import Adam, comparison
+from nnlib.data import make_linear
+
+
+def test_article_mlp_shape_and_start_weights():
+    model = comparison.article_mlp(seed=0)
+    assert model.layer_sizes == [1, 10, 5, 1]
+    assert [a.name for a in model.activations] == ["relu", "relu", "linear"]
+    other = comparison.article_mlp(initial_weights=model.get_weights())
+    np.testing.assert_array_equal(other.theta, model.theta)
+
+
+def test_trajectory_rows_are_weights_after_each_epoch():
+    X, y = make_linear(seed=0)
+    model = comparison.article_mlp(seed=1)
+    start = model.theta.copy()
+    history, thetas = comparison.train_with_trajectory(model, X, y, epochs=3, seed=0)
+    assert thetas.shape == (4, 81)
+    np.testing.assert_array_equal(thetas[0], start)
+    np.testing.assert_array_equal(thetas[-1], model.theta)
+    assert not np.array_equal(thetas[1], thetas[0])
+    # epoch 2 continued from epoch 1: training 1 epoch again from row 1 with the same
+    # optimizer state is not possible, but two runs with the same seed agree exactly.
+    again = comparison.article_mlp(seed=1)
+    _, thetas2 = comparison.train_with_trajectory(again, X, y, epochs=3, seed=0)
+    np.testing.assert_array_equal(thetas, thetas2)
+    assert len(history["loss"]) == 3
+
+
+def test_learned_line_recovers_a_line():
+    X = np.linspace(-1, 1, 50)[:, None]
+    slope, intercept = comparison.learned_line(X, 2 * X + 1)
+    assert slope == pytest.approx(2.0) and intercept == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same number"):
+        comparison.learned_line(X, np.zeros(3))
+
+
+def test_relative_gap_rows_and_scalar():
+    b = np.array([[1.0, -2.0], [4.0, 0.0]])
+    a = b + np.array([[0.0, 0.2], [0.0, 0.4]])
+    np.testing.assert_allclose(comparison.relative_gap(a, b), [0.1, 0.1])
+    assert comparison.relative_gap(b[0], b[0]) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        comparison.relative_gap(a, b[0])
+
+
+def test_final_mse_over_seeds_reaches_the_noise_floor_with_a_larger_lr():
+    X, y = make_linear(seed=0)
+    slow = comparison.final_mse_over_seeds(X, y, [0, 1], learning_rate=0.001, epochs=200)
+    fast = comparison.final_mse_over_seeds(X, y, [0, 1], learning_rate=0.01, epochs=200)
+    assert slow.shape == (2,)
+    assert np.all(fast < 0.02)  # near the noise floor 0.01
+    assert fast.mean() < slow.mean()
+
+
+def test_exact_adam_values_are_float32_exact():
+    for value in comparison.EXACT_ADAM.values():
+        assert float(np.float32(value)) == value
+    Adam(**comparison.EXACT_ADAM)  # valid hyperparameters
+
+
+def test_keras_rounded_adam_equals_adam_for_exact_values_and_differs_slightly_otherwise(rng):
+    w0 = rng.normal(size=(4, 3))
+    grads = [rng.normal(size=w0.shape) for _ in range(50)]
+
+    def run(optimizer):
+        w = w0.copy()
+        for g in grads:
+            optimizer.step([w], [g])
+        return w
+
+    exact = comparison.EXACT_ADAM
+    np.testing.assert_array_equal(run(comparison.KerasRoundedAdam(**exact)), run(Adam(**exact)))
+    rounded, plain = run(comparison.KerasRoundedAdam()), run(Adam())
+    gap = comparison.relative_gap((rounded - w0).ravel(), (plain - w0).ravel())
+    assert 1e-10 < gap < 1e-5  # float32 rounding of 0.001, 0.9, 0.999: about 1e-8 each
