@@ -105,3 +105,11 @@ def test_import_nnlib_is_light_and_heavy_modules_load_on_first_use():
             "assert nnlib.keras_bridge.KERAS_LOSSES; print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_links_between_notebooks_point_to_existing_notebooks(path):
+    text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                   if c["cell_type"] == "markdown")
+    for target in re.findall(r"\]\(([^)#]+\.ipynb)", text):
+        assert (path.parent / target).exists(), f"{path.name} links to missing {target}"

@@ -7,21 +7,15 @@ histograms come from ``nnlib.plots.regularization_plots``.
 
 from __future__ import annotations
 
-import contextlib
-
 import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
+from threadpoolctl import threadpool_limits
 
 from .. import regularization
 from ..plots.regularization_plots import HISTOGRAM_STYLES, WEIGHT_BINS, weight_counts
 from ..plots.style import OKABE_ITO, new_axes
 from .base import Explorer, FigureView
-
-try:  # installed with scikit-learn; optional
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - without it, numpy's default threading is used
-    threadpool_limits = None
 
 STRENGTHS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 """The values offered by the L2 and L1 sliders."""
@@ -161,9 +155,7 @@ class RegularizationExplorer(Explorer):
     def _train(self, l1, l2, dropout):
         # The matrices are small: one BLAS thread is faster than several, and much faster
         # on a busy machine, where waking idle threads costs more than the products.
-        limit = (threadpool_limits(1, user_api="blas") if threadpool_limits is not None
-                 else contextlib.nullcontext())
-        with limit:
+        with threadpool_limits(1, user_api="blas"):
             return self._fit(l1, l2, dropout)
 
     def _fit(self, l1, l2, dropout):
