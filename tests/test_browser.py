@@ -171,21 +171,70 @@ def test_start_here_widgets_render_and_follow_the_keyboard(browser, lab):
     page.close()
 
 
+def figure_of(control):
+    """The figure (an image widget) of the explorer that holds ``control``."""
+    box = control.locator("xpath=ancestor::div[contains(@class,'widget-vbox')]"
+                          "[.//img[contains(@class,'nnlib-figure')]][1]")
+    return box.locator(".nnlib-figure").first
+
+
+def wait_for_new_picture(page, image, old_src, timeout=10_000):
+    page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                           arg=[image.element_handle(), old_src], timeout=timeout)
+    return image.get_attribute("src")
+
+
+def push_slider_to_max(page, slider):
+    """Move a slider's handle with the keyboard, as a student can: focus it, press End."""
+    slider.scroll_into_view_if_needed()
+    slider.locator(".noUi-handle").first.focus()
+    page.keyboard.press("End")
+
+
 def test_gradient_descent_slider_redraws_the_plot(browser, lab):
     page = open_and_run(browser, lab, "03_learning_backprop.ipynb")
     assert page.locator(".nnlib-figure").count() >= 3  # widget figures rendered as images
     slider = page.locator(".lr-slider").first
-    slider.scroll_into_view_if_needed()
-    image = slider.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]") \
-        .locator(".nnlib-figure").first
+    image = figure_of(slider)
     before = image.get_attribute("src")
     readout = slider.locator(".widget-readout").first.inner_text()
     screenshot(page, "03_gradient_descent_before", image)
-    handle = slider.locator(".noUi-handle").first
-    handle.focus()
-    page.keyboard.press("End")  # the largest learning rate: past 2/L'', so it diverges
-    page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
-                           arg=[image.element_handle(), before], timeout=10_000)
+    push_slider_to_max(page, slider)  # the largest learning rate: past 2/L'', so it diverges
+    wait_for_new_picture(page, image, before)
     assert slider.locator(".widget-readout").first.inner_text() != readout
     screenshot(page, "03_gradient_descent_after", image)
+    page.close()
+
+
+def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab):
+    page = open_and_run(browser, lab, "04_optimizers_regularization.ipynb")
+    slider = page.locator(".lr-slider").first
+    image = figure_of(slider)
+    readout = page.locator(".optimizer-readout").first
+    before = image.get_attribute("src")
+    assert "DIVERGED" not in readout.inner_text()
+    screenshot(page, "04_optimizer_explorer_before", image)
+    push_slider_to_max(page, slider)  # learning rate 2 on the bowl: far past 2/L
+    wait_for_new_picture(page, image, before)
+    page.wait_for_function("el => el.textContent.includes('DIVERGED at step')",
+                           arg=readout.element_handle(), timeout=10_000)
+    screenshot(page, "04_optimizer_explorer_diverged", image)
+    page.close()
+
+
+def test_playground_trains_live_and_pauses(browser, lab):
+    page = open_and_run(browser, lab, "08_conclusion_playground.ipynb")
+    start = page.locator(".playground-start").first
+    start.scroll_into_view_if_needed()
+    image = figure_of(start)
+    src = image.get_attribute("src")
+    start.click()
+    for _ in range(3):  # the picture keeps changing while it trains, chunk after chunk
+        src = wait_for_new_picture(page, image, src)
+    page.locator(".playground-pause").first.click()
+    page.wait_for_timeout(1500)
+    paused = image.get_attribute("src")
+    page.wait_for_timeout(1500)
+    assert image.get_attribute("src") == paused  # no more updates once paused
+    screenshot(page, "08_playground_after_training", image)
     page.close()
