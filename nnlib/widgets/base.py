@@ -59,13 +59,21 @@ class FigureView:
 class Explorer:
     """Base class of the course's widgets.
 
-    Subclasses create ``self.controls`` (a dict of ipywidgets), ``self.view`` (a
-    ``FigureView``) and implement ``update()``, which recomputes, sets artists and
-    calls ``self.view.redraw()``. ``_wire()`` makes every control call ``update``.
+    Subclasses create ``self.controls`` (a dict of ipywidgets) and a figure, call
+    ``self._start(fig)`` at the end of ``__init__``, and implement ``update()``, which
+    recomputes, sets artists and calls ``self.view.redraw()``. Every change of a
+    control calls ``update``.
     """
 
     controls: dict
     view: FigureView
+
+    def _start(self, fig):
+        """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once."""
+        self.fig = fig
+        self.view = FigureView(fig)
+        self._wire()
+        self.update()
 
     def _wire(self):
         for control in self.controls.values():

@@ -16,7 +16,7 @@ from .. import comparison
 from ..model import DivergenceWarning
 from ..optimizers import Adam
 from ..plots import OKABE_ITO, new_axes
-from .base import Explorer, FigureView
+from .base import Explorer
 
 
 class LearningRateExplorer(Explorer):
@@ -110,9 +110,7 @@ class LearningRateExplorer(Explorer):
                                              ha="center", va="center", wrap=True,
                                              color=OKABE_ITO["vermillion"], fontsize=11)
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         lr = float(self.controls["lr"].value)

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import descent
 from ..plots import OKABE_ITO, DescentPlot, new_axes, plot_fit, plot_loss_contour
-from .base import Explorer, FigureView
+from .base import Explorer
 
 
 class LineFitExplorer(Explorer):
@@ -111,9 +111,7 @@ class LineFitExplorer(Explorer):
             self.ax_loss.set_xlim(*w_range)
             self.ax_loss.set_ylim(*b_range)
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -237,9 +235,7 @@ class GradientDescentExplorer(Explorer):
         ax_steps.legend(loc="lower right", fontsize=9)
         self.ax_steps = ax_steps
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         lr = float(self.controls["lr"].value)

@@ -16,7 +16,7 @@ import numpy as np
 from .. import thresholds as _thresholds
 from ..plots import OKABE_ITO, new_axes
 from ..plots.evaluation import TuningHeatmap, plot_precision_recall, plot_score_histograms
-from .base import Explorer, FigureView
+from .base import Explorer
 
 
 class ThresholdExplorer(Explorer):
@@ -74,10 +74,7 @@ class ThresholdExplorer(Explorer):
                                bbox={"facecolor": "white", "edgecolor": "#999999"})
         self.ax_hist, self.ax_pr = ax_hist, ax_pr
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self.fig = fig
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         self.threshold = float(self.controls["threshold"].value)
@@ -155,10 +152,7 @@ class TuningHeatmapExplorer(Explorer):
         self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=12, color=OKABE_ITO["vermillion"],
                             bbox={"facecolor": "white", "edgecolor": OKABE_ITO["vermillion"]})
-        self.view = FigureView(fig)
-        self.fig = fig
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         self.x = self.controls["x"].value

@@ -7,7 +7,7 @@ import ipywidgets as ipw
 from .. import activations
 from ..model import MLP
 from ..plots import check_layer_sizes, draw_network, new_axes
-from .base import Explorer, FigureView
+from .base import Explorer
 
 
 class NetworkExplorer(Explorer):
@@ -81,9 +81,7 @@ class NetworkExplorer(Explorer):
 
         fig, self.ax = new_axes(figsize=(9.0, 4.8))
         self.fig = fig
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         n_hidden = self.controls["n_hidden"].value

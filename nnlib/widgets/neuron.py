@@ -9,7 +9,7 @@ from .. import activations
 from .._validation import as_float_array, check_in_range, check_positive_int
 from ..model import MLP
 from ..plots import OKABE_ITO, new_axes
-from .base import Explorer, FigureView
+from .base import Explorer
 
 NEURON_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
@@ -87,9 +87,7 @@ class NeuronExplorer(Explorer):
         ax.set_xlabel("input x")
         ax.set_ylabel("output a")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -221,9 +219,7 @@ class SoftmaxExplorer(Explorer):
         ax_p.set_ylabel("probability")
         ax_p.legend(loc="upper right", fontsize=9)
         ax_z.set_ylabel("score z / T")
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def update(self):
         self.temperature = float(self.controls["temperature"].value)

@@ -15,7 +15,7 @@ from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
 from .. import surfaces
 from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer, FigureView
+from .base import Explorer
 
 ALL_THREE = "all three, side by side"
 OPTIMIZER_CHOICES = (*surfaces.OPTIMIZER_NAMES, ALL_THREE)
@@ -202,9 +202,7 @@ class OptimizerExplorer(Explorer):
         self.lr_text = ax.text(0.005, 0.93, "", transform=ax.transAxes, ha="left", va="top",
                                fontsize=9.5)
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     # ---------------------------------------------------------------- controls
 

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from .. import regularization
 from ..plots.regularization_plots import HISTOGRAM_STYLES, WEIGHT_BINS, weight_counts
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer, FigureView
+from .base import Explorer
 
 STRENGTHS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 """The values offered by the L2 and L1 sliders."""
@@ -148,9 +148,7 @@ class RegularizationExplorer(Explorer):
         self.hist_text = ax_hist.text(0.98, 0.97, "", transform=ax_hist.transAxes, ha="right",
                                       va="top", fontsize=9)
         fig.tight_layout()
-        self.view = FigureView(fig)
-        self._wire()
-        self.update()
+        self._start(fig)
 
     def _train(self, l1, l2, dropout):
         # The matrices are small: one BLAS thread is faster than several, and much faster
