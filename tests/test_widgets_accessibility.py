@@ -1,0 +1,49 @@
+"""Every widget of the course carries descriptive labels and shows its values as text."""
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from nnlib import search, widgets
+from nnlib.data import make_linear
+
+X, Y = make_linear(seed=0)
+
+
+def _tuning_result():
+    def bowl(setting):
+        return {"val_loss": (np.log10(setting["learning_rate"]) + 2) ** 2 + setting["n_layers"]}
+
+    return search.grid_search(bowl, search.grid(learning_rate=[0.1, 0.01], n_layers=[1, 2]))
+
+
+BUILDERS = {
+    "network_explorer": lambda: widgets.network_explorer(),
+    "neuron_explorer": lambda: widgets.neuron_explorer(),
+    "softmax_explorer": lambda: widgets.softmax_explorer(),
+    "be_the_optimizer": lambda: widgets.be_the_optimizer(X, Y, show_gradient=True),
+    "gradient_descent_explorer": lambda: widgets.gradient_descent_explorer(),
+    "optimizer_explorer": lambda: widgets.optimizer_explorer(),
+    "regularization_explorer": lambda: widgets.regularization_explorer(epochs=20),
+    "threshold_explorer": lambda: widgets.threshold_explorer(
+        np.array([0, 1, 0, 1, 1]), np.array([0.1, 0.8, 0.4, 0.35, 0.9])),
+    "tuning_heatmap_explorer": lambda: widgets.tuning_heatmap_explorer(_tuning_result()),
+    "learning_rate_explorer": lambda: widgets.learning_rate_explorer(X, Y, epochs=5),
+    "playground": lambda: widgets.playground(),
+}
+
+VALUE_SHOWN_AS_TEXT = (ipw.IntSlider, ipw.FloatSlider, ipw.FloatLogSlider, ipw.IntRangeSlider,
+                       ipw.FloatRangeSlider)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_controls_have_labels_and_readouts(name):
+    explorer = BUILDERS[name]()
+    assert explorer.controls, name
+    for key, control in explorer.controls.items():
+        if isinstance(control, ipw.DOMWidget) and hasattr(control, "description"):
+            label = control.description or getattr(control, "tooltip", "")
+            assert len(label.strip()) >= 2, f"{name}: control {key!r} has no label"
+        if isinstance(control, VALUE_SHOWN_AS_TEXT):
+            assert control.readout, f"{name}: slider {key!r} hides its value"
+    assert explorer.view.last_png is not None  # its figure was drawn
