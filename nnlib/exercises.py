@@ -4,7 +4,8 @@ Each notebook defines its exercises with nnlib, and the student's cell ends with
 ``ex1.check(answer)``. ``check`` never raises (an unsolved notebook still runs
 top to bottom); it returns a ``Feedback`` that says one of three things:
 
-- "not attempted yet" (the answer is still ``None`` or ``...``),
+- "not attempted yet" (the answer is still ``None`` or ``...``, or a function still
+  returns ``...``),
 - "not quite", with the reason (wrong shape, wrong values, an exception...),
 - "correct".
 
@@ -55,6 +56,10 @@ class Feedback:
         )
 
 
+class NotAttempted(Exception):
+    """Raised by a checker when the answer is still the placeholder (e.g. ``return ...``)."""
+
+
 class Exercise:
     """One exercise.
 
@@ -85,6 +90,9 @@ class Exercise:
                             f"{self.name}: replace the placeholder with your answer.")
         try:
             reason = self.checker(answer)
+        except NotAttempted:
+            return Feedback(NOT_ATTEMPTED,
+                            f"{self.name}: replace the `...` in your function with your code.")
         except Exception as exc:  # a student's code may fail in any way
             reason = f"checking your answer raised {type(exc).__name__}: {exc}"
         if reason is None:
@@ -116,6 +124,9 @@ def compare_arrays(answer, expected, *, rtol=1e-6, atol=1e-8, name="your answer"
     except (TypeError, ValueError):
         return f"{name} should be an array of numbers, got {type(answer).__name__}."
     if answer.shape != expected.shape:
+        if answer.ndim == 2 and answer.shape == expected.shape[::-1]:
+            return (f"{name} has shape {answer.shape}, expected {expected.shape}: "
+                    "it looks transposed (rows and columns swapped).")
         return f"{name} has shape {answer.shape}, expected shape {expected.shape}."
     if not np.all(np.isfinite(answer)):
         return f"{name} contains NaN or infinite values."
@@ -149,6 +160,8 @@ def function_exercise(name, reference, inputs, *, rtol=1e-6, atol=1e-8, hints=()
             return f"expected a function, got {type(fn).__name__}."
         for args in inputs:
             got = fn(*args)
+            if got is Ellipsis:  # the template's `return ...` is still there
+                raise NotAttempted
             if got is None:
                 return "your function returned None; did you forget `return`?"
             reason = compare_arrays(got, reference(*args), rtol=rtol, atol=atol,

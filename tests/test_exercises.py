@@ -33,6 +33,7 @@ def test_array_exercise_accepts_right_answer_within_tolerance(layer_ex):
     ("answer", "reason"),
     [
         (np.array([9.0, 12.0]), r"shape \(2,\), expected shape \(1, 2\)"),  # forgot the batch axis
+        (np.array([[9.0], [12.0]]), "looks transposed"),
         (np.array([[12.0, 9.0]]), "different values"),  # swapped columns
         (np.array([[np.nan, 12.0]]), "NaN"),
         ("9, 12", "array of numbers"),
@@ -54,6 +55,7 @@ def test_function_exercise():
     wrong = ex.check(lambda z: 1 / (1 + np.exp(z)))
     assert wrong.status == INCORRECT and "for input" in wrong.message
     assert "forget `return`" in ex.check(lambda z: None).message
+    assert ex.check(lambda z: ...).status == NOT_ATTEMPTED  # the template `return ...`
     assert "expected a function" in ex.check(3).message
 
 
