@@ -11,7 +11,7 @@ def test_widget_check_follows_the_slider():
     check = widgets.widget_check(value=3)
     assert "x² = 9" in check.label.value
     check.slider.value = 7
-    assert "x = 7, x² = 49" in check.label.value
+    assert "x = 7, x² = 49" in check.label.value and check.square == 49
     assert "nnlib-check-slider" in check.slider._dom_classes
     bundle = check._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle

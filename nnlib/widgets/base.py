@@ -115,6 +115,8 @@ class WidgetCheck:
     slider : ipywidgets.IntSlider
     label : ipywidgets.HTML
         Shows ``value`` and ``value**2``; updated on every change of the slider.
+    square : int
+        The last computed ``value**2``.
     """
 
     def __init__(self, value=3):
@@ -128,7 +130,9 @@ class WidgetCheck:
 
     def _update(self, change=None):
         x = self.slider.value
-        self.label.value = f"x = {x}, x² = {x * x}: if this changes as you drag, widgets work."
+        self.square = x * x
+        self.label.value = (f"x = {x}, x² = {self.square}: "
+                            "if this changes as you drag, widgets work.")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
