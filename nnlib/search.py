@@ -10,8 +10,9 @@ set; the test set stays untouched until the very end.
 - ``LogUniform``      a range to sample from at random on a log scale
 - ``grid_search``     try every setting of a grid
 - ``random_search``   try ``n_iter`` settings drawn at random
-- ``SearchResult``    the table of results, the best setting, the total time, and
-                      ``pivot`` for a heat map over two hyperparameters
+- ``SearchResult``    the table of results, the best setting, the total time,
+                      ``pivot`` for a heat map over two hyperparameters, and
+                      ``correct`` / ``accuracies`` of every kept model on new data
 - ``simulate_test_reuse``  why the test set is touched once: the optimism of
                       picking the best setting on the test set, by simulation
 
@@ -35,6 +36,7 @@ from . import metrics as _metrics
 from ._validation import check_positive, check_positive_int
 from .model import MLP, DivergenceWarning
 from .optimizers import SGD, Adam
+from .thresholds import predict_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")
 """The names a setting may use (anything else is a typo and raises)."""
@@ -379,6 +381,57 @@ class SearchResult(list):
                     vals = np.array(cells[(yv, xv)])
                     table[i, j] = vals.min() if reduce == "min" else vals.mean()
         return x_values, y_values, table
+
+    def correct(self, X, y, *, threshold=0.5):
+        """Which samples each setting's model classifies right (binary classification).
+
+        Needs the trained models in the rows (``MLPTrainer(..., keep_models=True)``)
+        with one sigmoid output; a sample is predicted 1 where the score is at least
+        ``threshold``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,) or (n_samples, 1), labels 0 and 1
+        threshold : float, default=0.5
+
+        Returns
+        -------
+        ndarray of bool, shape (n_settings, n_samples)
+            ``correct[k, i]`` is True if the model of row ``k`` gets sample ``i`` right.
+            A diverged model (non-finite scores) counts as wrong where its score is NaN.
+        """
+        if not self or "model" not in self[0]:
+            raise ValueError("the rows hold no trained models: run the search with "
+                             "MLPTrainer(..., keep_models=True). Received rows with keys "
+                             f"{sorted(self[0]) if self else []}.")
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D or one column, got shape {y.shape}.")
+        rows = []
+        for row in self:
+            with np.errstate(over="ignore", invalid="ignore"):
+                scores = row["model"].predict(X)
+            if scores.ndim != 2 or scores.shape[1] != 1:
+                raise ValueError("correct needs models with one (sigmoid) output; received "
+                                 f"predictions of shape {scores.shape}.")
+            if scores.shape[0] != y.shape[0]:
+                raise ValueError(f"X and y must have the same number of samples, got "
+                                 f"{scores.shape[0]} and {y.shape[0]}.")
+            rows.append(predict_at_threshold(scores, threshold) == y)
+        return np.array(rows, dtype=bool)
+
+    def accuracies(self, X, y, *, threshold=0.5):
+        """The accuracy of every setting's model on ``(X, y)`` (see ``correct``).
+
+        Returns
+        -------
+        ndarray of float, shape (n_settings,)
+            ``accuracies[k]`` is ``metrics.accuracy`` of row ``k``'s model.
+        """
+        return self.correct(X, y, threshold=threshold).mean(axis=1)
 
     def sorted_rows(self):
         """The rows from best to worst validation loss (diverged last)."""

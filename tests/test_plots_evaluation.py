@@ -58,6 +58,31 @@ def test_tuning_heatmap_shows_the_pivot_and_marks_the_best():
     assert round(x[0]) == 1 and round(y[0]) == 1
 
 
+def test_tuning_heatmap_colours_span_the_cells_shown():
+    result = search.grid_search(_bowl, search.grid(learning_rate=[0.1, 0.01, 0.001, 100.0],
+                                                   n_layers=[1, 2], n_neurons=[4, 8]))
+    heat = pe.plot_tuning_heatmap(result, "learning_rate", "n_layers")
+    # the search's worst row (18.1) is in no "min" cell: colours span the shown table only
+    for reduce in ("min", "mean"):
+        heat.show("learning_rate", "n_layers", reduce=reduce)
+        norm = heat.image.norm
+        assert norm.vmin == heat.table.min() and norm.vmax == heat.table.max()
+        assert norm(heat.table.min()) == 0 and np.isclose(norm(heat.table.max()), 1)
+    heat.show("n_neurons", "n_layers")
+    assert (heat.image.norm.vmin, heat.image.norm.vmax) == (heat.table.min(), heat.table.max())
+    assert heat.table.max() < result.val_loss.max()
+    # the colour bar follows, and infinite cells (every try diverged) are left out
+    assert heat.colorbar.vmax == heat.table.max()
+    rows = [dict(row) for row in result]
+    for row in rows:
+        if row["learning_rate"] == 100.0:
+            row["val_loss"] = np.inf
+    diverged = search.SearchResult(rows, result.param_names, 1.0, "grid")
+    heat = pe.plot_tuning_heatmap(diverged, "learning_rate", "n_layers")
+    finite = heat.table[np.isfinite(heat.table)]
+    assert np.isinf(heat.table).any() and heat.image.norm.vmax == finite.max()
+
+
 def test_search_comparison_and_pr_plots():
     grid_result = search.grid_search(_bowl, {"learning_rate": [0.1, 0.01], "n_layers": [1, 2]})
     rand = search.random_search(_bowl, {"learning_rate": search.LogUniform(1e-3, 1),

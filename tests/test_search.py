@@ -152,3 +152,41 @@ def test_reusing_the_test_set_is_optimistic_touching_it_once_is_not(rng):
         search.simulate_test_reuse(correct, 0, test_size=4000)
     with pytest.raises(ValueError, match=r"chosen_by_validation must be in \[0, 50\)"):
         search.simulate_test_reuse(correct, 50, test_size=10)
+
+
+def test_correct_and_accuracies_score_every_kept_model_on_new_data():
+    X, y = make_xor(300, noise=0.05, seed=1)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, seed=0)
+    trainer = search.MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
+                                defaults={"epochs": 60, "n_neurons": 16}, keep_models=True)
+    result = search.grid_search(trainer, {"n_layers": [0, 1], "learning_rate": [0.03, 50.0]})
+    X_new, y_new = make_xor(500, noise=0.05, seed=2)
+    correct = result.correct(X_new, y_new)
+    assert correct.shape == (4, 500) and correct.dtype == bool
+    acc = result.accuracies(X_new, y_new[:, None])         # a column of labels works too
+    for k, row in enumerate(result):
+        labels = (row["model"].predict(X_new)[:, 0] >= 0.5).astype(int)
+        assert acc[k] == nnlib.metrics.accuracy(y_new, labels)
+        np.testing.assert_array_equal(correct[k], labels == y_new)
+    rows = {(row["n_layers"], row["learning_rate"]): k for k, row in enumerate(result)}
+    assert acc[rows[(1, 0.03)]] > 0.9 > 0.7 > acc[rows[(0, 0.03)]]   # XOR needs a hidden layer
+    # the threshold is passed on: at threshold 2 every sample is predicted 0
+    np.testing.assert_array_equal(result.accuracies(X_new, y_new, threshold=2.0),
+                                  np.full(4, np.mean(y_new == 0)))
+
+
+def test_correct_needs_kept_models_and_matching_shapes():
+    X, y = make_xor(100, noise=0.05, seed=0)
+    trainer = search.MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2})
+    with pytest.raises(ValueError, match="keep_models=True"):
+        search.grid_search(trainer, {"n_layers": [0, 1]}).accuracies(X, y)
+    kept = search.MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2}, keep_models=True)
+    result = search.grid_search(kept, {"n_layers": [0, 1]})
+    with pytest.raises(ValueError, match="same number of samples"):
+        result.correct(X, y[:50])
+    with pytest.raises(ValueError, match="1-D or one column"):
+        result.correct(X, np.zeros((100, 2)))
+    regression = search.MLPTrainer(X, np.c_[y, y], X, np.c_[y, y], defaults={"epochs": 2},
+                                   keep_models=True)
+    with pytest.raises(ValueError, match="one \\(sigmoid\\) output"):
+        search.grid_search(regression, {"n_layers": [1]}).correct(X, y)

@@ -165,8 +165,10 @@ def plot_learning_curves(history, ax=None, *, best_epoch=None, stopped_epoch=Non
 class TuningHeatmap:
     """A heat map of validation losses over two hyperparameters of a search.
 
-    Built once; ``show(x, y, reduce)`` redraws it for another pair of hyperparameters
-    (the colour scale stays the same, so pictures can be compared).
+    Built once; ``show(x, y, reduce)`` redraws it for another pair of hyperparameters.
+    The colours always span the cells shown (their lowest to their highest finite
+    value), so the differences that are on screen use the whole colour range; the
+    colour bar gives the scale of each picture.
 
     Parameters
     ----------
@@ -176,6 +178,8 @@ class TuningHeatmap:
     Attributes
     ----------
     image : matplotlib AxesImage
+        Its ``norm`` (log scale when every loss is positive) has ``vmin`` and ``vmax``
+        at the lowest and highest finite cell of ``table``.
     x_values, y_values : list
         The values on the columns and rows.
     table : ndarray of shape (n_y, n_x)
@@ -213,6 +217,12 @@ class TuningHeatmap:
         self.x_values, self.y_values, self.table = self.result.pivot(x, y, reduce=reduce)
         shown = np.ma.masked_invalid(self.table)
         self.image.set_data(shown)
+        finite = self.table[np.isfinite(self.table)]
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            if high <= low:          # one value (or all equal): a tiny range around it
+                high = low + max(abs(low) * 0.01, 1e-12)
+            self.image.set_clim(low, high)
         ny, nx = self.table.shape
         self.image.set_extent((-0.5, nx - 0.5, -0.5, ny - 0.5))
         ax = self.ax
