@@ -224,3 +224,68 @@ def compare_batch_sizes(model, X, y, batch_sizes, *, loss="mse", learning_rate=0
         runs.append(BatchRun(batch_size, np.array(seen), np.array(curve), np.array(epoch_loss),
                              np.array(seconds)))
     return runs
+
+
+def final_loss_with_rate(model, X, y, learning_rate, *, loss="mse", epochs=30, batch_size=32,
+                         seed=None) -> float:
+    """Train a copy of ``model`` with plain ``SGD(learning_rate)``; return the last epoch's loss.
+
+    A quick way to check a learning rate, e.g. the one ``lr_range_test`` suggests,
+    against other rates from the same starting weights.
+
+    Parameters
+    ----------
+    model : nnlib.MLP
+        The starting weights (not changed: a copy is trained).
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples, n_outputs)
+    learning_rate : float
+    loss : str, default="mse"
+    epochs : int, default=30
+    batch_size : int, default=32
+    seed : int, default=None
+        Seeds the order of the mini-batches.
+
+    Returns
+    -------
+    float
+        The training loss after the last epoch (``inf`` if training diverged; no
+        warning is issued).
+    """
+    import warnings
+
+    from .model import DivergenceWarning
+
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    net = model.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        history = net.fit(X, y, optimizer=SGD(learning_rate), loss=loss, epochs=epochs,
+                          batch_size=batch_size, seed=seed)
+    if history.diverged or not history["loss"]:
+        return math.inf
+    return float(history["loss"][-1])
+
+
+def share_of_updates_that_hurt(run) -> float:
+    """The fraction of updates after which the training loss went up.
+
+    Parameters
+    ----------
+    run : BatchRun or array_like of shape (n_updates + 1,)
+        A ``compare_batch_sizes`` run (its ``loss``), or any loss curve.
+
+    Returns
+    -------
+    float
+        ``mean(diff(loss) > 0)``, in [0, 1]; 0.0 for fewer than two values.
+
+    Examples
+    --------
+    >>> share_of_updates_that_hurt([3.0, 2.0, 2.5, 1.0, 0.5])
+    0.25
+    """
+    loss = np.asarray(run.loss if isinstance(run, BatchRun) else run, dtype=float).ravel()
+    if loss.size < 2:
+        return 0.0
+    return float(np.mean(np.diff(loss) > 0))

@@ -57,3 +57,17 @@ def test_lr_range_and_batch_plots():
     assert len(ax_loss.get_lines()) == 2 and len(ax_time.patches) == 2
     np.testing.assert_allclose(ax_time.patches[0].get_height(),
                                1e3 * np.median(runs[0].epoch_seconds))
+
+
+def test_plot_optimizer_paths_zoom_and_marker_spacing():
+    bowl, paths = _paths()
+    ax = plots.plot_optimizer_paths(bowl, paths, xlim=(-1, 0), ylim=(0, 1), marker_every=5)
+    assert ax.get_xlim() == (-1, 0) and ax.get_ylim() == (0, 1)
+    labelled = {line.get_label(): line for line in ax.get_lines()}
+    assert labelled["SGD"].get_markevery() == 5
+    try:
+        plots.plot_optimizer_paths(bowl, paths, marker_every=0)
+    except ValueError as err:
+        assert "marker_every" in str(err)
+    else:
+        raise AssertionError("marker_every=0 was accepted")

@@ -97,3 +97,39 @@ def test_validation_messages(moons):
         tuning.compare_batch_sizes(model, X, y, [])
     with pytest.raises(ValueError, match="each batch size must be an integer >= 1"):
         tuning.compare_batch_sizes(model, X, y, [0])
+
+
+def test_final_loss_with_rate_trains_a_copy(moons):
+    model, X, y = moons
+    before = model.theta.copy()
+    good = tuning.final_loss_with_rate(model, X, y, 0.5, loss="binary_cross_entropy",
+                                       epochs=10, seed=0)
+    tiny = tuning.final_loss_with_rate(model, X, y, 1e-4, loss="binary_cross_entropy",
+                                       epochs=10, seed=0)
+    np.testing.assert_array_equal(model.theta, before)
+    assert good < tiny
+    # same as training the copy by hand
+    net = model.copy()
+    history = net.fit(X, y, optimizer=nnlib.SGD(0.5), loss="binary_cross_entropy", epochs=10,
+                      batch_size=32, seed=0)
+    assert good == pytest.approx(history["loss"][-1])
+
+
+def test_final_loss_with_rate_reports_divergence_as_inf(moons):
+    model, X, y = moons
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tuning.final_loss_with_rate(model, X, y * 1e200, 10.0, epochs=3) == np.inf
+    with pytest.raises(ValueError, match="learning_rate"):
+        tuning.final_loss_with_rate(model, X, y, -1.0)
+
+
+def test_share_of_updates_that_hurt():
+    assert tuning.share_of_updates_that_hurt([3.0, 2.0, 2.5, 1.0, 0.5]) == 0.25
+    assert tuning.share_of_updates_that_hurt([1.0]) == 0.0
+    assert tuning.share_of_updates_that_hurt([1.0, 1.0, 2.0]) == 0.5  # a flat step does not hurt
+    run = tuning.BatchRun(1, np.arange(4), np.array([1.0, 2.0, 3.0, 1.0]), np.array([1.0]),
+                          np.array([0.1]))
+    assert tuning.share_of_updates_that_hurt(run) == pytest.approx(2 / 3)

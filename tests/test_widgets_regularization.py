@@ -73,3 +73,10 @@ def test_loss_curves_are_drawn(explorer):
     np.testing.assert_allclose(explorer.test_line.get_ydata(),
                                explorer.result.history["test_mse"])
     assert len(explorer.train_line.get_xdata()) == 150
+
+
+def test_true_curve_comes_from_regularization(explorer):
+    lines = {line.get_label(): line for line in explorer.ax_fit.get_lines()}
+    true_line = lines["true curve sin(2x)"]
+    x, y = true_line.get_data()
+    np.testing.assert_allclose(y, regularization.true_curve(x))

@@ -108,7 +108,8 @@ class SurfacePlot:
         return self
 
 
-def plot_optimizer_paths(surface, paths, ax=None, *, title=None):
+def plot_optimizer_paths(surface, paths, ax=None, *, title=None, xlim=None, ylim=None,
+                         marker_every=None):
     """Static version of ``SurfacePlot``: contours and several labelled paths.
 
     Parameters
@@ -118,13 +119,31 @@ def plot_optimizer_paths(surface, paths, ax=None, *, title=None):
         Legend label -> path (at most three).
     ax : matplotlib Axes, optional
     title : str, optional
+    xlim, ylim : pair of float, optional
+        Zoom into this window (default: the surface's ``xlim`` and ``ylim``).
+    marker_every : int, optional
+        Put a marker every ``marker_every`` steps, so that the spacing of the markers
+        shows each optimizer's speed (default: about 60 markers per path).
 
     Returns
     -------
     ax : matplotlib Axes
     """
+    if marker_every is not None and (isinstance(marker_every, bool) or
+                                     not isinstance(marker_every, (int, np.integer)) or
+                                     marker_every < 1):
+        raise ValueError(f"marker_every must be a positive integer. "
+                         f"Received: marker_every={marker_every!r}")
     plot = SurfacePlot(surface, ax, n_paths=max(1, len(paths)))
     plot.show(list(paths.values()), list(paths.keys()))
+    if marker_every is not None:
+        for line in plot.path_lines[:len(paths)]:
+            line.set_markevery(int(marker_every))
+            line.set_markersize(5)
+    if xlim is not None:
+        plot.ax.set_xlim(*xlim)
+    if ylim is not None:
+        plot.ax.set_ylim(*ylim)
     plot.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8.5)
     if title:
         plot.ax.set_title(title)

@@ -20,7 +20,7 @@ from .base import Explorer
 STRENGTHS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 """The values offered by the L2 and L1 sliders."""
 
-NEAR_ZERO = 1e-3
+NEAR_ZERO = 1e-2
 """A weight with ``|w| <= NEAR_ZERO`` counts as "near zero" in the readout."""
 
 
@@ -38,7 +38,7 @@ class RegularizationExplorer(Explorer):
         Training points (``regularization.overfitting_data``).
     noise : float, default=0.3
     layer_sizes : sequence of int, default=(1, 64, 64, 1)
-    epochs : int, default=300
+    epochs : int, default=600
         Full-batch Adam steps per retraining (see ``fit_regularized``).
     learning_rate : float, default=0.02
     seed : int, default=0
@@ -64,7 +64,7 @@ class RegularizationExplorer(Explorer):
         The text under the sliders.
     """
 
-    def __init__(self, *, n_train=12, noise=0.3, layer_sizes=(1, 64, 64, 1), epochs=300,
+    def __init__(self, *, n_train=12, noise=0.3, layer_sizes=(1, 64, 64, 1), epochs=600,
                  learning_rate=0.02, seed=0):
         self.X, self.y, self.X_test, self.y_test = regularization.overfitting_data(
             n_train, noise=noise, seed=seed)
@@ -96,8 +96,8 @@ class RegularizationExplorer(Explorer):
         ax_fit.scatter(self.X.ravel(), self.y.ravel(), s=40, color=OKABE_ITO["blue"], marker="o",
                        edgecolor="black", zorder=3, label="training points")
         xc = self.x_curve.ravel()
-        ax_fit.plot(xc, np.sin(2 * xc), color=OKABE_ITO["bluish_green"], linestyle=":",
-                    marker="", linewidth=2, label="true curve sin(2x)")
+        ax_fit.plot(xc, regularization.true_curve(xc), color=OKABE_ITO["bluish_green"],
+                    linestyle=":", marker="", linewidth=2, label="true curve sin(2x)")
         ax_fit.plot(xc, self._predict(self.baseline.model).ravel(), color=OKABE_ITO["black"],
                     linestyle="--", marker="", linewidth=1.2, alpha=0.7,
                     label="no regularization")
