@@ -87,3 +87,59 @@ def test_errors(keras):
         keras_models.layer_output(model, "conv1", np.zeros((1, 4)))
     with pytest.raises(ValueError, match=r"learning_rate must be a finite number > 0"):
         keras_models.build_mlp_classifier((4,), 3, learning_rate=0)
+
+
+def test_compare_rnns_seeds_shapes_and_mse(keras, rng):
+    X, y = rng.normal(size=(40, 5, 2)), rng.normal(size=(40, 1))
+    Xt, yt = rng.normal(size=(7, 5, 2)), rng.normal(size=(7, 1))
+    preds, mse = keras_models.compare_rnns(["simple_rnn", "gru"], X, y, Xt, yt, epochs=1,
+                                           seeds=(3, 4), units=4)
+    assert list(preds) == list(mse) == ["simple_rnn", "gru"]
+    assert preds["gru"].shape == (2, 7, 1) and mse["gru"].shape == (2,)
+    np.testing.assert_allclose(mse["simple_rnn"], ((preds["simple_rnn"] - yt) ** 2).mean(axis=(1, 2)))
+    assert not np.allclose(preds["gru"][0], preds["gru"][1])  # each seed its own model
+    # the run for seed 4 is the model one gets by seeding with 4 and training by hand
+    keras.utils.set_random_seed(4)
+    model = keras_models.build_rnn_regressor("gru", 5, 2, units=4)
+    model.fit(X, y, epochs=1, batch_size=32, verbose=0)
+    np.testing.assert_allclose(preds["gru"][1], model.predict(Xt, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_compare_rnns_lstm_learns_to_copy_the_last_value(keras, rng):
+    X = rng.uniform(-1, 1, size=(600, 4, 1))
+    preds, mse = keras_models.compare_rnns(["lstm"], X, X[:, -1], X[:50], X[:50, -1],
+                                           epochs=30, seeds=(0,), units=8)
+    assert mse["lstm"][0] < 0.01 < np.var(X[:50, -1])
+
+
+def test_compare_rnns_errors():
+    X, y = np.zeros((4, 3, 1)), np.zeros((4, 1))
+    with pytest.raises(ValueError, match=r"kinds and seeds must not be empty"):
+        keras_models.compare_rnns([], X, y, X, y)
+    with pytest.raises(ValueError, match=r"same steps and features.*X_test.shape=\(4, 2, 1\)"):
+        keras_models.compare_rnns(["lstm"], X, y, X[:, :2], y)
+    with pytest.raises(ValueError, match=r"y_test must have shape \(4, 1\)"):
+        keras_models.compare_rnns(["lstm"], X, y, X, y.ravel())
+
+
+def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
+    X = rng.normal(size=(1200, 4))
+    y = (X[:, 0] + 0.5 * rng.normal(size=1200) > 0).astype(int)  # noisy: accuracy ~0.85
+    Xtr, ytr, Xte, yte = X[:200], y[:200], X[200:], y[200:]  # large test set: sensitive
+    build = lambda: keras_models.build_mlp_classifier((4,), 2, hidden=(8,))  # noqa: E731
+    acc = keras_models.accuracy_over_seeds(build, Xtr, ytr, Xte, yte, seeds=(0, 7), epochs=5)
+    assert acc.shape == (2,) and np.all(acc > 0.7)  # it learns
+    keras.utils.set_random_seed(7)
+    model = build()
+    keras.utils.set_random_seed(7)
+    model.fit(Xtr, ytr, epochs=5, batch_size=32, verbose=0)
+    assert acc[1] == pytest.approx(model.evaluate(Xte, yte, verbose=0)[1])
+    assert acc[0] != acc[1]
+
+
+def test_accuracy_over_seeds_errors():
+    X, y = np.zeros((4, 2)), np.zeros(4, dtype=int)
+    with pytest.raises(TypeError, match=r"build must be a callable"):
+        keras_models.accuracy_over_seeds("mlp", X, y, X, y)
+    with pytest.raises(ValueError, match=r"seeds must not be empty"):
+        keras_models.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])

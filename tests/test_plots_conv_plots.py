@@ -40,7 +40,7 @@ def test_plot_feature_maps_shows_input_first():
     assert fig.axes[0].images[0].get_array().shape == (3, 3)
     names = list(conv.classic_filters())
     fig = plots.plot_feature_maps(maps, titles=names, n_cols=3)
-    assert [ax.get_title() for ax in fig.axes] == names
+    assert [ax.get_title() for ax in fig.axes[:-1]] == names  # the last is the colour bar
     assert fig.axes[3].get_position().y0 < fig.axes[0].get_position().y0  # second row
     with pytest.raises(ValueError, match=r"titles must have one entry per channel \(6\)"):
         plots.plot_feature_maps(maps, titles=["a"])
@@ -69,3 +69,37 @@ def test_errors():
         plots.plot_feature_maps(np.zeros((3, 3)))
     with pytest.raises(ValueError, match=r"same length. Received: 2, 3, 3"):
         plots.plot_misclassified(np.zeros((2, 4, 4)), [0, 1, 2], [0, 1, 2])
+
+
+def test_signed_feature_maps_use_a_diverging_map_with_a_colorbar():
+    image = np.zeros((6, 6))
+    image[:, 3:] = 1.0
+    maps = np.stack([conv.apply_filter(image, f) for f in conv.classic_filters().values()], -1)
+    assert maps.min() < 0  # the edge filters give signed maps
+    fig = plots.plot_feature_maps(maps, image=image)
+    limit = np.abs(maps).max()
+    panels = [ax for ax in fig.axes if ax.images and ax.get_visible()]
+    assert panels[0].images[0].get_cmap().name == "gray_r"  # the input keeps its grey scale
+    assert panels[0].images[0].get_clim() == (0.0, 1.0)
+    for ax in panels[1:]:
+        assert ax.images[0].get_cmap().name == "RdBu_r"
+        assert ax.images[0].get_clim() == (-limit, limit)  # white is 0, same scale everywhere
+    colorbar = fig.axes[-1]
+    assert colorbar.get_label() == "<colorbar>"
+    assert colorbar.get_ylim() == (-limit, limit)
+
+
+def test_non_negative_feature_maps_start_at_zero():
+    maps = np.random.default_rng(0).random((4, 4, 3)) + 0.5
+    fig = plots.plot_feature_maps(maps)
+    assert fig.axes[0].images[0].get_cmap().name == "viridis"
+    assert fig.axes[0].images[0].get_clim() == (0.0, maps.max())
+    assert fig.axes[-1].get_label() == "<colorbar>"
+
+
+def test_image_grid_colorbar_shares_the_scale():
+    images = np.array([[[0.0, 2.0]], [[1.0, 5.0]]])
+    fig = plots.plot_image_grid(images, colorbar=True)
+    assert len(fig.axes) == 3 and fig.axes[-1].get_label() == "<colorbar>"
+    assert fig.axes[0].images[0].get_clim() == fig.axes[1].images[0].get_clim() == (0.0, 5.0)
+    assert len(plots.plot_image_grid(images).axes) == 2  # no colour bar by default

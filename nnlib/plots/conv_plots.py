@@ -12,7 +12,7 @@ from .style import OKABE_ITO, styled_subplots
 
 
 def plot_image_grid(images, *, titles=None, n_cols=8, cmap="gray_r", symmetric=False,
-                    suptitle=None, size=1.3):
+                    suptitle=None, size=1.3, vmin=None, vmax=None, colorbar=False):
     """Draw 2-D arrays side by side on a grid, without axes ticks.
 
     Parameters
@@ -30,11 +30,18 @@ def plot_image_grid(images, *, titles=None, n_cols=8, cmap="gray_r", symmetric=F
     suptitle : str, optional
     size : float, default=1.3
         Inches per image.
+    vmin, vmax : float, optional
+        A colour scale shared by every image (overrides ``symmetric``).
+    colorbar : bool, default=False
+        Add one colour bar for the whole grid. The scale is then shared by every image:
+        ``vmin``/``vmax`` if given, else centred on 0 with ``symmetric``, else the range
+        of all images.
 
     Returns
     -------
     fig : matplotlib Figure
-        ``fig.axes[k]`` shows ``images[k]`` (extra cells are hidden).
+        ``fig.axes[k]`` shows ``images[k]`` (extra cells are hidden); with
+        ``colorbar=True`` the colour bar is the last axes.
     """
     images = np.asarray(images, dtype=float)
     if images.ndim != 3:
@@ -52,6 +59,11 @@ def plot_image_grid(images, *, titles=None, n_cols=8, cmap="gray_r", symmetric=F
     if symmetric:
         limit = float(np.max(np.abs(images))) or 1.0
         kwargs = {"vmin": -limit, "vmax": limit}
+    elif colorbar:
+        kwargs = {"vmin": float(np.min(images)), "vmax": float(np.max(images))}
+    if vmin is not None or vmax is not None:
+        kwargs = {"vmin": vmin if vmin is not None else float(np.min(images)),
+                  "vmax": vmax if vmax is not None else float(np.max(images))}
     fig, axes = styled_subplots(n_rows, n_cols, figsize=(size * n_cols, size * n_rows + 0.4),
                                 squeeze=False)
     for k, ax in enumerate(axes.ravel()):
@@ -69,6 +81,11 @@ def plot_image_grid(images, *, titles=None, n_cols=8, cmap="gray_r", symmetric=F
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
+    if colorbar:
+        import matplotlib as mpl
+
+        mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(**kwargs), cmap=cmap)
+        fig.colorbar(mappable, ax=list(axes.ravel()), shrink=0.8, pad=0.02)
     return fig
 
 
@@ -115,6 +132,10 @@ def plot_feature_maps(maps, *, image=None, titles=None, n_cols=9, suptitle="Feat
     Returns
     -------
     fig : matplotlib Figure
+        The maps share one colour scale, shown by a colour bar (the last axes). Signed maps
+        (any value below 0, e.g. edge filters before a ReLU) use the diverging ``"RdBu_r"``
+        centred on 0: blue negative, white 0, red positive; non-negative maps use
+        ``"viridis"`` from 0. The input, if given, is drawn in grey on its own scale.
     """
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
@@ -130,6 +151,12 @@ def plot_feature_maps(maps, *, image=None, titles=None, n_cols=9, suptitle="Feat
             f"titles must have one entry per channel ({len(panels)}). Received: {len(titles)}"
         )
     titles = list(titles)
+    signed = bool(np.min(maps) < 0)
+    if signed:
+        limit = float(np.max(np.abs(maps))) or 1.0
+        cmap, vmin, vmax = "RdBu_r", -limit, limit
+    else:
+        cmap, vmin, vmax = "viridis", 0.0, float(np.max(maps)) or 1.0
     if image is not None:
         image = np.asarray(image, dtype=float)
         if image.shape != maps.shape[:2]:
@@ -139,8 +166,12 @@ def plot_feature_maps(maps, *, image=None, titles=None, n_cols=9, suptitle="Feat
             image = image[np.ix_(rows, cols)]
         panels.insert(0, image)
         titles.insert(0, "input")
-    return plot_image_grid(np.stack(panels), titles=titles, cmap="viridis", n_cols=n_cols,
-                           suptitle=suptitle)
+    fig = plot_image_grid(np.stack(panels), titles=titles, cmap=cmap, n_cols=n_cols,
+                          suptitle=suptitle, vmin=vmin, vmax=vmax, colorbar=True)
+    if image is not None:
+        fig.axes[0].images[0].set_cmap("gray_r")
+        fig.axes[0].images[0].set_clim(float(np.min(image)), float(np.max(image)) or 1.0)
+    return fig
 
 
 def plot_misclassified(images, y_true, y_pred, *, n_max=12, suptitle=None):
