@@ -63,6 +63,10 @@ def main():
          list(np.geomspace(1e-4, 2.0, 40))),
         ("04 regularization_explorer (retrain): L2", widgets.regularization_explorer(), "l2",
          [0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2] * 2),
+        ("04 regularization_explorer (retrain): L1", widgets.regularization_explorer(), "l1",
+         [0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2] * 2),
+        ("04 regularization_explorer (retrain): dropout", widgets.regularization_explorer(),
+         "dropout", [round(0.05 * k, 2) for k in range(13)]),
     ]
     print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8}")
     for label, explorer, control, values in cases:

@@ -21,7 +21,8 @@ Modules, one idea each:
 - ``recurrent``    SimpleRNN, LSTM and GRU cells unrolled over a sequence (Keras layout)
 - ``attention``    scaled dot-product and multi-head attention, positional encoding
 - ``sequences``    seeded sequence tasks: noisy periodic series, long-memory recall, reversal
-- ``keras_models`` small Keras CNN/RNN/Transformer builders (imports TensorFlow when used)
+- ``keras_models`` small Keras CNN/RNN/Transformer builders, multi-seed comparisons
+                   (imports TensorFlow when used)
 - ``plots``, ``widgets``  drawing and interactive controls (import matplotlib/ipywidgets)
 - ``keras_bridge`` the Keras twin of an MLP (imports TensorFlow when used)
 - ``comparison``   the article's MLP trained with nnlib, weight trajectories (notebook 07);

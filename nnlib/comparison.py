@@ -59,6 +59,105 @@ class KerasRoundedAdam(Adam):
             w -= alpha * m / (np.sqrt(v) + self.epsilon)
 
 
+def step_size_ratio(steps, *, learning_rate=0.001, beta_1=0.9, beta_2=0.999):
+    """Keras' Adam step size over nnlib's, minus 1, at each step ``t = 1 .. steps``.
+
+    Both use ``alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)``; Keras rounds ``lr``,
+    ``beta_1`` and ``beta_2`` to float32 first (see ``KerasRoundedAdam``). Rounding
+    ``0.999`` changes it by only 1.3e-8, but ``1 - beta_2**t`` cancels most digits for
+    small ``t``, so the relative difference of the step size is about a thousand times
+    larger.
+
+    Parameters
+    ----------
+    steps : int
+        Number of optimizer steps.
+    learning_rate, beta_1, beta_2 : float, default=0.001, 0.9, 0.999
+
+    Returns
+    -------
+    ndarray of shape (steps,)
+        ``alpha_keras(t) / alpha_nnlib(t) - 1``; all zeros for float32-exact values.
+    """
+    steps = check_positive_int(steps, "steps")
+    t = np.arange(1, steps + 1, dtype=float)
+
+    def alpha(lr, b1, b2):
+        return lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+
+    keras = alpha(_float32(learning_rate), _float32(beta_1), _float32(beta_2))
+    return keras / alpha(learning_rate, beta_1, beta_2) - 1
+
+
+def _relu_masks(model, X):
+    """``Z > 0`` of every hidden layer (all True for non-ReLU layers), and the weights."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an nnlib.MLP. Received: {type(model).__name__}")
+    A = as_float_array(X, "X")
+    if A.ndim != 2 or A.shape[1] != model.layer_sizes[0]:
+        raise ValueError(f"X must have shape (n_samples, {model.layer_sizes[0]}). "
+                         f"Received: {A.shape}")
+    weights = model.get_weights()
+    masks = []
+    for layer, act in enumerate(model.activations[:-1]):
+        Z = A @ weights[2 * layer] + weights[2 * layer + 1]
+        masks.append(Z > 0 if act.name == "relu" else np.ones(Z.shape, bool))
+        A = act.fn(Z)
+    return masks, weights
+
+
+def inactive_relus(model, X):
+    """Hidden ReLU neurons whose input is negative (or 0) on every sample of ``X``.
+
+    Such a neuron outputs 0 for all of the data, so no gradient reaches its weights:
+    on this data it is "dead" and training cannot bring it back.
+
+    Parameters
+    ----------
+    model : nnlib.MLP
+    X : array_like of shape (n_samples, n_inputs)
+
+    Returns
+    -------
+    list of int
+        One count per hidden layer (0 for layers that are not ReLU).
+    """
+    masks, _ = _relu_masks(model, X)
+    return [int(np.sum(~mask.any(axis=0))) for mask in masks]
+
+
+def flat_share(model, X):
+    """Share of the samples where a ReLU network's output does not change with ``x``.
+
+    For a 1-input network whose hidden layers are ReLU (or linear), the slope
+    ``d y_hat / d x`` at a sample is the product of the weight matrices with the
+    inactive neurons removed. Where it is 0, every path from the input to the output
+    is switched off: the prediction is a constant there and no gradient moves it.
+
+    Parameters
+    ----------
+    model : nnlib.MLP
+        One input, one output, hidden layers "relu" or "linear".
+    X : array_like of shape (n_samples, 1)
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    if model.layer_sizes[0] != 1 or model.layer_sizes[-1] != 1:
+        raise ValueError(f"flat_share needs a network with 1 input and 1 output. "
+                         f"Received: layer_sizes={model.layer_sizes}")
+    names = {act.name for act in model.activations[:-1]}
+    if not names <= {"relu", "linear"}:
+        raise ValueError(f"flat_share needs relu or linear hidden layers. Received: {names}")
+    masks, weights = _relu_masks(model, X)
+    slope = np.ones((len(masks[0]) if masks else 1, 1))  # d x / d x, one row per sample
+    for layer, mask in enumerate(masks):
+        slope = (slope @ weights[2 * layer]) * mask  # d a_layer / d x
+    slope = slope @ weights[-2]  # d y_hat / d x
+    return float(np.mean(slope.ravel() == 0))
+
+
 def article_mlp(seed=None, initial_weights=None) -> MLP:
     """The article's network in nnlib: ``MLP([1, 10, 5, 1], ["relu", "relu", "linear"])``.
 
@@ -157,7 +256,8 @@ def relative_gap(a, b):
     return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
 
 
-def final_mse_over_seeds(X, y, seeds, *, learning_rate=0.001, epochs=200, batch_size=32):
+def final_mse_over_seeds(X, y, seeds, *, learning_rate=0.001, epochs=200, batch_size=32,
+                         return_models=False):
     """Train the article's network once per seed and return each final training MSE.
 
     Parameters
@@ -169,16 +269,22 @@ def final_mse_over_seeds(X, y, seeds, *, learning_rate=0.001, epochs=200, batch_
     epochs : int, default=200
     batch_size : int, default=32
 
+    return_models : bool, default=False
+        Also return the trained networks.
+
     Returns
     -------
-    ndarray of shape (len(seeds),)
+    mse : ndarray of shape (len(seeds),)
         MSE of the trained model on ``(X, y)`` (noise std 0.1 gives a floor near 0.01).
+    models : list of nnlib.MLP
+        Only with ``return_models=True``: the trained networks, in the order of ``seeds``.
     """
     epochs = check_positive_int(epochs, "epochs")
-    out = []
+    out, models = [], []
     for seed in seeds:
         model = article_mlp(seed=seed)
         model.fit(X, y, optimizer=Adam(learning_rate=learning_rate), loss="mse", epochs=epochs,
                   batch_size=batch_size, seed=seed)
         out.append(model.loss(X, y))
-    return np.array(out)
+        models.append(model)
+    return (np.array(out), models) if return_models else np.array(out)

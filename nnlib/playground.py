@@ -9,7 +9,8 @@ and its seed, the hidden layers, the activation and the training hyperparameters
 and ``PlaygroundConfig.from_string`` reads it back, so a teacher can hand the class an
 exact starting point. ``PlaygroundTrainer`` trains the network a few epochs at a time
 (``train_chunk``), keeping the weights and the optimizer state between chunks, and
-``keras_code`` writes the same configuration as a Keras program.
+``keras_code`` writes the same configuration as a Keras program;
+``config_text_checker`` checks an exercise answer given as a configuration line.
 
 Numpy only: the widget is ``nnlib.widgets.playground``.
 """
@@ -304,6 +305,41 @@ class PlaygroundTrainer:
         with np.errstate(all="ignore"):
             values = self.model.predict(np.column_stack([g1.ravel(), g2.ravel()]))
         return x1, x2, values.reshape(resolution, resolution)
+
+
+def config_text_checker(target):
+    """A checker for ``nnlib.exercises.Exercise``: is the answer ``target``'s configuration?
+
+    Parameters
+    ----------
+    target : PlaygroundConfig
+        The expected setup.
+
+    Returns
+    -------
+    callable ``check(answer) -> str or None``
+        None when ``answer`` (a configuration line) reads as ``target``; otherwise a short
+        message: not a str, an unreadable line (the reason from ``from_string``), or the
+        names of the settings that differ.
+    """
+    if not isinstance(target, PlaygroundConfig):
+        raise TypeError(f"target must be a PlaygroundConfig. Received: {target!r}")
+
+    def check(answer):
+        if not isinstance(answer, str):
+            return (f"expected a str such as 'data=...;seed=...', "
+                    f"got {type(answer).__name__}.")
+        try:
+            given = PlaygroundConfig.from_string(answer)
+        except (TypeError, ValueError) as error:
+            return f"that line cannot be read: {error}"
+        if given == target:
+            return None
+        wrong = [key for key, field in _KEYS.items()
+                 if getattr(given, field) != getattr(target, field)]
+        return f"not the same setup; check: {', '.join(wrong)}."
+
+    return check
 
 
 def keras_code(config, *, epochs=200) -> str:

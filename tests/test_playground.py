@@ -117,3 +117,18 @@ def test_keras_code_runs_and_builds_the_same_network(config, capsys):
     assert capsys.readouterr().out.strip()  # the evaluation was printed
     assert [layer.__class__.__name__ for layer in model.layers].count("Dropout") == (
         len(config.hidden) if config.dropout else 0)
+
+
+def test_config_text_checker_accepts_the_target_and_names_what_differs():
+    target = pg.PlaygroundConfig(dataset="circles", seed=3, hidden=(6,), activation="relu",
+                              learning_rate=0.01)
+    check = pg.config_text_checker(target)
+    assert check("data=circles;seed=3;hidden=6;act=relu;lr=0.01") is None
+    assert check(target.to_string()) is None
+    message = check("data=circles;seed=3;hidden=6;act=tanh;lr=0.02")
+    assert "act" in message and "lr" in message and "seed" not in message
+    assert "str" in check(42)
+    assert "cannot be read" in check("data=circles;oops")
+    assert "cannot be read" in check("data=cubes")
+    with pytest.raises(TypeError, match="target"):
+        pg.config_text_checker("data=circles")

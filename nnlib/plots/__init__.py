@@ -19,12 +19,15 @@ Every number a plot shows comes from nnlib's math modules; these modules only dr
                         ``plot_misclassified`` (notebook 05a)
 - ``sequence_plots``    ``plot_forecasts``, ``plot_recall`` (notebook 05b)
 - ``attention_plots``   ``plot_attention``, ``plot_positional_encoding`` (notebook 05c)
+- ``comparison_plots``  ``plot_fit_and_loss``, ``plot_weight_gaps``, ``plot_seed_spread``
+                        (notebook 07)
 
 Notebooks use the names below as ``plots.draw_network(...)``, ``plots.OKABE_ITO``, ...
 """
 
 from .activation_plots import activation_curve, plot_activation, plot_neuron_outputs
 from .attention_plots import plot_attention, plot_positional_encoding
+from .comparison_plots import RUN_STYLES, plot_fit_and_loss, plot_seed_spread, plot_weight_gaps
 from .conv_plots import (
     plot_feature_maps,
     plot_filters,
@@ -60,7 +63,15 @@ from .optimizer_plots import (
     plot_lr_range,
     plot_optimizer_paths,
 )
-from .regularization_plots import WEIGHT_BINS, plot_weight_histograms, weight_counts
+from .regularization_plots import (
+    MAGNITUDE_BINS,
+    WEIGHT_BINS,
+    magnitude_counts,
+    plot_mse_curves,
+    plot_weight_histograms,
+    plot_weight_magnitudes,
+    weight_counts,
+)
 from .sequence_plots import plot_forecasts, plot_recall
 from .style import (
     CYCLE_COLORS,
@@ -88,6 +99,8 @@ __all__ = [
     # conv_plots, sequence_plots, attention_plots (notebooks 05a-05c)
     "plot_image_grid", "plot_filters", "plot_feature_maps", "plot_misclassified",
     "plot_forecasts", "plot_recall", "plot_attention", "plot_positional_encoding",
+    # comparison_plots (notebook 07)
+    "RUN_STYLES", "plot_fit_and_loss", "plot_weight_gaps", "plot_seed_spread",
     # evaluation (notebook 06)
     "plot_confusion_matrix", "plot_residuals", "plot_learning_curves", "TuningHeatmap",
     "plot_tuning_heatmap", "plot_search_comparison", "plot_precision_recall",
@@ -99,4 +112,5 @@ __all__ = [
     "plot_batch_runs",
     # regularization_plots
     "WEIGHT_BINS", "weight_counts", "plot_weight_histograms",
+    "MAGNITUDE_BINS", "magnitude_counts", "plot_weight_magnitudes", "plot_mse_curves",
 ]

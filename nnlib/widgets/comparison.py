@@ -2,7 +2,8 @@
 
 ``learning_rate_explorer``: sliders for Adam's learning rate and the number of
 epochs retrain the article's network with nnlib from the same starting weights and
-redraw its fit and loss curve; the Keras run stays on the plots as a reference.
+redraw its fit and loss curve (``nnlib.plots.plot_fit_and_loss``); the Keras run stays
+on the plots as a reference.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import numpy as np
 from .. import comparison
 from ..model import DivergenceWarning
 from ..optimizers import Adam
-from ..plots import OKABE_ITO, new_axes
+from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
 from .base import Explorer
+
+KERAS_LABEL = "Keras (article settings)"
+NNLIB_LABEL = "nnlib, this setting"
 
 
 class LearningRateExplorer(Explorer):
@@ -75,41 +79,19 @@ class LearningRateExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("lr-readout")
 
-        fig, (self.ax_fit, self.ax_loss) = new_axes(ncols=2, figsize=(11, 4.2))
-        order = np.argsort(self.X.ravel())
-        self._order = order
-        x = self.X.ravel()[order]
-        self.ax_fit.scatter(self.X.ravel(), self.y.ravel(), s=16, color=OKABE_ITO["blue"],
-                            marker="o", alpha=0.6, label="data")
-        if keras_predictions is not None:
-            self.ax_fit.plot(x, np.asarray(keras_predictions, float).ravel()[order],
-                             color=OKABE_ITO["black"], linestyle="--", marker="",
-                             label="Keras (article settings)")
-        (self.fit_line,) = self.ax_fit.plot(x, x, color=OKABE_ITO["vermillion"], linestyle="-",
-                                            marker="", linewidth=2, label="nnlib, this setting")
-        pad = 0.3 * np.ptp(self.y)
-        self.ax_fit.set_ylim(self.y.min() - pad, self.y.max() + pad)
-        self.ax_fit.set_xlabel("x")
-        self.ax_fit.set_ylabel("y")
-        self.ax_fit.set_title("Fit")
-        self.ax_fit.legend(loc="upper left")
-        if keras_history is not None:
-            k = np.asarray(keras_history, float)
-            self.ax_loss.plot(np.arange(1, k.size + 1), k, color=OKABE_ITO["black"],
-                              linestyle="--", marker="", label="Keras (article settings)")
-        (self.loss_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["vermillion"],
-                                              linestyle="-", marker="", label="nnlib")
-        self.ax_loss.axhline(0.01, color=OKABE_ITO["bluish_green"], linestyle=":",
-                             label="noise floor 0.01")
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.set_xlabel("epoch")
-        self.ax_loss.set_ylabel("training MSE")
-        self.ax_loss.set_title("Loss per epoch")
-        self.ax_loss.legend(loc="upper right")
+        runs, styles = {}, []
+        if keras_predictions is not None or keras_history is not None:
+            runs[KERAS_LABEL] = (keras_predictions, keras_history)
+            styles.append(RUN_STYLES[0])
+        runs[NNLIB_LABEL] = (None, None)
+        styles.append(RUN_STYLES[1])
+        fig, lines = plot_fit_and_loss(self.X, self.y, runs, floor=0.01, styles=styles)
+        self.ax_fit, self.ax_loss = fig.axes[:2]
+        self.fit_line, self.loss_line = lines[NNLIB_LABEL]
+        self._order = np.argsort(self.X.ravel())
         self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                              ha="center", va="center", wrap=True,
                                              color=OKABE_ITO["vermillion"], fontsize=11)
-        fig.tight_layout()
         self._start(fig)
 
     def update(self):
