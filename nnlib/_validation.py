@@ -12,7 +12,8 @@ import numbers
 import numpy as np
 
 
-def as_float_array(x, name: str, *, ndim: int | None = None, dtype=np.float64) -> np.ndarray:
+def as_float_array(x, name: str, *, ndim: int | None = None, layout: str | None = None,
+                   dtype=np.float64) -> np.ndarray:
     """Return ``x`` as a finite float array, or raise a helpful error.
 
     Parameters
@@ -23,6 +24,9 @@ def as_float_array(x, name: str, *, ndim: int | None = None, dtype=np.float64) -
         The argument's name, used in error messages.
     ndim : int, optional
         The number of dimensions ``x`` must have.
+    layout : str, optional
+        What those dimensions mean, for the error message, e.g.
+        ``"(n_samples, n_steps, n_features)"``.
     dtype : numpy dtype, default=np.float64
         The float dtype to convert to.
     """
@@ -35,6 +39,9 @@ def as_float_array(x, name: str, *, ndim: int | None = None, dtype=np.float64) -
             f"{name} must be an array of numbers. Received an object of type "
             f"{type(x).__name__} that numpy cannot turn into floats ({exc})."
         ) from None
+    if ndim is not None and arr.ndim != ndim and layout is not None:
+        raise ValueError(
+            f"{name} must be {ndim}-D {layout}. Received: {name} with shape {arr.shape}")
     if ndim is not None and arr.ndim != ndim:
         hint = ""
         if ndim == 2 and arr.ndim == 1:

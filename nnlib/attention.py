@@ -148,15 +148,10 @@ def multi_head_attention(query, value, weights, key=None, *, mask=None,
             f"(kernel and bias for query, key, value, output). Received: {len(weights)} arrays"
         )
     wq, bq, wk, bk, wv, bv, wo, bo = (as_float_array(w, "weights") for w in weights)
-    query = as_float_array(query, "query")
-    value = as_float_array(value, "value")
-    key = value if key is None else as_float_array(key, "key")
-    for name, x in (("query", query), ("key", key), ("value", value)):
-        if x.ndim != 3:
-            raise ValueError(
-                f"{name} must be 3-D (n_samples, n_steps, depth). "
-                f"Received: {name} with shape {x.shape}"
-            )
+    layout = "(n_samples, n_steps, depth)"
+    query = as_float_array(query, "query", ndim=3, layout=layout)
+    value = as_float_array(value, "value", ndim=3, layout=layout)
+    key = value if key is None else as_float_array(key, "key", ndim=3, layout=layout)
     if wq.ndim != 3:
         raise ValueError(
             f"the query kernel must have shape (d_query, num_heads, key_dim). "

@@ -15,6 +15,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._validation import as_float_array, check_positive_int
 
+IMAGES = "(n_samples, height, width, channels), a batch of images"
+
 PADDINGS = ("valid", "same")
 
 
@@ -123,18 +125,9 @@ def conv2d(X, kernel, bias=None, *, stride=1, padding="valid"):
 
     .. math:: Z_{ijk} = b_k + \\sum_{u, v, c} X_{i s_h + u,\\, j s_w + v,\\, c}\\, K_{u v c k}
     """
-    X = as_float_array(X, "X")
-    if X.ndim != 4:
-        raise ValueError(
-            "X must be a 4-D batch of images (n_samples, height, width, channels). "
-            f"Received: X with shape {X.shape}"
-        )
-    kernel = as_float_array(kernel, "kernel")
-    if kernel.ndim != 4:
-        raise ValueError(
-            "kernel must be 4-D (kh, kw, c_in, c_out), Keras' Conv2D layout. "
-            f"Received: kernel with shape {kernel.shape}"
-        )
+    X = as_float_array(X, "X", ndim=4, layout=IMAGES)
+    kernel = as_float_array(kernel, "kernel", ndim=4,
+                            layout="(kh, kw, c_in, c_out), Keras' Conv2D layout")
     if kernel.shape[2] != X.shape[3]:
         raise ValueError(
             f"kernel expects {kernel.shape[2]} input channel(s) but X has {X.shape[3]}. "
@@ -179,12 +172,8 @@ def apply_filter(image, kernel, *, stride=1, padding="same"):
     ndarray of shape (out_height, out_width)
         ``conv2d`` on a batch of one image with one input and one output channel.
     """
-    image = as_float_array(image, "image")
-    kernel = as_float_array(kernel, "kernel")
-    if image.ndim != 2:
-        raise ValueError(f"image must be 2-D (height, width). Received: shape {image.shape}")
-    if kernel.ndim != 2:
-        raise ValueError(f"kernel must be 2-D (kh, kw). Received: shape {kernel.shape}")
+    image = as_float_array(image, "image", ndim=2, layout="(height, width)")
+    kernel = as_float_array(kernel, "kernel", ndim=2, layout="(kh, kw)")
     out = conv2d(image[None, :, :, None], kernel[:, :, None, None], stride=stride,
                  padding=padding)
     return out[0, :, :, 0]
@@ -207,12 +196,7 @@ def max_pool2d(X, pool_size=2, *, stride=None, padding="valid"):
     ndarray of shape (n_samples, out_height, out_width, channels)
         The largest value of each window, channel by channel.
     """
-    X = as_float_array(X, "X")
-    if X.ndim != 4:
-        raise ValueError(
-            "X must be a 4-D batch of images (n_samples, height, width, channels). "
-            f"Received: X with shape {X.shape}"
-        )
+    X = as_float_array(X, "X", ndim=4, layout=IMAGES)
     p = check_positive_int(pool_size, "pool_size")
     s = p if stride is None else check_positive_int(stride, "stride")
     if _check_padding(padding) == "same":

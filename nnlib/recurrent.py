@@ -208,12 +208,7 @@ def rnn_forward(kind, X, kernel, recurrent_kernel, bias, *, initial_state=None,
         raise ValueError(
             f"kind must be one of {sorted(KINDS)}. Received: kind={kind!r}"
         )
-    X = as_float_array(X, "X")
-    if X.ndim != 3:
-        raise ValueError(
-            "X must be 3-D (n_samples, n_steps, n_features). "
-            f"Received: X with shape {X.shape}"
-        )
+    X = as_float_array(X, "X", ndim=3, layout="(n_samples, n_steps, n_features)")
     kernel = as_float_array(kernel, "kernel")
     recurrent_kernel = as_float_array(recurrent_kernel, "recurrent_kernel")
     bias = as_float_array(bias, "bias")

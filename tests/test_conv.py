@@ -96,7 +96,7 @@ def test_count_conv_params_equals_keras(keras):
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"X": np.zeros((4, 4, 1))}, r"X must be a 4-D batch.*Received: X with shape \(4, 4, 1\)"),
+    ({"X": np.zeros((4, 4, 1))}, r"X must be 4-D \(n_samples, height, width, channels\).*Received: X with shape \(4, 4, 1\)"),
     ({"kernel": np.zeros((3, 3, 1))}, r"kernel must be 4-D.*Received: kernel with shape"),
     ({"kernel": np.zeros((3, 3, 2, 1))}, r"kernel expects 2 input channel\(s\) but X has 1"),
     ({"bias": np.zeros(2)}, r"bias must have shape \(1,\).*Received: bias with shape \(2,\)"),
@@ -117,7 +117,7 @@ def test_other_errors():
         conv.apply_filter(np.zeros((1, 3, 3)), np.ones((3, 3)))
     with pytest.raises(ValueError, match=r"kernel must be 2-D"):
         conv.apply_filter(np.zeros((3, 3)), np.ones((3, 3, 1)))
-    with pytest.raises(ValueError, match=r"X must be a 4-D batch"):
+    with pytest.raises(ValueError, match=r"X must be 4-D \(n_samples, height, width, channels\)"):
         conv.max_pool2d(np.zeros((3, 3)))
     with pytest.raises(ValueError, match=r"pool_size=4 does not fit"):
         conv.max_pool2d(np.zeros((1, 3, 3, 1)), 4)

@@ -9,10 +9,10 @@ import numpy as np
 
 from .style import (
     CYCLE_COLORS,
-    CYCLE_LINESTYLES,
     CYCLE_MARKERS,
     OKABE_ITO,
     new_axes,
+    plot_curves,
     styled_subplots,
 )
 
@@ -42,19 +42,13 @@ def plot_forecasts(t, y_true, predictions, ax=None, *, title="One-step forecasts
     fig, ax = new_axes(ax, figsize=(9, 3.6))
     ax.plot(t, y_true, linestyle="", marker=".", color=OKABE_ITO["black"], alpha=0.6,
             label="truth")
-    every = max(1, t.size // 10)
-    for k, (name, values) in enumerate(predictions.items()):
-        values = np.asarray(values, dtype=float).ravel()
-        if values.shape != t.shape:
+    for name, values in predictions.items():
+        if np.size(values) != t.size:
             raise ValueError(
                 f"prediction {name!r} must have one value per t ({t.size}). "
-                f"Received: {values.size} values"
+                f"Received: {np.size(values)} values"
             )
-        ax.plot(t, values, color=CYCLE_COLORS[k], linestyle=CYCLE_LINESTYLES[k],
-                marker=CYCLE_MARKERS[k], markevery=(k * every // 3, every), label=name)
-    ax.set_xlabel("time step")
-    ax.set_ylabel("value")
-    ax.set_title(title)
+    plot_curves(t, predictions, ax=ax, title=title, xlabel="time step", ylabel="value")
     # below the axes, so that it never hides the curves
     ax.legend(ncol=len(predictions) + 1, loc="upper center", bbox_to_anchor=(0.5, -0.18),
               fontsize=9)
