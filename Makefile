@@ -1,6 +1,6 @@
 # The two commands of the course:
 #   make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888, with a token)
-#   make test   run the unit tests and every notebook (what CI runs)
+#   make test   run the unit tests, every notebook and lint (what CI runs)
 # Both create .venv with Python 3.11 and install requirements.txt + nnlib (editable) first.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,13 +11,14 @@ PORT   ?= 8888
 # Quiet TensorFlow's C++ start-up logs in tests and notebooks.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: lab test unit notebooks lint bench html student clean help
+.PHONY: lab test unit notebooks lint robust bench html student clean help
 
 help:
-	@echo "make lab    - start JupyterLab on notebooks/ (prints the URL to open)"
-	@echo "make test   - unit tests, lint and every notebook with nbval"
-	@echo "make bench  - benchmarks (nnlib vs Keras, widget latency)"
-	@echo "make html   - execute every notebook into a static site in _site/"
+	@echo "make lab     - start JupyterLab on notebooks/ (prints the URL to open)"
+	@echo "make test    - unit tests, every notebook with nbval, lint; reports all failures"
+	@echo "make robust  - every notebook again with other seeds and TensorFlow's other CPU kernels"
+	@echo "make bench   - benchmarks (nnlib vs Keras, widget latency)"
+	@echo "make html    - execute every notebook into a static site in _site/"
 	@echo "make student - a copy of the notebooks without solutions, in student/"
 
 $(PY):
@@ -44,17 +45,40 @@ lab: $(STAMP)
 	JUPYTER_TOKEN=$$TOKEN exec $(PY) -m jupyterlab --no-browser --ip=127.0.0.1 \
 	  --port=$(PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=notebooks $$ROOT_FLAG
 
+# Two pytest workers (the machine's cores); one thread each for TensorFlow and BLAS so
+# two notebooks do not fight over the same cores. JOBS=1 runs one at a time.
+JOBS ?= 2
+ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 \
+  OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
+
 unit: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest tests
+	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) tests
 
-lint: $(STAMP)
-	$(PY) -m ruff check nnlib tests benchmarks tools notebooks
-
+# Each notebook runs once, top to bottom in a fresh kernel; --dist loadscope keeps
+# one notebook's cells on one worker.
 notebooks: $(STAMP)
-	cd notebooks && ../$(PY) -m pytest --nbval-lax --nbval-current-env \
-	  --nbval-cell-timeout=300 -p no:cacheprovider .
+	cd notebooks && $(ONE_THREAD) $(abspath $(PY)) -m pytest --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=300 -p no:cacheprovider $(XDIST) $(if $(XDIST),--dist loadscope) .
 
-test: unit notebooks lint
+# ruff on the code and notebooks, actionlint on the GitHub workflow (both always run).
+lint: $(STAMP)
+	@status=0; \
+	$(PY) -m ruff check nnlib tests benchmarks tools notebooks || status=1; \
+	$(VENV)/bin/actionlint -color=false .github/workflows/*.yml && echo "actionlint: ok" || status=1; \
+	exit $$status
+
+# Every part runs even when an earlier one fails; the summary names each failed part.
+test: $(STAMP)
+	@failed=""; \
+	$(MAKE) --no-print-directory unit || failed="$$failed unit"; \
+	$(MAKE) --no-print-directory notebooks || failed="$$failed notebooks"; \
+	$(MAKE) --no-print-directory lint || failed="$$failed lint"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: unit tests, notebooks and lint all passed"
+
+robust: $(STAMP)
+	$(PY) tools/robust.py --jobs $(JOBS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
@@ -67,4 +91,4 @@ student: $(STAMP)
 	$(PY) tools/make_student.py --out student
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots
+	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build

@@ -31,14 +31,14 @@ Modules, one idea each:
 """
 
 from . import activations, data, exercises, gradcheck, initializers, losses, metrics, optimizers
-from .envcheck import env_check
+from .envcheck import course_seed, env_check
 from .model import MLP, DivergenceWarning, History
 from .optimizers import SGD, Adam
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "MLP", "History", "DivergenceWarning", "SGD", "Adam", "env_check",
+    "MLP", "History", "DivergenceWarning", "SGD", "Adam", "course_seed", "env_check",
     "activations", "data", "exercises", "gradcheck", "initializers", "losses", "metrics",
     "optimizers",
 ]

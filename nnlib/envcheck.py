@@ -158,3 +158,36 @@ def env_check(*, version_of=_installed_version, python_version=None,
         else:
             rows.append(("widgets ext.", version_of("jupyterlab_widgets"), "ok"))
     return EnvReport(rows, problems)
+
+
+def course_seed(environ=None) -> int:
+    """The seed every notebook starts from: ``$COURSE_SEED``, or 0 when it is not set.
+
+    Rerun the whole course with other random numbers (data, initial weights, batch
+    order, Keras' draws) without editing a notebook::
+
+        COURSE_SEED=3 make notebooks      # or: export COURSE_SEED=3; make lab
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        Where to look; default ``os.environ``.
+
+    Returns
+    -------
+    int
+        A non-negative integer (what ``np.random.default_rng`` and
+        ``keras.utils.set_random_seed`` accept).
+
+    Raises
+    ------
+    ValueError
+        If ``COURSE_SEED`` is set but is not a non-negative integer.
+    """
+    text = (os.environ if environ is None else environ).get("COURSE_SEED", "").strip()
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ValueError(f"COURSE_SEED must be a non-negative integer such as 0 or 3. "
+                         f"Received: COURSE_SEED={text!r}")
+    return int(text)

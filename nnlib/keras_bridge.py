@@ -23,14 +23,26 @@ KERAS_LOSSES = {
 
 
 def import_keras():
-    """Import Keras 3 on the TensorFlow backend, quietly; return the ``keras`` module."""
+    """Import Keras 3 on the TensorFlow backend, quietly; return the ``keras`` module.
+
+    TensorFlow's ops run deterministically (``enable_op_determinism``): with
+    ``keras.utils.set_random_seed(SEED)`` a notebook gives the same numbers on every
+    run on one machine. Other CPUs may still round differently (oneDNN picks kernels
+    by instruction set), so the notebooks' claims about trained Keras models hold
+    across seeds with a margin rather than to the last digit (``make robust``).
+    Set ``TF_ENABLE_ONEDNN_OPTS=1`` before the first import to use oneDNN's kernels.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # same float order on every CPU
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # Eigen's kernels, as on most CPUs
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
 
     if int(keras.__version__.split(".")[0]) < 3:
         raise ImportError(f"The course needs Keras 3, found Keras {keras.__version__}.")
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
     return keras
 
 

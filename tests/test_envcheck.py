@@ -64,3 +64,24 @@ def test_minimum_versions_match_requirements_txt():
             lower[name] = match.group(2)
     for name, minimum in envcheck.MIN_VERSIONS.items():
         assert lower[name] == minimum, name
+
+
+def test_course_seed_reads_COURSE_SEED_with_0_as_default(monkeypatch):
+    from nnlib import course_seed
+
+    assert course_seed({}) == 0
+    assert course_seed({"COURSE_SEED": " 7 "}) == 7
+    monkeypatch.setenv("COURSE_SEED", "3")
+    assert course_seed() == 3
+    monkeypatch.delenv("COURSE_SEED")
+    assert course_seed() == 0
+
+
+def test_course_seed_names_a_bad_value():
+    import pytest
+
+    from nnlib import course_seed
+
+    for bad in ("-1", "1.5", "abc"):
+        with pytest.raises(ValueError, match=rf"non-negative integer.*COURSE_SEED='{re.escape(bad)}'"):
+            course_seed({"COURSE_SEED": bad})

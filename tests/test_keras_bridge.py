@@ -130,3 +130,22 @@ def test_fit_100_steps_equals_keras_fit(ours, theirs):
 def test_to_keras_needs_keras_3():
     assert int(keras.__version__.split(".")[0]) >= 3
     assert nnlib.keras_bridge.KERAS_LOSSES["mse"] == "mean_squared_error"
+
+
+def test_import_keras_makes_training_repeatable():
+    keras = keras_bridge.import_keras()
+    from tensorflow.python.framework import config  # the public API has no getter
+
+    assert config.is_op_determinism_enabled()
+
+    def train(seed):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, "relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        X = np.linspace(-1, 1, 60).reshape(20, 3)
+        model.fit(X, X.sum(axis=1), epochs=3, batch_size=4, verbose=0)
+        return np.concatenate([w.ravel() for w in model.get_weights()])
+
+    assert np.array_equal(train(1), train(1))
+    assert not np.array_equal(train(1), train(2))

@@ -69,10 +69,13 @@ def test_notebooks_end_with_exercises_that_run_unsolved(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_import_nnlib_with_a_fallback_and_seed(path):
+def test_notebooks_import_nnlib_with_a_fallback_and_read_COURSE_SEED(path):
     first_code = next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
     source = "".join(first_code["source"])
-    assert "import nnlib" in source and "sys.path.insert" in source and "SEED" in source
+    assert "import nnlib" in source and "sys.path.insert" in source
+    # the seed knob: SEED comes from $COURSE_SEED (nnlib.course_seed reads it, default 0)
+    assert "SEED = nnlib.course_seed()" in source
+    assert not re.search(r"^SEED\s*=\s*\d", source, flags=re.M)
     assert "import nnlib as nn" not in source
 
 
@@ -86,8 +89,49 @@ def test_make_lab_is_local_with_a_token_and_ci_runs_make_test():
     lab = makefile[makefile.index("\nlab:"):makefile.index("\nunit:")]
     assert "--ip=127.0.0.1" in lab and "JUPYTER_TOKEN=$$TOKEN" in lab and "token_hex" in lab
     assert "token=''" not in lab and 'token=""' not in lab
-    assert re.search(r"^test: .*notebooks", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _fake_venv(tmp_path, failing):
+    """A venv whose python and actionlint log their calls and fail on ``failing`` args."""
+    import stat
+
+    log = tmp_path / "calls.log"
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("python", "actionlint"):
+        script = bin_dir / name
+        script.write_text(f"#!/bin/sh\necho \"{name} $*\" >> {log}\n"
+                          f"case \"$*\" in *\"{failing}\"*) exit 1;; esac\nexit 0\n")
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    (tmp_path / "venv" / ".installed").touch()  # newer than requirements.txt: no install
+    return tmp_path / "venv", log
+
+
+@pytest.mark.parametrize("failing, parts", [("--nbval", "notebooks"), ("ruff", "lint"),
+                                            ("-m pytest -n 2 tests", "unit")])
+def test_make_test_runs_every_part_and_names_each_failure(tmp_path, failing, parts):
+    import subprocess
+
+    venv, log = _fake_venv(tmp_path, failing)
+    done = subprocess.run(["make", "--no-print-directory", "test", f"VENV={venv}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    calls = log.read_text()
+    assert done.returncode != 0
+    assert f"make test: FAILED: {parts}" in done.stdout
+    # the other parts ran all the same
+    assert "-m pytest -n 2 tests" in calls and "--nbval-lax" in calls
+    assert "ruff check" in calls and "actionlint" in calls
+
+
+def test_make_test_passes_when_every_part_passes(tmp_path):
+    import subprocess
+
+    venv, log = _fake_venv(tmp_path, "no call has this")
+    done = subprocess.run(["make", "--no-print-directory", "test", f"VENV={venv}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all passed" in done.stdout
 
 
 def test_readme_starts_with_the_two_commands():
@@ -113,3 +157,22 @@ def test_links_between_notebooks_point_to_existing_notebooks(path):
                    if c["cell_type"] == "markdown")
     for target in re.findall(r"\]\(([^)#]+\.ipynb)", text):
         assert (path.parent / target).exists(), f"{path.name} links to missing {target}"
+
+
+def test_github_workflow_runs_make_test_on_linux_and_macos_oldest_and_newest_python():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text())
+    job = workflow["jobs"]["test"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"ubuntu-latest", "macos-latest"}
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+    assert any(step.get("run", "").startswith("make test") for step in job["steps"])
+
+
+def test_pre_commit_strips_notebook_outputs_and_runs_ruff_of_our_version():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: repo for repo in config["repos"] for hook in repo["hooks"]}
+    assert "nbstripout" in hooks and "ruff" in hooks
+    ruff_bound = next(_requirement(line) for line in _pip_lines(ROOT / "requirements.txt")
+                      if line.startswith("ruff"))[1]
+    low, high = re.findall(r"[\d.]+", ruff_bound)
+    version = tuple(int(n) for n in hooks["ruff"]["rev"].lstrip("v").split("."))
+    assert tuple(int(n) for n in low.split(".")) <= version < tuple(int(n) for n in high.split("."))

@@ -1,0 +1,130 @@
+"""`make robust`: every notebook again, with other seeds and other CPU kernels.
+
+The notebooks' claims about trained models must not depend on the luck of one seed
+or on how one CPU rounds. `make test` runs each notebook once with COURSE_SEED=0;
+this runs each one again under every setting below, in a fresh kernel, and reports
+every cell that fails (a notebook goes on after a failing cell, as in nbval-lax):
+
+- ``seed 1``, ``seed 2``: other random data, initial weights, batch orders and Keras
+  draws (the first cell of each notebook reads COURSE_SEED);
+- ``oneDNN, AVX2``: TensorFlow's oneDNN kernels limited to AVX2 (as on CPUs without
+  AVX-512) instead of its default Eigen kernels, OpenBLAS' Haswell kernels for numpy,
+  and every thread the machine has (``make test`` gives each notebook one).
+
+The executed notebooks are kept in build/robust/ (printed values included) so the
+margins can be read off. It takes about three times as long as the notebooks in
+``make test``; it is not part of it.
+
+    make robust                                  # every setting, every notebook
+    python tools/robust.py --setting "seed 1" notebooks/05b_rnn_lstm_gru.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+              "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+SETTINGS = {
+    "seed 1": {"COURSE_SEED": "1", **ONE_THREAD},
+    "seed 2": {"COURSE_SEED": "2", **ONE_THREAD},
+    "oneDNN, AVX2": {"COURSE_SEED": "0", "TF_ENABLE_ONEDNN_OPTS": "1",
+                     "ONEDNN_MAX_CPU_ISA": "AVX2", "OPENBLAS_CORETYPE": "Haswell"},
+}
+THREAD_VARIABLES = [*ONE_THREAD, "MKL_NUM_THREADS"]
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def run_notebook(path, setting, env, out_dir, timeout=600):
+    """Execute one notebook under ``env`` (added to this process' environment).
+
+    Returns ``(setting, notebook name, seconds, failures)``; each failure is
+    ``(cell index, "ErrorName: message")``. The executed notebook goes to ``out_dir``.
+    """
+    base = {k: v for k, v in os.environ.items()
+            if k not in THREAD_VARIABLES and k != "MPLBACKEND"}  # inline figures, as students
+    os.environ.clear()
+    os.environ.update({**base, **env})
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    try:
+        client.execute()
+    except Exception as error:  # a kernel that died or a cell that timed out
+        failures = [(-1, f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")]
+    else:
+        failures = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                failures.append((index, f"{output['ename']}: {output['evalue'][:200]}"))
+    seconds = time.perf_counter() - start
+    out_dir = Path(out_dir) / _slug(setting)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / Path(path).name)
+    return setting, Path(path).name, seconds, failures
+
+
+def run_all(notebooks, settings, out_dir, jobs=2, timeout=600):
+    """Run every notebook under every setting, ``jobs`` at a time; return the results."""
+    tasks = [(path, name, env) for name, env in settings.items() for path in notebooks]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run_notebook, path, name, env, out_dir, timeout)
+                   for path, name, env in tasks]
+        results = []
+        for future in futures:
+            result = future.result()
+            setting, name, seconds, failures = result
+            print(f"[{setting}] {name}: {seconds:.0f} s, "
+                  f"{'ok' if not failures else f'{len(failures)} failing cell(s)'}", flush=True)
+            results.append(result)
+    return results
+
+
+def report(results):
+    """A text report: one line per failing cell, then a summary line."""
+    lines = []
+    for setting, name, _, failures in results:
+        for index, message in failures:
+            where = f"cell {index}" if index >= 0 else "the run"
+            lines.append(f"FAILED [{setting}] {name} {where}: {message}")
+    n_failed = sum(1 for *_, failures in results if failures)
+    lines.append(f"make robust: {len(results) - n_failed} notebook runs passed, "
+                 f"{n_failed} failed")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--setting", action="append", choices=list(SETTINGS),
+                        help="run only this setting (repeatable); default: all")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "robust")
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks] or sorted(
+        (ROOT / "notebooks").glob("*.ipynb"))
+    settings = {name: SETTINGS[name] for name in (args.setting or SETTINGS)}
+    start = time.perf_counter()
+    results = run_all(notebooks, settings, args.out, jobs=args.jobs)
+    print(report(results))
+    print(f"{time.perf_counter() - start:.0f} s in all; executed notebooks in {args.out}")
+    return 1 if any(failures for *_, failures in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
