@@ -26,9 +26,10 @@ def test_a_cell_that_fails_under_one_setting_is_reported_with_its_setting(tmp_pa
     results = robust.run_all([path], settings, tmp_path / "out", jobs=2)
 
     failures = {setting: failures for setting, _, _, failures in results}
-    assert failures == {"seed 1": [], "seed 2": [(2, "AssertionError: seed 2")]}
+    expected = "AssertionError: seed 2 at: assert SEED != 2, f'seed {SEED}'"
+    assert failures == {"seed 1": [], "seed 2": [(2, expected)]}
     text = robust.report(results)
-    assert "FAILED [seed 2] probe.ipynb cell 2: AssertionError: seed 2" in text
+    assert f"FAILED [seed 2] probe.ipynb cell 2: {expected}" in text
     assert text.endswith("1 notebook runs passed, 1 failed")
     executed = nbformat.read(tmp_path / "out" / "seed-2" / "probe.ipynb", as_version=4)
     assert "still runs after a failure" in executed.cells[3].outputs[0]["text"]

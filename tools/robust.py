@@ -48,6 +48,16 @@ def _slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _describe(error_output):
+    """'AssertionError: message' and the failing line, from a cell's error output."""
+    text = f"{error_output['ename']}: {error_output['evalue'][:200]}".rstrip(": ")
+    frames = [re.sub(r"\x1b\[[0-9;]*m", "", frame) for frame in error_output.get("traceback", [])]
+    arrows = [line for frame in frames for line in frame.splitlines() if "--->" in line]
+    if arrows:
+        text += " at: " + arrows[-1].split("--->", 1)[1].strip().lstrip("0123456789 ")
+    return text
+
+
 def run_notebook(path, setting, env, out_dir, timeout=600):
     """Execute one notebook under ``env`` (added to this process' environment).
 
@@ -57,7 +67,9 @@ def run_notebook(path, setting, env, out_dir, timeout=600):
     base = {k: v for k, v in os.environ.items()
             if k not in THREAD_VARIABLES and k != "MPLBACKEND"}  # inline figures, as students
     os.environ.clear()
-    os.environ.update({**base, **env})
+    os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "2", **base, **env})
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # this worker's kernels log to stderr; the failures are reported below
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
@@ -71,7 +83,7 @@ def run_notebook(path, setting, env, out_dir, timeout=600):
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                failures.append((index, f"{output['ename']}: {output['evalue'][:200]}"))
+                failures.append((index, _describe(output)))
     seconds = time.perf_counter() - start
     out_dir = Path(out_dir) / _slug(setting)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -113,12 +125,16 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--setting", action="append", choices=list(SETTINGS),
                         help="run only this setting (repeatable); default: all")
+    parser.add_argument("--seeds", type=int, nargs="+",
+                        help="instead of the settings: these seeds, one thread each")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "robust")
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
         (ROOT / "notebooks").glob("*.ipynb"))
     settings = {name: SETTINGS[name] for name in (args.setting or SETTINGS)}
+    if args.seeds:
+        settings = {f"seed {seed}": {"COURSE_SEED": str(seed), **ONE_THREAD} for seed in args.seeds}
     start = time.perf_counter()
     results = run_all(notebooks, settings, args.out, jobs=args.jobs)
     print(report(results))
