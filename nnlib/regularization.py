@@ -200,3 +200,41 @@ def fit_regularized(X, y, *, validation_data=None, l1=0.0, l2=0.0, dropout=0.0,
                             batch_size=len(X), shuffle=False, l1=l1, l2=l2, callback=record)
     history.update(history_mse)
     return RegularizedFit(model, history)
+
+
+def test_mse_over_draws(settings, seeds, *, n_train=12, noise=0.3, **fit_kwargs):
+    """Final test MSE of ``fit_regularized`` for each setting, on several draws of the data.
+
+    One draw of a dozen noisy points is one draw: whether a penalty helps on it is
+    partly luck. For each seed, draw ``overfitting_data(n_train, noise=noise, seed=seed)``
+    and train every setting on it from the same starting weights (``seed``).
+
+    Parameters
+    ----------
+    settings : dict of str to dict
+        Name -> keyword arguments of ``fit_regularized`` (``{}`` for no regularization),
+        e.g. ``{"none": {}, "L2": {"l2": 3e-3}}``.
+    seeds : sequence of int
+        One draw of the data (and one starting point) per seed.
+    n_train : int, default=12
+    noise : float, default=0.3
+    **fit_kwargs
+        Passed to every ``fit_regularized`` call (``epochs``, ``layer_sizes``, ...).
+
+    Returns
+    -------
+    dict of str to ndarray of shape (len(seeds),)
+        The test MSE after the last epoch, per setting and draw.
+    """
+    seeds = [int(s) for s in seeds]
+    if not seeds or not settings:
+        raise ValueError(f"settings and seeds must not be empty. Received: "
+                         f"settings={settings!r}, seeds={seeds}")
+    results = {name: [] for name in settings}
+    for seed in seeds:
+        X, y, X_test, y_test = overfitting_data(n_train, noise=noise, seed=seed)
+        for name, kwargs in settings.items():
+            fit = fit_regularized(X, y, validation_data=(X_test, y_test), seed=seed,
+                                  **fit_kwargs, **kwargs)
+            results[name].append(fit.history["test_mse"][-1])
+    return {name: np.array(values) for name, values in results.items()}

@@ -142,3 +142,19 @@ def test_validation_messages():
         regularization.l2_penalty([np.ones(2)], -1.0)
     with pytest.raises(ValueError, match="n_train must be an integer >= 1"):
         regularization.overfitting_data(0)
+
+
+def test_test_mse_over_draws_trains_each_setting_on_each_draw():
+    settings = {"none": {}, "L2": {"l2": 3e-3}}
+    results = regularization.test_mse_over_draws(settings, [3, 4], epochs=40)
+    assert set(results) == {"none", "L2"} and results["none"].shape == (2,)
+    X, y, Xt, yt = regularization.overfitting_data(12, noise=0.3, seed=4)
+    by_hand = regularization.fit_regularized(X, y, validation_data=(Xt, yt), seed=4, l2=3e-3,
+                                             epochs=40).history["test_mse"][-1]
+    assert results["L2"][1] == by_hand
+    assert results["none"][0] != results["none"][1]  # another draw, another result
+
+
+def test_test_mse_over_draws_needs_settings_and_seeds():
+    with pytest.raises(ValueError, match=r"must not be empty.*seeds=\[\]"):
+        regularization.test_mse_over_draws({"none": {}}, [])
