@@ -53,7 +53,7 @@ ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=
 XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
 
 unit: $(STAMP)
-	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) tests
+	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) tests
 
 # Each notebook runs once, top to bottom in a fresh kernel; --dist loadscope keeps
 # one notebook's cells on one worker.

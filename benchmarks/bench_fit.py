@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import machine  # noqa: E402  (benchmarks/machine.py)
 import numpy as np  # noqa: E402
 
 import nnlib  # noqa: E402
@@ -80,8 +80,7 @@ def main():
 
     X, y = make_linear(seed=0)
     keras = keras_bridge.import_keras()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU(s); numpy {np.__version__}, "
-          f"Keras {keras.__version__}")
+    print(f"machine: {machine.describe()}; numpy {np.__version__}, Keras {keras.__version__}")
     print(f"task: 100 points, [1, 10, 5, 1] relu/relu/linear, Adam lr={LR}, MSE, "
           f"{EPOCHS} epochs x batch {BATCH} = 800 steps\n")
 

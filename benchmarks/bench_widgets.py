@@ -20,6 +20,7 @@ import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import machine  # noqa: E402  (benchmarks/machine.py)
 import numpy as np  # noqa: E402
 
 import nnlib  # noqa: E402
@@ -68,6 +69,7 @@ def main():
         ("04 regularization_explorer (retrain): dropout", widgets.regularization_explorer(),
          "dropout", [round(0.05 * k, 2) for k in range(13)]),
     ]
+    print(f"machine: {machine.describe()}")
     print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8}")
     for label, explorer, control, values in cases:
         explorer.controls[control].value = values[-1]  # warm up caches and fonts

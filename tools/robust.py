@@ -7,12 +7,14 @@ every cell that fails (a notebook goes on after a failing cell, as in nbval-lax)
 
 - ``seed 1``, ``seed 2``: other random data, initial weights, batch orders and Keras
   draws (the first cell of each notebook reads COURSE_SEED);
+- ``all threads``: seed 0 as a student runs it, with every thread the machine has
+  (``make test`` gives each notebook one, and the order of a sum changes with the threads);
 - ``oneDNN, AVX2``: TensorFlow's oneDNN kernels limited to AVX2 (as on CPUs without
   AVX-512) instead of its default Eigen kernels, OpenBLAS' Haswell kernels for numpy,
-  and every thread the machine has (``make test`` gives each notebook one).
+  and every thread.
 
 The executed notebooks are kept in build/robust/ (printed values included) so the
-margins can be read off. It takes about three times as long as the notebooks in
+margins can be read off. It takes about four times as long as the notebooks in
 ``make test``; it is not part of it.
 
     make robust                                  # every setting, every notebook
@@ -38,6 +40,7 @@ ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
 SETTINGS = {
     "seed 1": {"COURSE_SEED": "1", **ONE_THREAD},
     "seed 2": {"COURSE_SEED": "2", **ONE_THREAD},
+    "all threads": {"COURSE_SEED": "0"},
     "oneDNN, AVX2": {"COURSE_SEED": "0", "TF_ENABLE_ONEDNN_OPTS": "1",
                      "ONEDNN_MAX_CPU_ISA": "AVX2", "OPENBLAS_CORETYPE": "Haswell"},
 }
