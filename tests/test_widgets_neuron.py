@@ -131,3 +131,10 @@ def test_softmax_explorer_validates_logits_and_labels():
         widgets.softmax_explorer([[1.0, 2.0]])
     with pytest.raises(ValueError, match=r"one entry per logit \(3\). Received: 2 labels"):
         widgets.softmax_explorer([1.0, 2.0, 3.0], labels=["a", "b"])
+
+
+def test_the_kink_at_zero_is_not_written_minus_zero():
+    ex = widgets.neuron_explorer(w=1.0, b=0.0)
+    ex.controls["b"].value = 0.0
+    ex.controls["w"].value = 2.0
+    assert "at x = 0.00" in ex.message.value and "-0.00" not in ex.message.value

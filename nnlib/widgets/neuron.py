@@ -109,7 +109,7 @@ class NeuronExplorer(Explorer):
         text = (f"a = {self.activation}({self.w:.2f}·x {'+' if self.b >= 0 else '−'} "
                 f"{abs(self.b):.2f})")
         if self.w != 0:
-            x0 = -self.b / self.w
+            x0 = -self.b / self.w + 0.0  # + 0.0 turns -0.0 into 0.0 (no "x = -0.00")
             self.zero_marker.set_data([x0], fn(np.array([0.0])))
             where = f"z = w·x + b = 0 at x = {x0:.2f}"
             if not self.x[0] <= x0 <= self.x[-1]:
