@@ -5,6 +5,7 @@ Modules, one idea each:
 - ``activations``  relu, sigmoid, tanh, softmax, linear and their derivatives
 - ``losses``       mse, binary and categorical cross-entropy and their gradients
 - ``initializers`` glorot_uniform, zeros
+- ``depth``        all-equal starts stay symmetric; activations and gradients over depth
 - ``model``        ``MLP``: forward pass, backpropagation, ``fit``
 - ``optimizers``   ``SGD`` (with momentum), ``Adam``
 - ``surfaces``     2-D loss surfaces and ``run_optimizer`` (optimizers walking on them)

@@ -81,3 +81,21 @@ def test_plot_neuron_outputs_one_line_per_neuron(rng):
 def test_plot_neuron_outputs_rejects_mismatched_rows():
     with pytest.raises(ValueError, match=r"n_samples = len\(x\) = 5.*\(4, 2\)"):
         plots.plot_neuron_outputs(np.arange(5), np.zeros((4, 2)))
+
+
+def test_plot_depth_profiles_draws_each_profile_on_both_panels():
+    from nnlib import depth
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(32, 8)), rng.normal(size=(32, 1))
+    profiles = {"Glorot": depth.depth_profile(X, y, n_layers=3, width=8),
+                "std 0.01": depth.depth_profile(X, y, n_layers=3, width=8, scale=0.01)}
+    fig = plots.plot_depth_profiles(profiles)
+    left, right = fig.axes[:2]
+    for k, (name, profile) in enumerate(profiles.items()):
+        assert left.lines[k].get_label() == name
+        assert np.allclose(left.lines[k].get_ydata(), profile.activation_std)
+        assert np.allclose(right.lines[k].get_ydata(), profile.gradient_norm)
+    assert right.get_yscale() == "log"
+    with pytest.raises(ValueError, match="at least one"):
+        plots.plot_depth_profiles({})

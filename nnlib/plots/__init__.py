@@ -7,8 +7,8 @@ Every number a plot shows comes from nnlib's math modules; these modules only dr
                         ``plot_fit``, ``plot_curves``
 - ``network``           ``draw_network`` and its helpers (notebook 01), ``restyle_network``
                         (live weights, notebook 08)
-- ``activation_plots``  ``plot_activation``, ``activation_curve``, ``plot_neuron_outputs``
-                        (notebook 02)
+- ``activation_plots``  ``plot_activation``, ``activation_curve``, ``plot_neuron_outputs``,
+                        ``plot_depth_profiles`` (notebook 02)
 - ``loss_plots``        ``plot_loss_vs_prediction``, ``plot_loss_contour``, ``DescentPlot``,
                         ``plot_descent_path`` (notebook 03)
 - ``evaluation``        ``plot_confusion_matrix``, ``plot_residuals``, ``plot_learning_curves``,
@@ -25,7 +25,12 @@ Every number a plot shows comes from nnlib's math modules; these modules only dr
 Notebooks use the names below as ``plots.draw_network(...)``, ``plots.OKABE_ITO``, ...
 """
 
-from .activation_plots import activation_curve, plot_activation, plot_neuron_outputs
+from .activation_plots import (
+    activation_curve,
+    plot_activation,
+    plot_depth_profiles,
+    plot_neuron_outputs,
+)
 from .attention_plots import plot_attention, plot_positional_encoding
 from .comparison_plots import RUN_STYLES, plot_fit_and_loss, plot_seed_spread, plot_weight_gaps
 from .conv_plots import (
@@ -95,7 +100,7 @@ __all__ = [
     "EXTRA_HIDDEN_COLORS", "WEIGHT_SIGN_STYLE", "check_layer_sizes", "layer_colors",
     "shown_neurons", "NetworkDrawing", "draw_network", "weight_style", "restyle_network",
     # activation_plots
-    "activation_curve", "plot_activation", "plot_neuron_outputs",
+    "activation_curve", "plot_activation", "plot_depth_profiles", "plot_neuron_outputs",
     # conv_plots, sequence_plots, attention_plots (notebooks 05a-05c)
     "plot_image_grid", "plot_filters", "plot_feature_maps", "plot_misclassified",
     "plot_forecasts", "plot_recall", "plot_attention", "plot_positional_encoding",

@@ -136,3 +136,40 @@ def plot_neuron_outputs(x, A, ax=None, *, color=None, title=None, ylabel=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_depth_profiles(profiles, *, axes=None):
+    """Two panels for ``depth.depth_profile`` results: activation spread and gradient size.
+
+    Parameters
+    ----------
+    profiles : dict of str to depth.DepthProfile
+        One profile per kind of start, drawn in the course's colour cycle.
+    axes : pair of matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        Left: standard deviation of each hidden layer's outputs; right: the size of the
+        loss gradient of each layer's kernel (log scale: orders of magnitude apart).
+    """
+    from .style import CYCLE_COLORS, CYCLE_MARKERS, styled_subplots
+
+    if not profiles:
+        raise ValueError("profiles must name at least one depth profile. Received: {}")
+    if axes is None:
+        fig, axes = styled_subplots(1, 2, figsize=(11, 3.6))
+    fig = axes[0].figure
+    for k, (name, profile) in enumerate(profiles.items()):
+        layers = np.arange(1, len(profile.activation_std) + 1)
+        style = dict(color=CYCLE_COLORS[k % len(CYCLE_COLORS)],
+                     marker=CYCLE_MARKERS[k % len(CYCLE_MARKERS)], label=name)
+        axes[0].plot(layers, profile.activation_std, **style)
+        axes[1].plot(layers, np.maximum(profile.gradient_norm, 1e-300), **style)
+    axes[0].set(xlabel="hidden layer", ylabel="spread of its outputs (std)",
+                title="forward: the signal layer by layer")
+    axes[1].set(xlabel="hidden layer", ylabel="size of dL/dW (norm)", yscale="log",
+                title="backward: the gradient of each kernel")
+    axes[0].legend(fontsize=9)
+    fig.tight_layout()
+    return fig
