@@ -151,6 +151,32 @@ class QuadraticBowl(Surface):
         momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
         return 2.0 * (1.0 + momentum) / self.largest_curvature
 
+    @property
+    def condition_number(self) -> float:
+        """``kappa = L / mu``, largest over smallest curvature: how elongated the bowl is."""
+        return max(self.h_x, self.h_y) / min(self.h_x, self.h_y)
+
+    def best_settings(self):
+        """The fastest ``(learning_rate, momentum)`` for plain SGD and for SGD with momentum.
+
+        Returns
+        -------
+        list of two tuples
+            ``[(2 / (L + mu), 0.0), (4 / (sqrt(L) + sqrt(mu))**2, beta)]`` with
+            ``beta = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))**2``.
+
+        Notes
+        -----
+        Each step shrinks the distance to the minimum by at best ``(kappa - 1) / (kappa + 1)``
+        without momentum and ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)`` with it (Polyak's
+        heavy ball): the number of steps grows like ``kappa`` without momentum and like
+        ``sqrt(kappa)`` with it.
+        """
+        mu, L = min(self.h_x, self.h_y), max(self.h_x, self.h_y)
+        root = np.sqrt(self.condition_number)
+        return [(2.0 / (L + mu), 0.0),
+                (4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2, ((root - 1) / (root + 1)) ** 2)]
+
     def _value(self, x, y):
         return 0.5 * (self.h_x * x * x + self.h_y * y * y)
 
@@ -381,3 +407,19 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
         message = (f"{steps} step(s): ends at ({points[-1, 0]:.3g}, {points[-1, 1]:.3g}), "
                    f"loss {values[-1]:.3g}")
     return OptimizerPath(points, values, diverged_at is not None, diverged_at, message)
+
+
+def steps_to_reach(path, fraction):
+    """The first step after which ``path``'s loss is below ``fraction`` of its start (or None).
+
+    Parameters
+    ----------
+    path : OptimizerPath
+    fraction : float
+        E.g. ``1e-8``: the loss has fallen a hundred-millionfold (for a surface whose
+        minimum value is 0, such as ``QuadraticBowl``).
+    """
+    fraction = check_positive(fraction, "fraction")
+    loss = np.asarray(path.loss, dtype=float)
+    below = np.nonzero(loss < fraction * loss[0])[0]
+    return int(below[0]) if below.size else None

@@ -129,3 +129,31 @@ def test_zero_steps_and_get_surface():
     path = surfaces.run_optimizer("quadratic bowl", SGD(0.1), (1.0, 1.0), 0)
     assert path.points.shape == (1, 2) and not path.diverged
     assert isinstance(surfaces.get_surface("Rosenbrock"), surfaces.Rosenbrock)
+
+
+def test_best_settings_are_the_textbook_ones_and_momentum_needs_about_sqrt_kappa_steps():
+    from nnlib.optimizers import SGD
+
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=100.0)
+    assert bowl.condition_number == 100.0
+    (lr_sgd, beta_sgd), (lr_mom, beta_mom) = bowl.best_settings()
+    assert np.isclose(lr_sgd, 2 / 101) and beta_sgd == 0.0
+    assert np.isclose(lr_mom, 4 / 121) and np.isclose(beta_mom, (9 / 11) ** 2)
+    steps = {}
+    for kappa in (25.0, 100.0, 400.0):
+        bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=kappa)
+        steps[kappa] = [surfaces.steps_to_reach(
+            surfaces.run_optimizer(bowl, SGD(lr, momentum=beta), bowl.start, 5000), 1e-8)
+            for lr, beta in bowl.best_settings()]
+    for small, large in [(25.0, 100.0), (100.0, 400.0)]:
+        assert 3.5 < steps[large][0] / steps[small][0] < 4.5  # like kappa
+        assert 1.7 < steps[large][1] / steps[small][1] < 2.5  # like sqrt(kappa)
+
+
+def test_steps_to_reach_is_none_when_never_reached():
+    from nnlib.optimizers import SGD
+
+    bowl = surfaces.QuadraticBowl()
+    path = surfaces.run_optimizer(bowl, SGD(1e-4), bowl.start, 10)
+    assert surfaces.steps_to_reach(path, 1e-8) is None
+    assert surfaces.steps_to_reach(path, 1.0) == 1
