@@ -96,3 +96,13 @@ def test_search_comparison_and_pr_plots():
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [0.5, 0.5])  # prevalence
     ax = pe.plot_score_histograms([1, 0, 1, 0], [0.9, 0.8, 0.4, 0.2], threshold=0.5)
     assert ax.get_lines()[-1].get_xdata()[0] == 0.5
+
+
+def test_precision_recall_legend_hides_the_random_guess_line_behind_it():
+    rng = np.random.default_rng(0)
+    y = (rng.random(200) < 0.1).astype(int)
+    curve = thresholds.precision_recall_curve(y, rng.random(200))
+    ax = pe.plot_precision_recall(curve)
+    legend = ax.get_legend()
+    assert legend.get_frame_on() and legend.get_frame().get_alpha() == 1.0
+    assert legend.get_zorder() > max(line.get_zorder() for line in ax.lines)

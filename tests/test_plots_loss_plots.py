@@ -46,5 +46,8 @@ def test_descent_plot_shows_the_path_and_the_message():
     plot.show(bad)
     assert plot.text.get_text().startswith("diverged at step 8")
     assert plot.text.get_color() == plots.OKABE_ITO["vermillion"]
+    # the message box hides the path that leaves the axes behind it
+    assert plot.text.get_zorder() > plot.path_line.get_zorder()
+    assert plot.text.get_bbox_patch().get_alpha() == 1.0
     ax = plots.plot_descent_path(p, good, title="rate 0.3")
     assert ax.get_title() == "rate 0.3" and len(ax.get_lines()) == 4

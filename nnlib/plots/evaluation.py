@@ -367,7 +367,8 @@ def plot_precision_recall(curve, ax=None, *, point=None, title="Precision-recall
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_title(title)
-    ax.legend(loc="lower left", fontsize=9)
+    # an opaque box: the random-guess line runs along the bottom and would cross the text
+    ax.legend(loc="lower left", fontsize=9, frameon=True, framealpha=1.0, edgecolor="none")
     return ax
 
 

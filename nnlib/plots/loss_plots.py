@@ -127,9 +127,10 @@ class DescentPlot:
         span = float(values.max() - values.min())
         ax.set_xlim(*w_range)
         ax.set_ylim(float(values.min()) - 0.05 * span, float(values.max()) + 0.25 * span)
+        # opaque and on top: a diverging path leaves the axes through this corner
         self.text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top",
-                            fontsize=10, bbox={"facecolor": "white", "edgecolor": "#999999",
-                                               "alpha": 0.9})
+                            fontsize=10, zorder=5, bbox={"facecolor": "white",
+                                                         "edgecolor": "#999999", "alpha": 1.0})
         ax.set_xlabel("w")
         ax.set_ylabel("L(w)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=9)

@@ -68,7 +68,8 @@ class ThresholdExplorer(Explorer):
         (self.point,) = ax_pr.plot([], [], linestyle="", marker="o", markersize=11,
                                    color=OKABE_ITO["vermillion"], markeredgecolor="black",
                                    label="current threshold")
-        ax_pr.legend(loc="lower left", fontsize=9)
+        ax_pr.legend(loc="lower left", fontsize=9, frameon=True, framealpha=1.0,
+                     edgecolor="none")  # opaque: the random-guess line runs behind it
         self.text = ax_pr.text(0.97, 0.97, "", transform=ax_pr.transAxes, ha="right",
                                va="top", fontsize=10,
                                bbox={"facecolor": "white", "edgecolor": "#999999"})
