@@ -2,15 +2,16 @@
 
 - ``train_from_constant``: every weight starts at the same value, so the hidden neurons of
   a layer are twins, get the same gradient, and stay twins however long they train.
-- ``depth_profile``: a deep stack of equal layers run on one batch from three kinds of
-  start; per layer, the spread of the activations and the size of the loss gradient of
-  its kernel. Too small a start makes both shrink layer after layer (vanishing), too
-  large a start makes the gradients grow (exploding) or the tanh saturate; Glorot's
-  scale keeps them about level.
+- ``depth_profile``: a deep stack of equal layers run on one batch from a given start;
+  per layer, the spread of the activations and the size of the loss gradient of its
+  kernel. Too small a start makes the activations shrink layer after layer and every
+  gradient tiny (vanishing); too large a start saturates tanh and makes the gradients
+  grow towards the first layers (exploding); Glorot's scale keeps them about level.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -53,7 +54,10 @@ def train_from_constant(X, y, value, *, hidden=(8,), activation="tanh", epochs=1
 
 
 class DepthProfile(NamedTuple):
-    """Per hidden layer: spread of the activations and size of the kernel's gradient."""
+    """Per hidden layer: spread of the activations and size of the kernel's gradient.
+
+    Both are ndarrays of shape (n_layers,).
+    """
 
     activation_std: np.ndarray
     gradient_norm: np.ndarray
@@ -80,11 +84,13 @@ def depth_profile(X, y, *, n_layers=10, width=64, activation="tanh", scale="glor
     Returns
     -------
     DepthProfile
-        ``activation_std[l]``: standard deviation of layer ``l``'s outputs over the batch;
-        ``gradient_norm[l]``: Frobenius norm of ``dL/dW`` of layer ``l``'s kernel.
+        ``activation_std``, shape (n_layers,): the standard deviation of all of layer
+        ``l``'s outputs (every sample and neuron of the batch); ``gradient_norm``, shape
+        (n_layers,): the Frobenius norm of ``dL/dW`` of layer ``l``'s kernel.
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    if scale != "glorot" and not (isinstance(scale, (int, float)) and scale > 0):
+    if scale != "glorot" and (isinstance(scale, bool) or not isinstance(scale, numbers.Real)
+                              or not scale > 0):
         raise ValueError(f"scale must be 'glorot' or a positive number. Received: scale={scale!r}")
     act = activations.get(activation)
     model = MLP([X.shape[1]] + [width] * n_layers + [y.shape[1]],
@@ -96,7 +102,7 @@ def depth_profile(X, y, *, n_layers=10, width=64, activation="tanh", scale="glor
                     np.zeros_like(b)]
     model.set_weights(weights)
     A, stds = X, []
-    for W in model.weights[:-1]:  # the hidden layers (biases are 0)
+    for W in model.weights[:-1]:  # the hidden layers' forward pass, written out (biases are 0)
         A = act.fn(A @ W)
         stds.append(float(A.std()))
     _, grads = model.loss_and_grads(X, y, loss="mse")

@@ -418,6 +418,12 @@ def steps_to_reach(path, fraction):
     fraction : float
         E.g. ``1e-8``: the loss has fallen a hundred-millionfold (for a surface whose
         minimum value is 0, such as ``QuadraticBowl``).
+
+    Returns
+    -------
+    int or None
+        The step ``k`` (``path.loss[k]``, counted from 1), or None if the path never
+        gets there.
     """
     fraction = check_positive(fraction, "fraction")
     loss = np.asarray(path.loss, dtype=float)
