@@ -33,7 +33,7 @@ def import_keras():
     Set ``TF_ENABLE_ONEDNN_OPTS=1`` before the first import to use oneDNN's kernels.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # Eigen's kernels, as on most CPUs
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # Eigen's kernels (not oneDNN's)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
 

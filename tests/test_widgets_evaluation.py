@@ -74,3 +74,12 @@ def test_heatmap_widget_errors():
                                                    batch_size=[16]))
     with pytest.raises(ValueError, match=r"x must be one of \['learning_rate', 'n_layers'\]. Received: x='batch_size'"):
         we.tuning_heatmap_explorer(result, x="batch_size")
+
+
+def test_threshold_explorer_legend_is_opaque_and_names_the_current_threshold():
+    rng = np.random.default_rng(0)
+    y = (rng.random(200) < 0.1).astype(int)
+    ex = we.threshold_explorer(y, rng.random(200))
+    legend = ex.fig.axes[1].get_legend()
+    assert legend.get_frame().get_alpha() == 1.0
+    assert "current threshold" in [t.get_text() for t in legend.get_texts()]

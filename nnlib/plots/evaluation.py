@@ -367,9 +367,18 @@ def plot_precision_recall(curve, ax=None, *, point=None, title="Precision-recall
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_title(title)
-    # an opaque box: the random-guess line runs along the bottom and would cross the text
-    ax.legend(loc="lower left", fontsize=9, frameon=True, framealpha=1.0, edgecolor="none")
+    precision_recall_legend(ax)
     return ax
+
+
+def precision_recall_legend(ax):
+    """The legend of a precision-recall panel: lower left, in an opaque box.
+
+    The random-guess line runs along the bottom of the panel; the opaque box keeps it
+    from crossing the legend's text. Call it again after adding lines to the panel.
+    """
+    return ax.legend(loc="lower left", fontsize=9, frameon=True, framealpha=1.0,
+                     edgecolor="none")
 
 
 def plot_score_histograms(y_true, scores, ax=None, *, threshold=None, bins=20,

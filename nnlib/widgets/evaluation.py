@@ -15,7 +15,12 @@ import numpy as np
 
 from .. import thresholds as _thresholds
 from ..plots import OKABE_ITO, new_axes
-from ..plots.evaluation import TuningHeatmap, plot_precision_recall, plot_score_histograms
+from ..plots.evaluation import (
+    TuningHeatmap,
+    plot_precision_recall,
+    plot_score_histograms,
+    precision_recall_legend,
+)
 from .base import Explorer
 
 
@@ -68,8 +73,7 @@ class ThresholdExplorer(Explorer):
         (self.point,) = ax_pr.plot([], [], linestyle="", marker="o", markersize=11,
                                    color=OKABE_ITO["vermillion"], markeredgecolor="black",
                                    label="current threshold")
-        ax_pr.legend(loc="lower left", fontsize=9, frameon=True, framealpha=1.0,
-                     edgecolor="none")  # opaque: the random-guess line runs behind it
+        precision_recall_legend(ax_pr)
         self.text = ax_pr.text(0.97, 0.97, "", transform=ax_pr.transAxes, ha="right",
                                va="top", fontsize=10,
                                bbox={"facecolor": "white", "edgecolor": "#999999"})
