@@ -17,7 +17,9 @@ Modules, one idea each:
 - ``search``       hyperparameter grid and random search over MLPs (``MLPTrainer``)
 - ``data``         the article's data, toy classification sets, splitting, batching
 - ``gradcheck``    finite-difference gradients, side-by-side gradient comparisons
-- ``exercises``    check / hint / solution for the notebooks' exercises
+- ``exercises``    ``Task`` and ``Exercise``: check / hint / grade / use
+- ``tasks``        each notebook's exercises and build-it tasks (checkers, hints)
+- ``diagnostics``  before a long run: loss at the start, tiny-batch overfit, update ratios
 - ``conv``         2-D convolution, max pooling, classic filters (Keras Conv2D layout)
 - ``recurrent``    SimpleRNN, LSTM and GRU cells unrolled over a sequence (Keras layout)
 - ``attention``    scaled dot-product and multi-head attention, positional encoding

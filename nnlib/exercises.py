@@ -1,28 +1,35 @@
-"""Exercises for the notebooks: ``check``, ``hint`` and ``solution``.
+"""Exercises and build-it tasks for the notebooks: ``check``, ``hint``, ``grade``, ``use``.
 
-Each notebook defines its exercises with nnlib, and the student's cell ends with
-``ex1.check(answer)``. ``check`` never raises (an unsolved notebook still runs
-top to bottom); it returns a ``Feedback`` that says one of three things:
+Two kinds, both defined in ``nnlib.tasks`` (never in a notebook, so a notebook shows
+neither the expected value nor the reference code):
 
-- "not attempted yet" (the answer is still ``None`` or ``...``, or a function still
-  returns ``...``),
-- "not quite", with the reason (wrong shape, wrong values, an exception...),
+- ``Exercise``: a number or a small array the student works out (``ex.check(answer)``).
+- ``Task``: a function (or class) the student writes. Its checker calls it on fresh
+  random inputs, compares with nnlib's own version, runs a finite-difference gradient
+  check where there is a derivative, and names the typical mistakes it recognises
+  (a transposed matrix, a missing 1/n, a sum over the wrong axis, ...).
+  ``task.use(fn)`` then hands the student's code to the rest of the notebook, or
+  nnlib's version while the task is not solved yet.
+
+``check`` never raises (an unsolved notebook still runs top to bottom); it returns a
+``Feedback`` that says one of three things:
+
+- "not attempted yet" (the answer is still ``None`` or ``...``, a function still
+  returns ``...`` or raises ``NotImplementedError``, nbgrader's placeholder),
+- "not quite", with the reason,
 - "correct".
 
-Arrays are compared with shape checks and tolerances, never exact equality.
+``task.grade(fn)`` is the same check on other inputs, raising ``AssertionError`` with
+the reason: nbgrader's hidden tests call it, so a wrong answer loses the points.
 """
 
 from __future__ import annotations
 
 import html
-import os
 
 import numpy as np
 
 NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
-
-# `make student` sets this so that solution() is held back (issue: classroom grading).
-HIDE_SOLUTIONS_ENV = "NNLIB_HIDE_SOLUTIONS"
 
 _STYLE = {
     NOT_ATTEMPTED: ("#0072B2", "Not attempted yet"),
@@ -55,9 +62,20 @@ class Feedback:
             f'<b style="color:{colour}">{title}</b>: {html.escape(self.message)}</div>'
         )
 
+    def _ipython_display_(self):
+        # Shown as display data, not as the cell's result: nbgrader reads a test cell's
+        # result as partial credit and warns when it is not a number.
+        from IPython.display import display
+
+        display({"text/plain": repr(self), "text/html": self._repr_html_()}, raw=True)
+
 
 class NotAttempted(Exception):
     """Raised by a checker when the answer is still the placeholder (e.g. ``return ...``)."""
+
+
+def _is_placeholder(answer):
+    return answer is None or answer is Ellipsis
 
 
 class Exercise:
@@ -71,33 +89,36 @@ class Exercise:
         Returns None if the answer is right, otherwise the reason it is not.
         May raise; the exception becomes the reason.
     hints : list of str
-        Shown one level at a time by ``hint()``.
-    solution : str
-        Shown by ``solution()``.
+        Shown one level at a time by ``hint()``: from the idea to the formula, never
+        the code or the number.
     """
 
-    def __init__(self, name, checker, hints=(), solution=""):
+    def __init__(self, name, checker, hints=()):
         self.name = name
         self.checker = checker
         self.hints = list(hints)
-        self.solution_text = solution
         self._hint_level = 0
+
+    def _run(self, answers, *args):
+        """``(status, reason)`` of ``checker(*answers, *args)``; never raises."""
+        if any(_is_placeholder(a) for a in answers):
+            return NOT_ATTEMPTED, "replace the placeholder `...` with your answer."
+        try:
+            reason = self.checker(*answers, *args)
+        except (NotAttempted, NotImplementedError):
+            return NOT_ATTEMPTED, ("replace `raise NotImplementedError()` (or the `...`) "
+                                   "with your code.")
+        except Exception as exc:  # a student's code may fail in any way
+            reason = f"running it raised {type(exc).__name__}: {exc}"
+            if "matmul" in str(exc) or "not aligned" in str(exc):
+                reason += (" (the shapes do not fit a matrix product: compare each "
+                           "operand's shape with the docstring; is one transposed?)")
+        return (CORRECT, "well done!") if reason is None else (INCORRECT, reason)
 
     def check(self, answer) -> Feedback:
         """Check an answer; never raises."""
-        if answer is None or answer is Ellipsis:
-            return Feedback(NOT_ATTEMPTED,
-                            f"{self.name}: replace the placeholder with your answer.")
-        try:
-            reason = self.checker(answer)
-        except NotAttempted:
-            return Feedback(NOT_ATTEMPTED,
-                            f"{self.name}: replace the `...` in your function with your code.")
-        except Exception as exc:  # a student's code may fail in any way
-            reason = f"checking your answer raised {type(exc).__name__}: {exc}"
-        if reason is None:
-            return Feedback(CORRECT, f"{self.name}: well done!")
-        return Feedback(INCORRECT, f"{self.name}: {reason}")
+        status, reason = self._run((answer,))
+        return Feedback(status, f"{self.name}: {reason}")
 
     def hint(self, level=None) -> str:
         """Return the next hint (or hint number ``level``, from 1)."""
@@ -109,20 +130,93 @@ class Exercise:
         level = max(1, min(int(level), len(self.hints)))
         return f"Hint {level}/{len(self.hints)}: {self.hints[level - 1]}"
 
-    def solution(self) -> str:
-        """Return the solution, unless the teacher has held solutions back."""
-        if os.environ.get(HIDE_SOLUTIONS_ENV):
-            return "The solution is held back by your teacher for this class."
-        return self.solution_text
 
 
-def compare_arrays(answer, expected, *, rtol=1e-6, atol=1e-8, name="your answer"):
-    """Return None if ``answer`` matches ``expected`` (shape and values), else why not."""
-    expected = np.asarray(expected)
+class Task(Exercise):
+    """A build-it task: a function (or class) the student writes, checked and then used.
+
+    Parameters
+    ----------
+    name : str
+        Shown in messages, e.g. ``"dense_backward"``.
+    checker : callable ``checker(*fns, rng) -> str or None``
+        Calls the student's code (one function or class, or several written together,
+        e.g. ``relu`` and ``relu_grad``) on inputs drawn from ``rng`` and returns None if
+        it is right, otherwise what is wrong. ``NotImplementedError`` (nbgrader's
+        placeholder) or a returned ``...`` means "not attempted".
+    reference : object, or tuple of objects (one per function checked)
+        nnlib's version, used by ``use`` while the student's is missing or wrong.
+    hints : list of str
+    seed : int
+        Seeds the inputs of ``check``; ``grade`` uses ``seed + 1``, so the hidden tests
+        see inputs the visible check never showed.
+    """
+
+    def __init__(self, name, checker, reference, hints=(), *, seed=0):
+        super().__init__(name, checker, hints)
+        self.reference = reference
+        self.seed = seed
+
+    def check(self, *fns) -> Feedback:
+        """Check the student's code on fresh inputs; never raises."""
+        status, reason = self._run(fns, np.random.default_rng(self.seed))
+        return Feedback(status, f"{self.name}: {reason}")
+
+    def grade(self, *fns):
+        """The hidden test: check on other inputs and raise ``AssertionError`` unless right."""
+        status, reason = self._run(fns, np.random.default_rng(self.seed + 1))
+        if status != CORRECT:
+            raise AssertionError(f"{self.name}: {reason}")
+
+    def use(self, *fns, quiet=False):
+        """Return the student's code if it passes the check, else nnlib's version.
+
+        Prints which one the notebook goes on with (unless ``quiet``). With several
+        functions, returns a tuple.
+        """
+        status, _ = self._run(fns, np.random.default_rng(self.seed))
+        mine = status == CORRECT
+        if not quiet:
+            print(f"Using your {self.name}." if mine else
+                  f"Using nnlib's {self.name} until yours passes its check.")
+        chosen = fns if mine else (self.reference if len(fns) > 1 else (self.reference,))
+        return chosen[0] if len(fns) == 1 else tuple(chosen)
+
+
+def call(fn, *args, **kwargs):
+    """Call the student's ``fn``; a returned ``...`` means the task is not attempted."""
+    if not callable(fn):
+        raise TypeError(f"expected a function, got {type(fn).__name__}")
+    out = fn(*args, **kwargs)
+    if out is Ellipsis:
+        raise NotAttempted
+    return out
+
+
+def compare_arrays(answer, expected, *, rtol=1e-6, atol=1e-8, name="your answer",
+                   mistakes=(), scale_hint=False):
+    """Return None if ``answer`` matches ``expected`` (shape and values), else why not.
+
+    The reason never contains the expected numbers (a student could work back to them).
+
+    Parameters
+    ----------
+    mistakes : sequence of ``(wrong_value, message)``
+        What a typical mistake would give, and the message naming it; checked in order
+        when the answer is wrong.
+    scale_hint : bool, default=False
+        For arrays computed by the student's code: also say when every entry is the
+        expected one times the same factor (a missing 1/n) or has its sign flipped.
+    """
+    expected = np.asarray(expected, dtype=float)
+    if isinstance(answer, (str, bytes, bool, np.bool_)) or (
+            isinstance(answer, np.ndarray) and answer.dtype.kind not in "iuf"):
+        return (f"{name} should be a number or an array of numbers, got "
+                f"{type(answer).__name__} {answer!r:.40}.")
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        return f"{name} should be an array of numbers, got {type(answer).__name__}."
+        return f"{name} should be a number or an array of numbers, got {type(answer).__name__}."
     if answer.shape != expected.shape:
         if answer.ndim == 2 and answer.shape == expected.shape[::-1]:
             return (f"{name} has shape {answer.shape}, expected {expected.shape}: "
@@ -130,21 +224,38 @@ def compare_arrays(answer, expected, *, rtol=1e-6, atol=1e-8, name="your answer"
         return f"{name} has shape {answer.shape}, expected shape {expected.shape}."
     if not np.all(np.isfinite(answer)):
         return f"{name} contains NaN or infinite values."
-    if not np.allclose(answer, expected, rtol=rtol, atol=atol):
-        worst = float(np.max(np.abs(answer - expected)))
-        return f"{name} has the right shape but different values (largest difference {worst:.3g})."
-    return None
+    if np.allclose(answer, expected, rtol=rtol, atol=atol):
+        return None
+    for wrong, message in mistakes:
+        wrong = np.asarray(wrong, dtype=float)
+        if wrong.shape == answer.shape and np.allclose(answer, wrong, rtol=rtol, atol=atol):
+            return f"{name}: {message}"
+    if scale_hint and expected.size > 1 and np.all(np.abs(expected) > 1e-6):
+        ratio = answer / expected
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6):
+            factor = float(ratio.flat[0])
+            if np.isclose(factor, -1.0):
+                return f"{name} has every sign flipped."
+            return (f"{name} is {factor:.4g} times the right values everywhere: a constant "
+                    "factor is missing or extra.")
+    wrong_share = np.mean(~np.isclose(answer, expected, rtol=rtol, atol=atol))
+    if answer.size == 1:
+        return f"{name} is not the right value."
+    where = ("every entry differs" if wrong_share == 1
+             else f"{wrong_share:.0%} of the entries differ")
+    return f"{name} has the right shape, but {where} from the right values."
 
 
-def array_exercise(name, expected, *, rtol=1e-6, atol=1e-8, hints=(), solution=""):
+def array_exercise(name, expected, *, rtol=1e-6, atol=1e-8, mistakes=(), hints=()):
     """An exercise whose answer is an array (or number) equal to ``expected``."""
     return Exercise(
-        name, lambda answer: compare_arrays(answer, expected, rtol=rtol, atol=atol),
-        hints, solution,
+        name, lambda answer: compare_arrays(answer, expected, rtol=rtol, atol=atol,
+                                            mistakes=mistakes),
+        hints,
     )
 
 
-def function_exercise(name, reference, inputs, *, rtol=1e-6, atol=1e-8, hints=(), solution=""):
+def function_exercise(name, reference, inputs, *, rtol=1e-6, atol=1e-8, hints=()):
     """An exercise whose answer is a function that must behave like ``reference``.
 
     Parameters
@@ -156,23 +267,35 @@ def function_exercise(name, reference, inputs, *, rtol=1e-6, atol=1e-8, hints=()
     """
 
     def checker(fn):
-        if not callable(fn):
-            return f"expected a function, got {type(fn).__name__}."
         for args in inputs:
-            got = fn(*args)
-            if got is Ellipsis:  # the template's `return ...` is still there
-                raise NotAttempted
+            got = call(fn, *args)
             if got is None:
                 return "your function returned None; did you forget `return`?"
             reason = compare_arrays(got, reference(*args), rtol=rtol, atol=atol,
-                                    name="the result")
+                                    name="the result", scale_hint=True)
             if reason:
                 return f"for input {_short(args)}: {reason}"
         return None
 
-    return Exercise(name, checker, hints, solution)
+    return Exercise(name, checker, hints)
 
 
 def _short(args):
     text = ", ".join(np.array2string(np.asarray(a), precision=3, threshold=6) for a in args)
     return text if len(text) < 120 else text[:117] + "..."
+
+
+def gradient_reason(f, x, grad, name, *, tol=1e-5):
+    """None if ``grad`` agrees with a finite-difference gradient of ``f`` at ``x``, else why not.
+
+    ``f(x)`` returns a float; ``x`` is a float array (a copy is nudged, not ``x``).
+    """
+    from .gradcheck import numerical_gradient, relative_error
+
+    grad = np.asarray(grad, dtype=float)
+    numeric = numerical_gradient(f, np.array(x, dtype=float))
+    error = relative_error(grad, numeric)
+    if error > tol:
+        return (f"{name} disagrees with a finite-difference gradient check of your own "
+                f"code (relative error {error:.1e}).")
+    return None
