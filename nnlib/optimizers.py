@@ -196,8 +196,12 @@ OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 
 
 def get(optimizer) -> Optimizer:
-    """Return an optimizer instance: pass one through, or build one by name with defaults."""
-    if isinstance(optimizer, Optimizer):
+    """Return an optimizer instance: pass one through, or build one by name with defaults.
+
+    Any object with a ``step(params, grads)`` method that updates ``params`` in place is
+    accepted too, e.g. an optimizer a student writes in notebook 04.
+    """
+    if isinstance(optimizer, Optimizer) or callable(getattr(optimizer, "step", None)):
         return optimizer
     if isinstance(optimizer, str):
         key = optimizer.lower()
