@@ -51,3 +51,24 @@ def test_descent_plot_shows_the_path_and_the_message():
     assert plot.text.get_bbox_patch().get_alpha() == 1.0
     ax = plots.plot_descent_path(p, good, title="rate 0.3")
     assert ax.get_title() == "rate 0.3" and len(ax.get_lines()) == 4
+
+
+def test_layer_histograms_one_panel_per_layer_and_kernel():
+    import nnlib
+    from nnlib import diagnostics
+
+    X, labels = nnlib.data.make_spirals(60, n_classes=3, seed=0)
+    model = nnlib.MLP([2, 8, 4, 3], ["relu", "relu", "softmax"], seed=0)
+    values = diagnostics.layer_values(model, X, nnlib.data.one_hot(labels, 3),
+                                      loss="categorical_cross_entropy")
+    fig = plots.plot_layer_histograms(values)
+    axes = fig.axes
+    assert len(axes) == 6  # 2 rows x 3 kernels; the third activation panel is off
+    assert not axes[2].axison
+    zero_share = np.mean(values["activations"][0] == 0)
+    assert f"{zero_share:.0%} exactly 0" in axes[0].get_title()
+    counts = sum(p.get_height() for p in axes[3].patches)
+    assert counts == values["gradients"][0].size  # every gradient entry is counted
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -10,6 +10,7 @@ Every number a plot shows comes from nnlib's math modules; these modules only dr
 - ``activation_plots``  ``plot_activation``, ``activation_curve``, ``plot_neuron_outputs``,
                         ``plot_depth_profiles`` (notebook 02)
 - ``loss_plots``        ``plot_loss_vs_prediction``, ``plot_loss_contour``, ``DescentPlot``,
+                        ``plot_layer_histograms``,
                         ``plot_descent_path`` (notebook 03)
 - ``evaluation``        ``plot_confusion_matrix``, ``plot_residuals``, ``plot_learning_curves``,
                         ``TuningHeatmap``, ``plot_tuning_heatmap``, ``plot_search_comparison``,
@@ -49,7 +50,13 @@ from .evaluation import (
     plot_search_comparison,
     plot_tuning_heatmap,
 )
-from .loss_plots import DescentPlot, plot_descent_path, plot_loss_contour, plot_loss_vs_prediction
+from .loss_plots import (
+    DescentPlot,
+    plot_descent_path,
+    plot_layer_histograms,
+    plot_loss_contour,
+    plot_loss_vs_prediction,
+)
 from .network import (
     EXTRA_HIDDEN_COLORS,
     WEIGHT_SIGN_STYLE,
@@ -112,6 +119,7 @@ __all__ = [
     "plot_score_histograms",
     # loss_plots
     "plot_loss_vs_prediction", "plot_loss_contour", "DescentPlot", "plot_descent_path",
+    "plot_layer_histograms",
     # optimizer_plots
     "SurfacePlot", "plot_optimizer_paths", "plot_loss_per_step", "plot_lr_range",
     "plot_batch_runs",

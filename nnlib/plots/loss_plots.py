@@ -168,3 +168,40 @@ def plot_descent_path(problem, path, ax=None, *, w_range=None, title=None):
     if title:
         plot.ax.set_title(title)
     return plot.ax
+
+
+def plot_layer_histograms(values, *, bins=30):
+    """One histogram per layer: activations on top, kernel gradients below.
+
+    Parameters
+    ----------
+    values : dict
+        From ``nnlib.diagnostics.layer_values``: ``"activations"`` (one array per hidden
+        layer) and ``"gradients"`` (one per kernel).
+    bins : int, default=30
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        ``fig.axes`` holds the activation panels first, then the gradient panels.
+    """
+    from .style import styled_subplots
+
+    acts, grads = values["activations"], values["gradients"]
+    n = max(len(acts), len(grads))
+    fig, axes = styled_subplots(2, n, figsize=(3.2 * n, 5.0), squeeze=False)
+    for l in range(n):
+        top, bottom = axes[0, l], axes[1, l]
+        if l < len(acts):
+            A = np.ravel(acts[l])
+            top.hist(A, bins=bins, color=OKABE_ITO["blue"])
+            top.set_title(f"layer {l + 1}: activations\n{np.mean(A == 0):.0%} exactly 0",
+                          fontsize=10)
+        else:
+            top.set_axis_off()
+        g = np.ravel(grads[l])
+        bottom.hist(g, bins=bins, color=OKABE_ITO["vermillion"])
+        bottom.set_title(f"dL/dW{l + 1}: std {np.std(g):.1e}", fontsize=10)
+        bottom.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
+    fig.tight_layout()
+    return fig
