@@ -106,3 +106,25 @@ def test_get_by_name_and_errors():
 
 def test_repr_shows_config():
     assert repr(SGD(0.5, momentum=0.9)) == "SGD(learning_rate=0.5, momentum=0.9)"
+
+
+def test_fit_accepts_any_object_with_a_step_method():
+    """A student's optimizer (notebook 04) needs only ``step(params, grads)``."""
+    import nnlib
+    from nnlib import optimizers
+
+    class Plain:
+        def __init__(self, learning_rate):
+            self.learning_rate = learning_rate
+
+        def step(self, params, grads):
+            for w, g in zip(params, grads):
+                w -= self.learning_rate * g
+
+    X, y = nnlib.data.make_linear(seed=0)
+    mine, ref = (nnlib.MLP([1, 4, 1], ["relu", "linear"], seed=0) for _ in range(2))
+    a = mine.fit(X, y, optimizer=Plain(0.05), epochs=3, seed=0)["loss"]
+    b = ref.fit(X, y, optimizer=optimizers.SGD(0.05), epochs=3, seed=0)["loss"]
+    assert a == b
+    with pytest.raises(TypeError, match="optimizer must be"):
+        optimizers.get(object())
