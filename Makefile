@@ -11,7 +11,7 @@ PORT   ?= 8888
 # Quiet TensorFlow's C++ start-up logs in tests and notebooks.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: lab test unit notebooks lint robust bench html student clean help
+.PHONY: lab test unit notebooks lint robust bench html student teacher clean help
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (prints the URL to open)"
@@ -19,7 +19,8 @@ help:
 	@echo "make robust  - every notebook again with other seeds and TensorFlow's other CPU kernels"
 	@echo "make bench   - benchmarks (nnlib vs Keras, widget latency)"
 	@echo "make html    - execute every notebook into a static site in _site/"
-	@echo "make student - a copy of the notebooks without solutions, in student/"
+	@echo "make student - nbgrader course in build/course and the student notebooks in student/"
+	@echo "make teacher - the teacher's notebooks (solutions merged in) in build/teacher/"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), \
@@ -33,6 +34,12 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# nbgrader, for teachers and the tests (students' `make lab` does not need it).
+TEACHER_STAMP := $(VENV)/.teacher-installed
+$(TEACHER_STAMP): requirements-teacher.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-teacher.txt
+	@touch $(TEACHER_STAMP)
 
 lab: $(STAMP)
 	@TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
@@ -52,14 +59,20 @@ ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=
   OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
 
-unit: $(STAMP)
+unit: $(TEACHER_STAMP)
 	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) tests
 
-# Each notebook runs once, top to bottom in a fresh kernel; --dist loadscope keeps
-# one notebook's cells on one worker.
-notebooks: $(STAMP)
+# Each notebook runs once, top to bottom in a fresh kernel, as students get it (tasks not
+# done) and as the teacher's version (solutions merged in, hidden tests that must pass);
+# --dist loadscope keeps one notebook's cells on one worker.
+notebooks: $(STAMP) teacher
 	cd notebooks && $(ONE_THREAD) $(abspath $(PY)) -m pytest --nbval-lax --nbval-current-env \
-	  --nbval-cell-timeout=300 -p no:cacheprovider $(XDIST) $(if $(XDIST),--dist loadscope) .
+	  --nbval-cell-timeout=300 -p no:cacheprovider $(XDIST) $(if $(XDIST),--dist loadscope) \
+	  . ../build/teacher
+
+teacher: $(STAMP)
+	@rm -rf build/teacher
+	$(PY) tools/course.py teacher --out build/teacher
 
 # ruff on the code and notebooks, actionlint on the GitHub workflow (both always run).
 lint: $(STAMP)
@@ -87,8 +100,9 @@ bench: $(STAMP)
 html: $(STAMP)
 	$(PY) tools/build_html.py --out _site
 
-student: $(STAMP)
-	$(PY) tools/make_student.py --out student
+student: $(TEACHER_STAMP)
+	@rm -rf build/course/source build/course/release student
+	$(PY) tools/course.py student --out student --course build/course
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build

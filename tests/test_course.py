@@ -1,0 +1,141 @@
+"""The build-it tasks in nbgrader form: the student notebooks hold no solution, the
+teacher's version merges them in, nbgrader's generate_assignment gives back exactly the
+student notebooks, and autograding gives full, zero and partial points."""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import course  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+TASK_NOTEBOOKS = course.task_notebooks()
+
+
+def _cells(path):
+    return nbformat.read(path, as_version=4).cells
+
+
+# ---------------------------------------------------------------- merging
+
+
+def test_merge_puts_each_solution_body_in_its_placeholder():
+    cell = (
+        "class Opt:\n"
+        "    def __init__(self, lr=0.1):\n"
+        "        self.lr = lr\n"
+        "\n"
+        "    def step(self, w, g):\n"
+        '        """Update w."""\n'
+        "        # YOUR CODE HERE\n"
+        "        raise NotImplementedError()\n"
+        "\n"
+        "def f(x):\n"
+        "    # YOUR CODE HERE\n"
+        "    raise NotImplementedError()"
+    )
+    solutions = (
+        "class Opt:\n"
+        "    def step(self, w, g):\n"
+        '        """Docstrings are not copied."""\n'
+        "        # comments are\n"
+        "        w -= self.lr * g\n"
+        "\n"
+        "def f(x):\n"
+        "    return 2 * x\n"
+    )
+    merged = course.merge_solutions(cell, solutions)
+    assert "raise NotImplementedError" not in merged and "Docstrings" not in merged
+    assert ("        ### BEGIN SOLUTION\n        # comments are\n        w -= self.lr * g\n"
+            "        ### END SOLUTION\n") in merged
+    assert "    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION" in merged
+    assert "self.lr = lr" in merged  # the given part stays
+
+
+def test_merge_refuses_a_missing_solution_or_a_cell_without_placeholder():
+    stub = "def g(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    with pytest.raises(ValueError, match="no solution for g"):
+        course.merge_solutions(stub, "def f(x):\n    return x\n")
+    with pytest.raises(ValueError, match="without the nbgrader placeholder"):
+        course.merge_solutions("def g(x):\n    return x", "def g(x):\n    return x\n")
+    with pytest.raises(ValueError, match="outside any function"):
+        course.merge_solutions("# YOUR CODE HERE\nraise NotImplementedError()", "")
+
+
+def test_hidden_tests_grade_what_the_visible_lines_check():
+    out = course.hidden_tests("tasks.relu.check(relu, relu_grad)")
+    assert out == ("### BEGIN HIDDEN TESTS\ntasks.relu.grade(relu, relu_grad)\n"
+                   "### END HIDDEN TESTS\ntasks.relu.check(relu, relu_grad)")
+    with pytest.raises(ValueError):
+        course.hidden_tests("print(1)")
+
+
+# ---------------------------------------------------------------- the notebooks
+
+
+def test_at_least_twelve_build_it_tasks_across_the_course():
+    tasks = [c.metadata.nbgrader["grade_id"] for p in TASK_NOTEBOOKS for c in _cells(p)
+             if course.is_solution(c)]
+    assert len(tasks) >= 12, tasks
+    assert len(TASK_NOTEBOOKS) >= 5
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_notebooks_hold_no_solution_and_no_reference(path):
+    text = path.read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    for cell in _cells(path):
+        if cell.cell_type != "code":
+            continue
+        assert not re.search(r"\b(reference|expected|solution)\s*=", cell.source), cell.source
+        assert "_exercise(" not in cell.source, "exercises are defined in nnlib.tasks"
+        meta = cell.metadata.get("nbgrader")
+        if meta and meta.get("solution"):
+            assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in cell.source
+        if meta and meta.get("grade"):
+            assert meta["locked"] and meta["points"] > 0
+            assert re.fullmatch(r"(tasks\.\w+\.check\([\w, ]+\)\n?)+", cell.source), cell.source
+
+
+@pytest.mark.parametrize("path", TASK_NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_task_has_a_check_a_use_and_a_solution(path):
+    cells = _cells(path)
+    ids = [c.metadata.nbgrader["grade_id"] for c in cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade ids must be unique in a notebook"
+    for i, cell in enumerate(cells):
+        if course.is_solution(cell):
+            name = cell.metadata.nbgrader["grade_id"]
+            test = cells[i + 1]
+            assert course.is_test(test) and test.metadata.nbgrader["grade_id"] == f"{name}_check"
+            task = re.match(r"tasks\.(\w+)\.check", test.source).group(1)
+            later = "\n".join(c.source for c in cells[i + 2:] if c.cell_type == "code")
+            assert f"tasks.{task}.use(" in later, f"{name}: its result is never used"
+    teacher = course.teacher_notebook(path)  # raises if a solution is missing
+    solution_file = (course.SOLUTIONS / f"{path.stem}.py").read_text()
+    merged = "\n".join(c.source for c in teacher.cells)
+    for name in re.findall(r"^(?:def|class) (\w+)", solution_file, flags=re.M):
+        assert re.search(rf"^(?:def|class) {name}\b", merged, flags=re.M), \
+            f"{name} in the solutions file is not a task of {path.name}"
+
+
+def test_generate_assignment_gives_back_the_student_notebooks(tmp_path):
+    """The real nbgrader turns the teacher's version into exactly notebooks/."""
+    names = course.write_student(tmp_path / "student", tmp_path / "course")
+    assert names == [p.stem for p in TASK_NOTEBOOKS]
+    for path in NOTEBOOKS:
+        mine, generated = _cells(path), _cells(tmp_path / "student" / path.name)
+        assert [c.source for c in generated] == [c.source for c in mine], path.name
+        for a, b in zip(mine, generated):
+            if "nbgrader" in a.metadata:
+                for key in ("grade_id", "points", "solution", "grade", "locked"):
+                    assert a.metadata.nbgrader.get(key) == b.metadata.nbgrader.get(key)
+        if path in TASK_NOTEBOOKS:
+            released = tmp_path / "course" / "release" / path.stem / path.name
+            assert released.exists()
+            assert "BEGIN SOLUTION" not in released.read_text()

@@ -1,0 +1,219 @@
+"""The teacher's notebooks (solutions merged in) and the nbgrader course built from them.
+
+``notebooks/`` holds what students open: every build-it task is a function whose body is
+nbgrader's placeholder (``# YOUR CODE HERE`` / ``raise NotImplementedError()``), and every
+task's test cell calls ``tasks.<name>.check(...)``. The solutions live apart, as plain
+Python in ``teacher/solutions/<notebook>.py`` (one definition per task, same name as in
+the notebook). This tool merges the two into nbgrader's source form:
+
+- each placeholder is replaced by the body of the matching solution, between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
+- each test cell gets hidden tests (``### BEGIN HIDDEN TESTS``): ``tasks.<name>.grade(...)``,
+  the same checker on other inputs, raising when the answer is wrong.
+
+Running nbgrader's ``generate_assignment`` on that source gives back ``notebooks/``
+(tests/test_course.py checks it), so there is one copy of every sentence.
+
+    python tools/course.py teacher --out build/teacher   # teacher's notebooks
+    python tools/course.py student --out student         # nbgrader course + student copy
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SOLUTIONS = ROOT / "teacher" / "solutions"
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+COURSE_ID = "neural-networks"
+CONFIG = f'''\
+# nbgrader configuration of the course (written by tools/course.py).
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "{COURSE_ID}"
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+c.ExecutePreprocessor.timeout = 600
+c.Execute.timeout = 600
+'''
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_solution(cell):
+    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test(cell):
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def has_tasks(nb):
+    return any(is_solution(c) for c in nb.cells)
+
+
+def _qualnames(tree):
+    """``{qualname: FunctionDef}`` for every function and method in ``tree``."""
+    found = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = prefix + child.name
+                if not isinstance(child, ast.ClassDef):
+                    found[name] = child
+                visit(child, name + ".")
+    visit(tree, "")
+    return found
+
+
+def _body_source(func, lines):
+    """The source of a function's body without its docstring, dedented."""
+    body = func.body
+    if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        body = body[1:]
+    if not body:
+        raise ValueError(f"the solution of {func.name} has no body after its docstring")
+    start = body[0].lineno - 1
+    # keep comment lines just above the first statement
+    while start > func.lineno and lines[start - 1].strip().startswith("#"):
+        start -= 1
+    return textwrap.dedent("".join(lines[start:body[-1].end_lineno]))
+
+
+def merge_solutions(source, solution_source, *, where=""):
+    """Replace each placeholder in ``source`` by the matching solution body."""
+    lines = source.splitlines(keepends=True)
+    funcs = _qualnames(ast.parse(source))
+    sol_lines = solution_source.splitlines(keepends=True)
+    solutions = _qualnames(ast.parse(solution_source))
+    out, i, replaced = [], 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == STUB[0] and i + 1 < len(lines) and lines[i + 1].strip() == STUB[1]:
+            indent = line[: len(line) - len(line.lstrip())]
+            owner = [q for q, f in funcs.items() if f.lineno <= i + 1 <= f.end_lineno]
+            if not owner:
+                raise ValueError(f"{where}: a placeholder outside any function")
+            name = max(owner, key=lambda q: funcs[q].lineno)  # the innermost
+            if name not in solutions:
+                raise ValueError(f"{where}: no solution for {name} in the solutions file")
+            body = _body_source(solutions[name], sol_lines)
+            out.append(f"{indent}### BEGIN SOLUTION\n")
+            out.append(textwrap.indent(body, indent))
+            out.append(f"{indent}### END SOLUTION\n")
+            i += 2
+            replaced += 1
+            continue
+        out.append(line)
+        i += 1
+    if not replaced:
+        raise ValueError(f"{where}: a solution cell without the nbgrader placeholder")
+    return "".join(out).rstrip("\n")
+
+
+def hidden_tests(source):
+    """The test cell with hidden ``.grade(...)`` calls for its visible ``.check(...)`` calls."""
+    checks = [line for line in source.splitlines() if re.search(r"\.check\(", line)]
+    if not checks:
+        raise ValueError(f"a test cell without a .check(...) call:\n{source}")
+    grades = [re.sub(r"\.check\(", ".grade(", line.strip()) for line in checks]
+    return "\n".join(["### BEGIN HIDDEN TESTS", *grades, "### END HIDDEN TESTS", source])
+
+
+def teacher_notebook(path):
+    """The teacher's version of ``notebooks/<path>``: solutions and hidden tests merged in."""
+    nb = nbformat.read(path, as_version=4)
+    solution_file = SOLUTIONS / f"{path.stem}.py"
+    solution_source = solution_file.read_text() if solution_file.exists() else ""
+    for cell in nb.cells:
+        if is_solution(cell):
+            cell.source = merge_solutions(cell.source, solution_source,
+                                          where=f"{path.name}, cell {cell.get('id')}")
+        elif is_test(cell):
+            cell.source = hidden_tests(cell.source)
+    return nb
+
+
+def task_notebooks():
+    return [p for p in sorted(NOTEBOOKS.glob("*.ipynb"))
+            if has_tasks(nbformat.read(p, as_version=4))]
+
+
+def write_teacher(out):
+    out.mkdir(parents=True, exist_ok=True)
+    for path in task_notebooks():
+        nbformat.write(teacher_notebook(path), out / path.name)
+    return out
+
+
+def build_course(course):
+    """An nbgrader course directory: config, ``source/<assignment>/``, one assignment per
+    notebook with tasks. Returns the assignment names."""
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG)
+    names = []
+    for path in task_notebooks():
+        folder = course / "source" / path.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(teacher_notebook(path), folder / path.name)
+        names.append(path.stem)
+    return names
+
+
+def nbgrader(course, *args):
+    """Run the nbgrader command line in ``course`` (the real tool)."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    # nbgrader runs `alembic` from PATH: put this Python's scripts (the venv) first.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                  os.environ.get("PATH", "")])}
+    done = subprocess.run(cmd, cwd=course, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def write_student(out, course):
+    """Generate every assignment with nbgrader and copy the course, flat, into ``out``."""
+    names = build_course(course)
+    nbgrader(course, "generate_assignment", "*", "--force")  # every assignment at once
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        released = course / "release" / path.stem / path.name
+        shutil.copyfile(released if released.exists() else path, out / path.name)
+    return names
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    teacher = sub.add_parser("teacher", help="write the teacher's notebooks")
+    teacher.add_argument("--out", type=Path, default=ROOT / "build" / "teacher")
+    student = sub.add_parser("student", help="nbgrader course and the student copy")
+    student.add_argument("--out", type=Path, default=ROOT / "student")
+    student.add_argument("--course", type=Path, default=ROOT / "build" / "course")
+    args = parser.parse_args(argv)
+    if args.command == "teacher":
+        print(f"wrote the teacher's notebooks to {write_teacher(args.out)}")
+    else:
+        names = write_student(args.out, args.course)
+        print(f"nbgrader course in {args.course} ({len(names)} assignments); "
+              f"student copy in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
