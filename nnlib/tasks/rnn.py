@@ -1,0 +1,209 @@
+"""Notebook 05b's exercises: one LSTM step in Keras' layout, one SimpleRNN step, counting an
+LSTM's weights and the GRU's update gate.
+
+The checkers call the student's cell on fresh random inputs and weights, compare it with
+``nnlib.recurrent`` and name the typical mistakes they recognise (the gates read in the
+wrong order, sigmoid and tanh swapped, a cell state that skips the forget gate, a hidden
+state taken from the cell state without its tanh).
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+import numpy as np
+
+from .. import recurrent
+from ..exercises import Exercise, Task, call, compare_arrays
+
+KERAS_ORDER = "ifco"  # input, forget, candidate, output
+_GATE_NAMES = {"i": "i", "f": "f", "c": "c~", "o": "o"}
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+# ---------------------------------------------------------------- one LSTM step
+
+
+def lstm_step_reference(x, h, c, W, U, b):
+    """nnlib's LSTM cell with the state passed as two arguments: ``(h_new, c_new)``."""
+    return recurrent.lstm_cell(x, (h, c), W, U, b)
+
+
+def _lstm_variant(x, h, c, W, U, b, *, order=KERAS_ORDER, gate=_sigmoid, candidate=np.tanh,
+                  cell="f*c+i*g", hidden="o*tanh(c_new)"):
+    """An LSTM step with one thing changed: ``(h_new, c_new)``."""
+    blocks = np.split(x @ W + h @ U + b, 4, axis=-1)
+    z = {name: blocks[order.index(name)] for name in KERAS_ORDER}
+    i, f, o = gate(z["i"]), gate(z["f"]), gate(z["o"])
+    g = candidate(z["c"])
+    c_new = {"f*c+i*g": f * c + i * g, "c+i*g": c + i * g, "i*g": i * g,
+             "f*c+g": f * c + g, "(1-f)*c+i*g": (1 - f) * c + i * g}[cell]
+    h_new = {"o*tanh(c_new)": o * np.tanh(c_new), "o*c_new": o * c_new,
+             "tanh(c_new)": np.tanh(c_new), "o*tanh(c)": o * np.tanh(c),
+             "o*sigmoid(c_new)": o * _sigmoid(c_new), "tanh(o*c_new)": np.tanh(o * c_new)}[hidden]
+    return h_new, c_new
+
+
+def _lstm_mistakes(args):
+    """``[(h_new, c_new, message), ...]`` of the typical mistakes."""
+    out = []
+    for order in permutations(KERAS_ORDER):
+        order = "".join(order)
+        if order != KERAS_ORDER:
+            said = ", ".join(_GATE_NAMES[g] for g in order)
+            out.append((*_lstm_variant(*args, order=order),
+                        f"the gates are read from the wrong blocks (as if the order were "
+                        f"{said}): Keras places them along the last axis of W, U and b as "
+                        "i, f, c~, o (input, forget, candidate, output), each `units` wide."))
+    out += [
+        (*_lstm_variant(*args, gate=np.tanh, candidate=_sigmoid),
+         "sigmoid and tanh are swapped: the gates i, f and o use the sigmoid (between 0 and "
+         "1, a share to let through), the candidate c~ uses tanh (between -1 and 1)."),
+        (*_lstm_variant(*args, candidate=_sigmoid),
+         "the candidate c~ uses the sigmoid; it uses tanh, so that it can be negative."),
+        (*_lstm_variant(*args, gate=np.tanh),
+         "the gates use tanh; they use the sigmoid, a share between 0 and 1."),
+        (*_lstm_variant(*args, cell="c+i*g"),
+         "c_new does not use the forget gate: the old cell state is multiplied by f "
+         "before the new content is added."),
+        (*_lstm_variant(*args, cell="i*g"),
+         "c_new forgets the old cell state entirely: it is f * c (what is kept) plus "
+         "i * c~ (what is written)."),
+        (*_lstm_variant(*args, cell="f*c+g"),
+         "c_new adds the candidate without the input gate: it is scaled by i."),
+        (*_lstm_variant(*args, cell="(1-f)*c+i*g"),
+         "the forget gate keeps the old cell state when it is close to 1: multiply c by "
+         "f, not by 1 - f."),
+        (*_lstm_variant(*args, hidden="o*c_new"),
+         "h_new is computed from c_new directly; squash the new cell state with tanh "
+         "first, then apply the output gate."),
+        (*_lstm_variant(*args, hidden="tanh(c_new)"),
+         "h_new is missing the output gate o."),
+        (*_lstm_variant(*args, hidden="o*tanh(c)"),
+         "h_new uses the old cell state c; it uses the new one, c_new."),
+        (*_lstm_variant(*args, hidden="o*sigmoid(c_new)"),
+         "h_new squashes c_new with the sigmoid; it uses tanh."),
+        (*_lstm_variant(*args, hidden="tanh(o*c_new)"),
+         "the output gate multiplies tanh(c_new), after the tanh, not before it."),
+    ]
+    return out
+
+
+def _check_lstm_step(fn, rng):
+    for n, n_in, units in [(3, 2, 4), (2, 5, 3)]:
+        x = rng.normal(size=(n, n_in))
+        h = np.tanh(rng.normal(size=(n, units)))
+        c = rng.normal(size=(n, units))
+        W = rng.normal(size=(n_in, 4 * units))
+        U = 0.5 * rng.normal(size=(units, 4 * units))
+        b = rng.normal(size=4 * units)
+        args = (x, h, c, W, U, b)
+        out = call(fn, *(a.copy() for a in args))
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            return "return a pair (h_new, c_new)."
+        h_new, c_new = out
+        right_h, right_c = lstm_step_reference(*args)
+        where = f"with {units} units and a batch of {n}, "
+        if (np.shape(h_new) == right_c.shape and np.shape(c_new) == right_h.shape
+                and np.allclose(h_new, right_c) and np.allclose(c_new, right_h)):
+            return where + "the pair is the wrong way round: return (h_new, c_new)."
+        mistakes = _lstm_mistakes(args)
+        reason = (compare_arrays(c_new, right_c, name="c_new",
+                                 mistakes=[(mc, msg) for _, mc, msg in mistakes])
+                  or compare_arrays(h_new, right_h, name="h_new",
+                                    mistakes=[(mh, msg) for mh, _, msg in mistakes]))
+        if reason:
+            return where + reason
+    return None
+
+
+lstm_step = Task(
+    "lstm_step", _check_lstm_step, lstm_step_reference,
+    hints=["One matrix product gives all four pre-activations at once, x W + h U + b, of "
+           "width 4 * units; cut it into four blocks of `units` columns, in the order "
+           "i, f, c~, o.",
+           "The gates i, f, o go through the sigmoid, the candidate c~ through tanh.",
+           "c_new = f * c + i * c~ and h_new = o * tanh(c_new), entry by entry."],
+    seed=511,
+)
+
+# ---------------------------------------------------------------- practice: a SimpleRNN step
+
+
+def _check_rnn_step(fn, rng):
+    n, n_in, units = 2, 3, 4
+    x = rng.normal(size=(n, n_in))
+    h = np.tanh(rng.normal(size=(n, units)))
+    W = rng.normal(size=(n_in, units))
+    U = rng.normal(size=(units, units))
+    b = rng.normal(size=units)
+    got = call(fn, x.copy(), h.copy(), W.copy(), U.copy(), b.copy())
+    if got is None:
+        return "your function returned None; did you forget `return`?"
+    z = x @ W + h @ U + b
+    return compare_arrays(got, recurrent.simple_rnn_cell(x, h, W, U, b), name="h_new",
+                          mistakes=[
+        (z, "the tanh is missing: the new state is tanh of the sum."),
+        (_sigmoid(z), "a SimpleRNN squashes with tanh, not the sigmoid."),
+        (np.tanh(x @ W + h @ U), "the bias is missing."),
+        (np.tanh(x @ W + h @ U.T + b), "the recurrent kernel is transposed: the old state "
+                                       "multiplies it from the left, h U."),
+        (np.tanh(x @ W + b), "the previous state h is missing: that is what makes it "
+                             "recurrent."),
+    ])
+
+
+rnn_step = Task(
+    "2. One step of a SimpleRNN", _check_rnn_step,
+    lambda x, h, kernel, recurrent_kernel, bias: recurrent.simple_rnn_cell(
+        x, h, kernel, recurrent_kernel, bias),
+    hints=["The new state combines the input at this step and the previous state, each "
+           "through its own matrix, plus a bias, then squashes the sum.",
+           "h_new = tanh(x W + h U + b)."],
+    seed=512,
+)
+
+# ---------------------------------------------------------------- practice: numbers
+
+
+def _lstm_params_checker(answer):
+    right = recurrent.count_rnn_params("lstm", 3, 8)
+    one_block = 3 * 8 + 8 * 8 + 8
+    return compare_arrays(answer, right, name="the number of weights", mistakes=[
+        (one_block, "that is one block; an LSTM has four (i, f, c~, o) side by side."),
+        (3 * one_block, "an LSTM has four blocks (i, f, c~, o), not three."),
+        (4 * (3 * 8 + 8 * 8), "the biases are missing: one per unit in each block."),
+        (4 * (3 * 8 + 8), "the recurrent kernel is missing: each block also reads the "
+                          "previous state, 8 x 8 weights."),
+    ])
+
+
+lstm_params = Exercise(
+    "1. Weights of an LSTM", _lstm_params_checker,
+    hints=["An LSTM is four dense-like blocks (i, f, c~, o) side by side, each reading "
+           "the input and the previous state.",
+           "Each block: a kernel of 3 x 8, a recurrent kernel of 8 x 8 and 8 biases."],
+)
+
+
+def _keep_state_checker(answer):
+    # h_t = z h_{t-1} + (1 - z) h~: the z for which h_t = h_{t-1} whatever h~ is
+    h_old, candidate = np.array([0.3, -0.7]), np.array([-0.5, 0.9])
+    right = [z for z in (0.0, 0.5, 1.0)
+             if np.allclose(z * h_old + (1 - z) * candidate, h_old)][0]
+    return compare_arrays(answer, right, name="z", mistakes=[
+        (0.0, "with z = 0 the GRU replaces its state by the candidate; in Keras' "
+              "convention z multiplies the old state."),
+        (0.5, "z = 0.5 mixes the old state and the candidate half and half."),
+    ])
+
+
+keep_state = Exercise(
+    "3. Keep the state", _keep_state_checker,
+    hints=["h_t = z h_{t-1} + (1 - z) h~: the update gate mixes the old state and the "
+           "candidate.",
+           "Which value of z makes the candidate's share vanish?"],
+)

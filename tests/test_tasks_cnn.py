@@ -1,0 +1,102 @@
+"""Notebook 05a's tasks: the solution passes, each typical mistake is named."""
+
+import importlib
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from nnlib import conv
+from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nnlib.tasks import cnn as tasks
+
+sys.path.insert(0, "teacher/solutions")
+solutions = importlib.import_module("05a_mlp_cnn")
+
+
+def _loops(X, kernel, bias, *, flip=False, rows=None, with_bias=True, channels="right"):
+    """A looped conv2d with one thing changed, as a student might write it."""
+    n, h, w, c_in = X.shape
+    kh, kw, _, c_out = kernel.shape
+    if flip:
+        kernel = kernel[::-1, ::-1]
+    out_h = h - kh + 1 if rows is None else rows
+    out_w = w - kw + 1 if rows is None else rows + (w - h)
+    Z = np.zeros((n, out_h, out_w, c_out))
+    for i in range(out_h):
+        for j in range(out_w):
+            for k in range(c_out):
+                patch = X[:, i:i + kh, j:j + kw, :]
+                if channels == "swapped":
+                    Z[:, i, j, k] = np.sum(patch * kernel[:, :, k, :][None], axis=(1, 2, 3))
+                else:
+                    Z[:, i, j, k] = np.sum(patch * kernel[:, :, :, k][None], axis=(1, 2, 3))
+                if with_bias:
+                    Z[:, i, j, k] += bias[k]
+    return Z
+
+
+def test_the_solution_is_correct_and_passes_the_hidden_test():
+    assert tasks.conv2d.check(solutions.conv2d).status == CORRECT
+    tasks.conv2d.grade(solutions.conv2d)
+    assert tasks.conv2d.check(_loops).status == CORRECT  # the looped version too
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (lambda X, k, b: _loops(X, k, b, flip=True), r"flipped .*180 degrees.*cross-correlation"),
+    (lambda X, k, b: _loops(X, k, b, rows=X.shape[1] - k.shape[0]), r"one row and one column short"),
+    (lambda X, k, b: conv.conv2d(np.pad(X, ((0, 0), (0, 1), (0, 1), (0, 0))), k, b),
+     r"one row and one column too many"),
+    (lambda X, k, b: _loops(X, k, b, with_bias=False), r"bias is missing"),
+    (lambda X, k, b: _loops(X, k, b, channels="swapped"), r"channel axes are swapped"),
+    (lambda X, k, b: conv.conv2d(X, k, b, padding="same"), r"padding='same'"),
+    (lambda X, k, b: conv.conv2d(X[..., :1], k[:, :, :1], b), r"only the first input channel"),
+    (lambda X, k, b: conv.conv2d(X, k) + X.shape[3] * b, r"once per input channel"),
+    (lambda X, k, b: np.moveaxis(conv.conv2d(X, k, b), 3, 1), r"channels\s+last"),
+    (lambda X, k, b: conv.conv2d(X, np.swapaxes(k, 0, 1), b), r"rows and columns are swapped"),
+])
+def test_typical_mistakes_are_named(wrong, pattern):
+    feedback = tasks.conv2d.check(wrong)
+    assert feedback.status == INCORRECT
+    assert re.search(pattern, feedback.message), feedback.message
+    with pytest.raises(AssertionError):
+        tasks.conv2d.grade(wrong)
+
+
+def test_an_unrecognised_mistake_gets_a_general_reason():
+    feedback = tasks.conv2d.check(lambda X, k, b: conv.conv2d(X, k, b) * 1.5)
+    assert feedback.status == INCORRECT
+    assert re.search(r"right shape, but every entry differ", feedback.message), feedback.message
+
+
+def test_not_attempted_and_use_falls_back_to_nnlib():
+    def placeholder(X, kernel, bias):
+        raise NotImplementedError()
+
+    assert tasks.conv2d.check(placeholder).status == NOT_ATTEMPTED
+    wrong = lambda X, k, b: conv.conv2d(X, k)  # noqa: E731
+    assert tasks.conv2d.use(wrong, quiet=True) is tasks.conv2d.reference
+    assert tasks.conv2d.use(solutions.conv2d, quiet=True) is solutions.conv2d
+
+
+@pytest.mark.parametrize("name", ["output_rows", "conv_params"])
+def test_practice_exercises(name):
+    exercise = getattr(tasks, name)
+    assert exercise.check(solutions.ANSWERS[name]).status == CORRECT
+    assert exercise.check(solutions.ANSWERS[name] + 1).status == INCORRECT
+    assert exercise.check("1.0").status == INCORRECT
+    assert exercise.check(...).status == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("name, wrong, pattern", [
+    ("output_rows", 9, r"\+ 1 is missing"),
+    ("output_rows", 28, r"stride 1"),
+    ("output_rows", 11, r"padding='same'"),
+    ("conv_params", 1152, r"biases are missing"),
+    ("conv_params", 160, r"8 input"),
+])
+def test_practice_mistakes_are_named(name, wrong, pattern):
+    feedback = getattr(tasks, name).check(wrong)
+    assert feedback.status == INCORRECT
+    assert re.search(pattern, feedback.message), feedback.message

@@ -1,0 +1,114 @@
+"""Notebook 05b's tasks: the solution passes, each typical mistake is named."""
+
+import importlib
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nnlib.tasks import rnn as tasks
+
+sys.path.insert(0, "teacher/solutions")
+solutions = importlib.import_module("05b_rnn_lstm_gru")
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm(x, h, c, W, U, b, *, order="ifco", gate=sigmoid, cand=np.tanh, forget=True,
+         squash_h=True, swap_return=False):
+    """An LSTM step written as a student would, with one thing changed."""
+    blocks = dict(zip(order, np.split(x @ W + h @ U + b, 4, axis=1)))
+    i, f, o, g = gate(blocks["i"]), gate(blocks["f"]), gate(blocks["o"]), cand(blocks["c"])
+    c_new = (f * c if forget else c) + i * g
+    h_new = o * (np.tanh(c_new) if squash_h else c_new)
+    return (c_new, h_new) if swap_return else (h_new, c_new)
+
+
+def test_the_solution_is_correct_and_passes_the_hidden_test():
+    assert tasks.lstm_step.check(solutions.lstm_step).status == CORRECT
+    tasks.lstm_step.grade(solutions.lstm_step)
+    assert tasks.lstm_step.check(lstm).status == CORRECT
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"order": "ifoc"}, r"wrong blocks \(as if the order were i, f, o, c~\).*i, f, c~, o"),
+    ({"order": "fico"}, r"wrong blocks \(as if the order were f, i, c~, o\)"),
+    ({"order": "icfo"}, r"wrong blocks"),
+    ({"gate": np.tanh, "cand": sigmoid}, r"sigmoid and tanh are swapped"),
+    ({"cand": sigmoid}, r"candidate c~ uses the sigmoid"),
+    ({"forget": False}, r"c_new does not use the forget gate"),
+    ({"squash_h": False}, r"h_new is computed from c_new directly.*tanh"),
+    ({"swap_return": True}, r"wrong way round"),
+])
+def test_typical_mistakes_are_named(kwargs, pattern):
+    def wrong(*args):
+        return lstm(*args, **kwargs)
+
+    feedback = tasks.lstm_step.check(wrong)
+    assert feedback.status == INCORRECT
+    assert re.search(pattern, feedback.message), feedback.message
+    with pytest.raises(AssertionError):
+        tasks.lstm_step.grade(wrong)
+
+
+def test_a_single_output_is_refused():
+    feedback = tasks.lstm_step.check(lambda *args: lstm(*args)[0])
+    assert feedback.status == INCORRECT and "(h_new, c_new)" in feedback.message
+
+
+def test_not_attempted_and_use_falls_back_to_nnlib():
+    def placeholder(x, h, c, W, U, b):
+        raise NotImplementedError()
+
+    assert tasks.lstm_step.check(placeholder).status == NOT_ATTEMPTED
+    wrong = lambda *args: lstm(*args, forget=False)  # noqa: E731
+    assert tasks.lstm_step.use(wrong, quiet=True) is tasks.lstm_step.reference
+    assert tasks.lstm_step.use(solutions.lstm_step, quiet=True) is solutions.lstm_step
+
+
+def test_the_reference_unrolls_like_nnlib():
+    from nnlib import recurrent
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 4, 3))
+    W, U, b = rng.normal(size=(3, 8)), rng.normal(size=(2, 8)), rng.normal(size=8)
+    h = c = np.zeros((2, 2))
+    for t in range(4):
+        h, c = tasks.lstm_step.reference(X[:, t], h, c, W, U, b)
+    assert np.allclose(h, recurrent.rnn_forward("lstm", X, W, U, b))
+
+
+@pytest.mark.parametrize("name", ["lstm_params", "keep_state", "rnn_step"])
+def test_practice_exercises(name):
+    exercise = getattr(tasks, name)
+    answer = solutions.ANSWERS[name]
+    assert exercise.check(answer).status == CORRECT
+    wrong = (lambda *args: answer(*args) + 0.1) if callable(answer) else answer + 1
+    assert exercise.check(wrong).status == INCORRECT
+    assert exercise.check("1.0").status == INCORRECT
+    assert exercise.check(...).status == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("name, wrong, pattern", [
+    ("lstm_params", 96, r"that is one block"),
+    ("lstm_params", 352, r"biases are missing"),
+    ("keep_state", 0.0, r"replaces its state"),
+    ("rnn_step", lambda x, h, W, U, b: x @ W + h @ U + b, r"tanh is missing"),
+    ("rnn_step", lambda x, h, W, U, b: np.tanh(x @ W + h @ U.T + b), r"transposed"),
+    ("rnn_step", lambda x, h, W, U, b: np.tanh(x @ W + h @ U), r"bias is missing"),
+])
+def test_practice_mistakes_are_named(name, wrong, pattern):
+    feedback = getattr(tasks, name).check(wrong)
+    assert feedback.status == INCORRECT
+    assert re.search(pattern, feedback.message), feedback.message
+
+
+def test_the_practice_step_counts_a_placeholder_body_as_not_attempted():
+    def my_rnn_step(x, h, kernel, recurrent_kernel, bias):
+        return ...
+
+    assert tasks.rnn_step.check(my_rnn_step).status == NOT_ATTEMPTED
