@@ -97,7 +97,8 @@ def test_student_notebooks_hold_no_solution_and_no_reference(path):
         assert "_exercise(" not in cell.source, "exercises are defined in nnlib.tasks"
         meta = cell.metadata.get("nbgrader")
         if meta and meta.get("solution"):
-            assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in cell.source
+            assert re.search(r"\n( +)# YOUR CODE HERE\n\1raise NotImplementedError\(\)",
+                             cell.source), cell.source
         if meta and meta.get("grade"):
             assert meta["locked"] and meta["points"] > 0
             assert re.fullmatch(r"(tasks\.\w+\.check\([\w, ]+\)\n?)+", cell.source), cell.source

@@ -7,11 +7,11 @@ check, a hint, a hidden grade and ``use`` work.
 
 - ``start``         00: counting parameters
 - ``structure``     01: a dense layer's forward pass, counting parameters
-- ``forward``       02: ReLU and sigmoid with their derivatives, softmax
+- ``forward``       02: ReLU and sigmoid with their derivatives, softmax by hand
 - ``backprop``      03: MSE gradient, softmax + cross-entropy, ``dense_backward``,
                     backprop through a network, the training loop
 - ``optim``         04: momentum and Adam as optimizer objects, dropout, the L2 gradient
 - ``cnn``, ``rnn``, ``attention``  05a-c: ``conv2d``, one LSTM step, masked attention
-- ``evaluation``    06: precision, recall and F1; early stopping
-- ``keras``, ``playground``  07, 08: practice exercises
+- ``evaluation``    06: precision, recall and F1; R^2; early stopping
+- ``keras``, ``playground``  07, 08: practice exercises (numbers)
 """
