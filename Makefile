@@ -100,9 +100,11 @@ bench: $(STAMP)
 html: $(STAMP)
 	$(PY) tools/build_html.py --out _site
 
+# COURSE: where the nbgrader course lives (its gradebook and submissions stay there).
+COURSE ?= build/course
 student: $(TEACHER_STAMP)
-	@rm -rf build/course/source build/course/release student
-	$(PY) tools/course.py student --out student --course build/course
+	@rm -rf $(COURSE)/source $(COURSE)/release student
+	$(PY) tools/course.py student --out student --course $(COURSE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build

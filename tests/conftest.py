@@ -21,3 +21,22 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture
+def assert_named():
+    """``assert_named(task, *fns, pattern=...)``: the task's check says "not quite" with a
+    message matching ``pattern``, and its hidden test (``grade``) fails too."""
+    import re
+
+    from nnlib.exercises import INCORRECT
+
+    def check(task, *fns, pattern):
+        feedback = task.check(*fns)
+        assert feedback.status == INCORRECT, feedback
+        assert re.search(pattern, feedback.message), feedback.message
+        with pytest.raises(AssertionError):
+            task.grade(*fns)
+        return feedback
+
+    return check

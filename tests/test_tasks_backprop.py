@@ -37,13 +37,6 @@ def test_every_task_accepts_the_solution_and_its_hidden_test_passes():
         assert task.use(placeholder, quiet=True) is task.reference
 
 
-def _assert_named(task, fn, pattern):
-    feedback = task.check(fn)
-    assert feedback.status == INCORRECT and re.search(pattern, feedback.message), feedback
-    with pytest.raises(AssertionError):
-        task.grade(fn)
-
-
 @pytest.mark.parametrize(("fn", "pattern"), [
     (lambda y, yh: 2 * (yh - y), "1/N is missing"),
     (lambda y, yh: 2 * (y - yh) / y.size, "sign is flipped"),
@@ -51,8 +44,8 @@ def _assert_named(task, fn, pattern):
     (lambda y, yh: 2 * (yh - y) / y.shape[0], "not by the rows"),
     (lambda y, yh: (yh - y).sum(axis=1), "shape"),
 ])
-def test_mse_grad_names_the_mistake(fn, pattern):
-    _assert_named(tasks.mse_grad, fn, pattern)
+def test_mse_grad_names_the_mistake(fn, pattern, assert_named):
+    assert_named(tasks.mse_grad, fn, pattern=pattern)
 
 
 def _ce(s, Y):
@@ -69,17 +62,17 @@ def _ce(s, Y):
     (lambda s, Y: (_ce(s, Y)[0], _softmax(s) / len(s)), "subtract Y"),
     (lambda s, Y: _ce(s, Y)[0], "pair"),
 ])
-def test_softmax_cross_entropy_names_the_mistake(fn, pattern):
-    _assert_named(tasks.softmax_cross_entropy, fn, pattern)
+def test_softmax_cross_entropy_names_the_mistake(fn, pattern, assert_named):
+    assert_named(tasks.softmax_cross_entropy, fn, pattern=pattern)
 
 
-def test_softmax_cross_entropy_must_be_stable_and_match_its_own_gradient():
+def test_softmax_cross_entropy_must_be_stable_and_match_its_own_gradient(assert_named):
     def unstable(s, Y):
         with np.errstate(all="ignore"):
             p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
             return -np.sum(Y * np.log(p)) / len(s), (p - Y) / len(s)
 
-    _assert_named(tasks.softmax_cross_entropy, unstable, "subtract each row's largest")
+    assert_named(tasks.softmax_cross_entropy, unstable, pattern="subtract each row's largest")
 
 
 @pytest.mark.parametrize(("fn", "pattern"), [
@@ -90,8 +83,8 @@ def test_softmax_cross_entropy_must_be_stable_and_match_its_own_gradient():
     (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0), dZ @ W), "shapes do not fit a matrix product"),
     (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0)), "three arrays"),
 ])
-def test_dense_backward_names_the_mistake(fn, pattern):
-    _assert_named(tasks.dense_backward, fn, pattern)
+def test_dense_backward_names_the_mistake(fn, pattern, assert_named):
+    assert_named(tasks.dense_backward, fn, pattern=pattern)
 
 
 def _backprop_with(relu_grad_of):
@@ -149,16 +142,16 @@ def _train_variant(**kwargs):
     ({"plain": True}, "weight each by its batch size"),
     ({"after": True}, "measured after the update"),
 ])
-def test_train_names_the_mistake(kwargs, pattern):
+def test_train_names_the_mistake(kwargs, pattern, assert_named):
     assert tasks.train.check(_train_variant()).status == CORRECT
-    _assert_named(tasks.train, _train_variant(**kwargs), pattern)
+    assert_named(tasks.train, _train_variant(**kwargs), pattern=pattern)
 
 
-def test_train_must_update_the_model_it_is_given():
+def test_train_must_update_the_model_it_is_given(assert_named):
     def copies(model, X, y, optimizer, *, epochs, batch_size, seed):
         return solutions.train(model.copy(), X, y, optimizer, epochs=epochs,
                                batch_size=batch_size, seed=seed)
-    _assert_named(tasks.train, copies, "update model.params in place")
+    assert_named(tasks.train, copies, pattern="update model.params in place")
 
 
 def test_the_students_train_plugs_into_real_training():

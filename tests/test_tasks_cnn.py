@@ -56,12 +56,8 @@ def test_the_solution_is_correct_and_passes_the_hidden_test():
     (lambda X, k, b: np.moveaxis(conv.conv2d(X, k, b), 3, 1), r"channels\s+last"),
     (lambda X, k, b: conv.conv2d(X, np.swapaxes(k, 0, 1), b), r"rows and columns are swapped"),
 ])
-def test_typical_mistakes_are_named(wrong, pattern):
-    feedback = tasks.conv2d.check(wrong)
-    assert feedback.status == INCORRECT
-    assert re.search(pattern, feedback.message), feedback.message
-    with pytest.raises(AssertionError):
-        tasks.conv2d.grade(wrong)
+def test_typical_mistakes_are_named(wrong, pattern, assert_named):
+    assert_named(tasks.conv2d, wrong, pattern=pattern)
 
 
 def test_an_unrecognised_mistake_gets_a_general_reason():

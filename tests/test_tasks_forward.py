@@ -20,14 +20,6 @@ def _not_implemented(z):
     raise NotImplementedError()
 
 
-def _incorrect(task, fns, pattern):
-    feedback = task.check(*fns)
-    assert feedback.status == INCORRECT, feedback.message
-    assert re.search(pattern, feedback.message), feedback.message
-    with pytest.raises(AssertionError):
-        task.grade(*fns)
-
-
 # ---------------------------------------------------------------- relu
 
 
@@ -64,8 +56,8 @@ RELU_MISTAKES = [
 
 
 @pytest.mark.parametrize("fns, pattern", RELU_MISTAKES)
-def test_relu_names_each_mistake(fns, pattern):
-    _incorrect(forward.relu, fns, pattern)
+def test_relu_names_each_mistake(fns, pattern, assert_named):
+    assert_named(forward.relu, *fns, pattern=pattern)
 
 
 def test_relu_grad_is_gradient_checked_against_the_students_relu():
@@ -129,8 +121,8 @@ SIGMOID_MISTAKES = [
 
 
 @pytest.mark.parametrize("fns, pattern", SIGMOID_MISTAKES)
-def test_sigmoid_names_each_mistake(fns, pattern):
-    _incorrect(forward.sigmoid, fns, pattern)
+def test_sigmoid_names_each_mistake(fns, pattern, assert_named):
+    assert_named(forward.sigmoid, *fns, pattern=pattern)
 
 
 def test_sigmoid_grad_is_gradient_checked_against_the_students_sigmoid():

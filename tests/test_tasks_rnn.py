@@ -44,15 +44,11 @@ def test_the_solution_is_correct_and_passes_the_hidden_test():
     ({"squash_h": False}, r"h_new is computed from c_new directly.*tanh"),
     ({"swap_return": True}, r"wrong way round"),
 ])
-def test_typical_mistakes_are_named(kwargs, pattern):
+def test_typical_mistakes_are_named(kwargs, pattern, assert_named):
     def wrong(*args):
         return lstm(*args, **kwargs)
 
-    feedback = tasks.lstm_step.check(wrong)
-    assert feedback.status == INCORRECT
-    assert re.search(pattern, feedback.message), feedback.message
-    with pytest.raises(AssertionError):
-        tasks.lstm_step.grade(wrong)
+    assert_named(tasks.lstm_step, wrong, pattern=pattern)
 
 
 def test_a_single_output_is_refused():

@@ -50,12 +50,8 @@ DENSE_MISTAKES = [
 
 
 @pytest.mark.parametrize("fn, pattern", DENSE_MISTAKES)
-def test_dense_forward_names_each_mistake(fn, pattern):
-    feedback = structure.dense_forward.check(fn)
-    assert feedback.status == INCORRECT
-    assert re.search(pattern, feedback.message), feedback.message
-    with pytest.raises(AssertionError):
-        structure.dense_forward.grade(fn)
+def test_dense_forward_names_each_mistake(fn, pattern, assert_named):
+    assert_named(structure.dense_forward, fn, pattern=pattern)
 
 
 def test_dense_forward_transposed_weights_named_when_square():
