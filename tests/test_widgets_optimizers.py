@@ -43,7 +43,9 @@ def test_sgd_on_bowl_diverges_above_two_over_L_in_words(explorer):
         warnings.simplefilter("error")  # no RuntimeWarning flood
         explorer.controls["lr"].value = 0.21
     assert explorer.diverged and explorer.diverged_at is not None
-    assert "DIVERGED at step" in explorer.plot.text.get_text()
+    assert "DIVERGED at step" in explorer.readout.value  # said once, above the figure
+    assert not explorer.plot.text.get_visible()  # not repeated inside it
+    assert explorer.loss_text.get_visible()  # the figure marks the blow-up itself
     assert "0.21 > 2/L = 0.2" in explorer.lr_text.get_text()
     # the limit is marked on the learning-rate strip, and the axes stay finite
     assert explorer.limit_line.get_visible()

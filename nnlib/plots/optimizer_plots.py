@@ -102,6 +102,7 @@ class SurfacePlot:
             first = np.asarray(paths[0].points, float)[0]
             self.start.set_data([first[0]], [first[1]])
         self.text.set_text(message)
+        self.text.set_visible(bool(message))  # no empty box
         color = OKABE_ITO["vermillion"] if diverged else OKABE_ITO["black"]
         self.text.set_color(color)
         self.text.get_bbox_patch().set_edgecolor(color if diverged else "#999999")

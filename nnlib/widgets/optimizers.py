@@ -6,6 +6,8 @@ All numbers come from ``nnlib.surfaces`` (surfaces, ``run_optimizer``) and
 
 from __future__ import annotations
 
+import html
+
 import math
 
 import ipywidgets as ipw
@@ -283,13 +285,14 @@ class OptimizerExplorer(Explorer):
                  for name, p in self.paths.items()]
         self.message = "\n".join(lines)
         self._draw(lr, steps, momentum, choice)
-        self.readout.value = "<br>".join(lines) + "<br>" + self.lr_text.get_text()
+        # The sentences go above the figure only; the figure keeps its own labels.
+        self.readout.value = "<br>".join(html.escape(line) for line in lines)
         self.view.redraw()
 
     def _draw(self, lr, steps, momentum, choice):
         labels = list(self.paths)
         self.plot.set_surface(self.surface)
-        self.plot.show(list(self.paths.values()), labels, self.message, self.diverged)
+        self.plot.show(list(self.paths.values()), labels, "", self.diverged)
         self.ax_surface.set_title(f"{self.surface.formula}   (■ start, ★ minimum)",
                                   fontsize=10.5)
         floor, top = 1e-12, 1e-12
