@@ -124,7 +124,7 @@ class NetworkDrawing:
         Per layer, the indices of the neurons that were drawn.
     neurons : list of matplotlib PathCollection
         One scatter per layer; ``neurons[i].get_offsets()`` has one row per drawn neuron.
-    connections : list of matplotlib FancyArrowPatch
+    connections : list of NeuronArrow (matplotlib FancyArrowPatch)
         One arrow per drawn connection, layer by layer, then by source and target neuron.
     weights : ndarray of shape (n_connections,) or None
         The weight behind each arrow, when a model was given.
@@ -157,6 +157,38 @@ class NetworkDrawing:
     def truncated(self):
         """Per layer, whether some of its neurons were left out of the drawing."""
         return [len(s) < n for s, n in zip(self.shown, self.layer_sizes, strict=True)]
+
+
+class NeuronArrow(FancyArrowPatch):
+    """A straight arrow from one neuron to another, starting and ending at their rims.
+
+    Looks like ``FancyArrowPatch(..., shrinkA=gap_a, shrinkB=gap_b)``, but shortens the
+    straight line by plain arithmetic when drawn: matplotlib's general shrinking splits
+    Bezier curves, which made redrawing a network of a few hundred arrows slow.
+
+    Parameters
+    ----------
+    start, end : (float, float)
+        The two neurons' centres, in data coordinates.
+    gap_a, gap_b : float
+        How far (in points) the arrow stops short of each centre.
+    """
+
+    def __init__(self, start, end, *, gap_a, gap_b, **kwargs):
+        super().__init__(start, end, shrinkA=0.0, shrinkB=0.0, **kwargs)
+        self.centres = (tuple(start), tuple(end))
+        self.gaps = (float(gap_a), float(gap_b))
+
+    def draw(self, renderer):
+        to_display = self.get_transform()
+        a, b = to_display.transform(self.centres)
+        length = float(np.hypot(*(b - a)))
+        ga, gb = (renderer.points_to_pixels(g) for g in self.gaps)
+        if length > ga + gb:
+            unit = (b - a) / length
+            start, end = to_display.inverted().transform([a + ga * unit, b - gb * unit])
+            self.set_positions(tuple(start), tuple(end))
+        super().draw(renderer)
 
 
 def weight_style(w, scale):
@@ -312,11 +344,11 @@ def draw_network(layer_sizes=None, *, model=None, ax=None, max_neurons=12, title
                          "alpha": 0.7}
             else:
                 style = weight_style(weights[li][k], scale)
-            arrow = FancyArrowPatch(
-                (li, ys[li][i]), (li + 1, ys[li + 1][j]), arrowstyle="-|>",
-                mutation_scale=head_size, shrinkA=radius, shrinkB=radius + 0.5, zorder=2,
+            arrow = NeuronArrow(
+                (li, ys[li][i]), (li + 1, ys[li + 1][j]), gap_a=radius, gap_b=radius + 0.5,
+                arrowstyle="-|>", mutation_scale=head_size, zorder=2,
                 gid=f"connection-{li}-{shown[li][i]}-{shown[li + 1][j]}", **style)
-            ax.add_patch(arrow)
+            ax.add_artist(arrow)  # not add_patch: the limits are set below, by hand
             drawing.connections.append(arrow)
 
     top = (n_slots - 1) / 2
