@@ -47,3 +47,18 @@ def test_controls_have_labels_and_readouts(name):
         if isinstance(control, VALUE_SHOWN_AS_TEXT):
             assert control.readout, f"{name}: slider {key!r} hides its value"
     assert explorer.view.last_png is not None  # its figure was drawn
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_figure_is_shown_at_its_own_size_within_the_output_width(name):
+    """No stretching by the browser: the image's CSS width is the PNG's pixel width, and
+    the figure fits JupyterLab's output area (so text keeps the size it was drawn at)."""
+    import io
+
+    import PIL.Image
+
+    view = BUILDERS[name]().view
+    width = PIL.Image.open(io.BytesIO(view.last_png)).width
+    assert view.widget.layout.width == f"{width}px"
+    assert view.widget.layout.align_self == "flex-start"
+    assert width <= widgets.FigureView.MAX_WIDTH_PX

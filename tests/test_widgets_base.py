@@ -58,3 +58,4 @@ def test_explorer_shows_controls_readout_then_figure():
     bundle = demo._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]) == demo.view.last_png  # a still for static exports
+

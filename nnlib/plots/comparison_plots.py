@@ -65,7 +65,7 @@ def plot_fit_and_loss(X, y, runs, axes=None, *, floor=0.01, styles=None):
         raise ValueError(f"X and y must hold the same number of values. Received: "
                          f"{np.shape(X)} and {np.shape(y)}")
     if axes is None:
-        fig, (ax_fit, ax_loss) = new_axes(ncols=2, figsize=(11, 4.2))
+        fig, (ax_fit, ax_loss) = new_axes(ncols=2, figsize=(9.6, 4.0))
     else:
         ax_fit, ax_loss = axes
         fig = ax_fit.figure

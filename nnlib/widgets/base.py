@@ -26,6 +26,11 @@ class FigureView:
     The figure is closed in pyplot's registry, so the inline backend does not show it
     a second time at the end of the cell.
 
+    The picture is shown at its own size, one PNG pixel per CSS pixel (a flex box would
+    otherwise stretch it to the output's width, blurring text and enlarging it); only an
+    output narrower than the figure shrinks it. ``MAX_WIDTH_PX`` is the width of
+    JupyterLab's output area in a common window: widgets draw their figures within it.
+
     Parameters
     ----------
     fig : matplotlib Figure
@@ -33,10 +38,14 @@ class FigureView:
         the PNG is the whole figure, nothing outside it is added.
     """
 
+    MAX_WIDTH_PX = 960
+
     def __init__(self, fig):
         self.fig = fig
         self.canvas = FigureCanvasAgg(fig)  # render without pyplot, whatever the backend
-        self.widget = ipw.Image(format="png")
+        width, _ = self.canvas.get_width_height()
+        self.widget = ipw.Image(format="png", layout=ipw.Layout(
+            width=f"{width}px", max_width="100%", height="auto", align_self="flex-start"))
         self.widget.add_class("nnlib-figure")
         self.last_png = None
         plt.close(fig)

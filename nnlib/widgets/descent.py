@@ -79,7 +79,7 @@ class LineFitExplorer(Explorer):
         self.best_mse = math.inf
 
         n_panels = 2 if self.show_gradient else 1
-        fig, axes = new_axes(ncols=n_panels, figsize=(5.6 * n_panels, 4.4))
+        fig, axes = new_axes(ncols=n_panels, figsize=(4.8 * n_panels, 4.3))
         axes = np.atleast_1d(axes)
         self.ax_fit = axes[0]
         plot_fit(self.X, self.y, ax=self.ax_fit, title="Your line through the data")
@@ -218,7 +218,7 @@ class GradientDescentExplorer(Explorer):
             self.controls[key].add_class(css)
 
         fig, (ax_curve, ax_steps) = new_axes(
-            ncols=2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [3, 2]})
+            ncols=2, figsize=(9.6, 4.0), gridspec_kw={"width_ratios": [3, 2]})
         self.plot = DescentPlot(self.problem, ax_curve, w_range=w_range)
         ax_curve.set_title(f"{_quadratic_label(self.problem)};  2/L'' = {limit:.3g}")
         ax_steps.axhline(self.problem.minimum, color=OKABE_ITO["black"],

@@ -63,7 +63,7 @@ class ThresholdExplorer(Explorer):
         self.controls["threshold"].add_class("threshold-slider")
         self.readout = ipw.HTML()
         self.readout.add_class("threshold-readout")
-        fig, (ax_hist, ax_pr) = new_axes(ncols=2, figsize=(11, 4.2),
+        fig, (ax_hist, ax_pr) = new_axes(ncols=2, figsize=(9.6, 4.0),
                                          gridspec_kw={"width_ratios": [1.35, 1]})
         plot_score_histograms(self.y_true, self.scores, ax=ax_hist)
         self.threshold_line = ax_hist.axvline(threshold, color=OKABE_ITO["black"],

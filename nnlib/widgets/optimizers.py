@@ -160,7 +160,7 @@ class OptimizerExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("optimizer-readout")
 
-        fig, axes = new_axes(nrows=2, ncols=2, figsize=(10.5, 5.4),
+        fig, axes = new_axes(nrows=2, ncols=2, figsize=(9.6, 5.2),
                              gridspec_kw={"height_ratios": [5, 1.1], "width_ratios": [1, 1]})
         self.ax_surface, self.ax_loss = axes[0]
         gs = axes[1, 0].get_gridspec()

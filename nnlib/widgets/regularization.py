@@ -89,7 +89,7 @@ class RegularizationExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("regularization-readout")
 
-        fig, (ax_fit, ax_loss, ax_hist) = new_axes(ncols=3, figsize=(13.5, 4.3))
+        fig, (ax_fit, ax_loss, ax_hist) = new_axes(ncols=3, figsize=(9.6, 3.9))
         self.ax_fit, self.ax_loss, self.ax_hist = ax_fit, ax_loss, ax_hist
         ax_fit.scatter(self.X_test.ravel(), self.y_test.ravel(), s=8, color=OKABE_ITO["sky_blue"],
                        marker=".", alpha=0.6, label="test points")
@@ -139,14 +139,14 @@ class RegularizationExplorer(Explorer):
         self.hist = ax_hist.stairs(weight_counts(base_w), WEIGHT_BINS,
                                    label="with these settings", **HISTOGRAM_STYLES[1])
         ax_hist.set_yscale("symlog", linthresh=10)
-        ax_hist.set_ylim(0, 2 * base_w.size)
+        ax_hist.set_ylim(0, 60 * base_w.size)  # room above the bars for the legend and text
         ax_hist.set_xlim(WEIGHT_BINS[0], WEIGHT_BINS[-1])
         ax_hist.set_xlabel("weight value")
         ax_hist.set_ylabel("number of weights")
         ax_hist.set_title("Distribution of the weights")
         ax_hist.legend(loc="upper left", fontsize=8.5)
-        self.hist_text = ax_hist.text(0.98, 0.97, "", transform=ax_hist.transAxes, ha="right",
-                                      va="top", fontsize=9)
+        self.hist_text = ax_hist.text(0.03, 0.76, "", transform=ax_hist.transAxes, ha="left",
+                                      va="top", fontsize=8.5)  # under the legend
         fig.tight_layout()
         self._start(fig)
 
