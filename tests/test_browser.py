@@ -184,6 +184,41 @@ def wait_for_new_picture(page, image, old_src, timeout=10_000):
     return image.get_attribute("src")
 
 
+def key_to_picture_ms(page, slider, image, key, presses=8):
+    """Time (ms) from each key press on a focused slider to the new picture in the page."""
+    slider.locator(".noUi-handle").first.focus()
+    times = []
+    for _ in range(presses):
+        src = image.get_attribute("src")
+        start = time.perf_counter()
+        page.keyboard.press(key)
+        wait_for_new_picture(page, image, src)
+        times.append((time.perf_counter() - start) * 1e3)
+    return times
+
+
+def report_latency(capsys, what, times):
+    """Print a latency figure (not an assertion: timings belong to benchmarks)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import machine
+
+    ordered = sorted(times)
+    line = (f"browser, key press to new picture, {what}: median {ordered[len(ordered) // 2]:.0f} "
+            f"ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f}, {len(times)} presses; "
+            f"{machine.describe()})")
+    with capsys.disabled():
+        print("\n" + line)
+    SHOTS.mkdir(exist_ok=True)
+    with open(SHOTS / "latency.txt", "a") as out:
+        out.write(line + "\n")
+
+
+def shown_at_natural_size(image):
+    """Whether the browser shows the picture one PNG pixel per CSS pixel."""
+    return image.evaluate("el => Math.abs(el.getBoundingClientRect().width - el.naturalWidth)"
+                          " < 1")
+
+
 def push_slider_to_max(page, slider):
     """Move a slider's handle with the keyboard, as a student can: focus it, press End."""
     slider.scroll_into_view_if_needed()
@@ -206,7 +241,7 @@ def test_gradient_descent_slider_redraws_the_plot(browser, lab):
     page.close()
 
 
-def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab):
+def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab, capsys):
     page = open_and_run(browser, lab, "04_optimizers_regularization.ipynb")
     slider = page.locator(".lr-slider").first
     image = figure_of(slider)
@@ -219,6 +254,9 @@ def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab):
     page.wait_for_function("el => el.textContent.includes('DIVERGED at step')",
                            arg=readout.element_handle(), timeout=10_000)
     screenshot(page, "04_optimizer_explorer_diverged", image)
+    assert shown_at_natural_size(image)  # not stretched or shrunk by the browser
+    report_latency(capsys, "04 optimizer explorer, learning rate",
+                   key_to_picture_ms(page, slider, image, "ArrowLeft"))
     page.close()
 
 
