@@ -3,6 +3,7 @@
 import base64
 
 import matplotlib.pyplot as plt
+import pytest
 
 from nnlib import widgets
 
@@ -59,3 +60,22 @@ def test_explorer_shows_controls_readout_then_figure():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]) == demo.view.last_png  # a still for static exports
 
+
+
+def test_log_slider_returns_to_its_start_value():
+    """Its grid passes through the start value: steps right then back left end there."""
+    import math
+
+    from nnlib.widgets.base import log_slider
+
+    for value, low, high, step in [(0.03, -4, 0, 0.25), (0.05, -4, 0.3, 0.01), (1.0, -1, 2, 0.02)]:
+        slider = log_slider(value, low, high, step)
+        assert slider.value == value
+        offsets = (math.log10(value) - slider.min) / step
+        assert abs(offsets - round(offsets)) < 1e-9  # on the grid
+        assert low <= slider.min < low + step and slider.max == high
+        # what the browser does on five steps right and five left: exponent +- k*step
+        exponent = slider.min + round(offsets) * step
+        assert math.isclose(10 ** exponent, value, rel_tol=1e-12)
+    with pytest.raises(ValueError, match="between"):
+        log_slider(10.0, -4, 0, 0.25)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
@@ -63,6 +64,34 @@ class FigureView:
         """Render the figure and show the new picture."""
         self.last_png = self.render()
         self.widget.value = self.last_png
+
+
+def log_slider(value, low, high, step, **kwargs) -> ipw.FloatLogSlider:
+    """A base-10 ``FloatLogSlider`` whose grid of steps passes through ``value``.
+
+    A log slider moves on the exponents ``low, low + step, low + 2 step, ...``; a start
+    value off that grid is snapped to it by the first key press, so moving right and back
+    left would not return to the start (0.03 would come back as 0.0316). Here the grid is
+    shifted so that ``log10(value)`` lies on it.
+
+    Parameters
+    ----------
+    value : float
+        The start value (> 0).
+    low, high : float
+        Exponents of the smallest and largest values (``10**low`` to ``10**high``).
+    step : float
+        Step of the exponent.
+    **kwargs
+        Passed to ``ipywidgets.FloatLogSlider`` (description, readout_format, ...).
+    """
+    exponent = math.log10(value)
+    if not low <= exponent <= high:
+        raise ValueError(f"value must lie between 10**{low:g} and 10**{high:g}. "
+                         f"Received: value={value!r}")
+    below = math.floor((exponent - low) / step + 1e-9)
+    return ipw.FloatLogSlider(value=value, base=10, min=exponent - below * step, max=high,
+                              step=step, **kwargs)
 
 
 class Explorer:

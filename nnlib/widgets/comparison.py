@@ -17,7 +17,7 @@ from .. import comparison
 from ..model import DivergenceWarning
 from ..optimizers import Adam
 from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
-from .base import Explorer
+from .base import Explorer, log_slider
 
 KERAS_LABEL = "Keras (article settings)"
 NNLIB_LABEL = "nnlib, this setting"
@@ -67,7 +67,7 @@ class LearningRateExplorer(Explorer):
         start = comparison.article_mlp(seed=seed, initial_weights=initial_weights)
         self.initial_weights = start.get_weights()
         self.controls = {
-            "lr": ipw.FloatLogSlider(value=learning_rate, base=10, min=-4, max=-1, step=0.25,
+            "lr": log_slider(learning_rate, -4, -1, 0.25,
                                      description="learning rate", readout_format=".4f",
                                      continuous_update=False,
                                      style={"description_width": "initial"}),

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import descent
 from ..plots import OKABE_ITO, DescentPlot, new_axes, plot_fit, plot_loss_contour
-from .base import Explorer
+from .base import Explorer, log_slider
 
 
 class LineFitExplorer(Explorer):
@@ -205,7 +205,7 @@ class GradientDescentExplorer(Explorer):
         style = {"description_width": "initial"}
         top = math.log10(3.0 * limit)
         self.controls = {
-            "lr": ipw.FloatLogSlider(value=learning_rate, base=10, min=-3, max=top, step=0.01,
+            "lr": log_slider(learning_rate, -3, top, 0.01,
                                    description="learning rate", readout_format=".3g",
                                    style=style, continuous_update=True),
             "steps": ipw.IntSlider(value=steps, min=1, max=max_steps, description="steps",

@@ -9,7 +9,7 @@ from .. import activations
 from .._validation import as_float_array, check_in_range, check_positive_int
 from ..model import MLP
 from ..plots import OKABE_ITO, new_axes
-from .base import Explorer
+from .base import Explorer, log_slider
 
 NEURON_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
@@ -189,9 +189,9 @@ class SoftmaxExplorer(Explorer):
                 f"Received: {len(self.labels)} labels"
             )
         self.controls = {
-            "temperature": ipw.FloatLogSlider(
-                value=temperature, base=10, min=np.log10(self.T_MIN), max=np.log10(self.T_MAX),
-                step=0.02, description="temperature T", readout=True, readout_format=".2f",
+            "temperature": log_slider(
+                temperature, np.log10(self.T_MIN), np.log10(self.T_MAX), 0.02,
+                description="temperature T", readout=True, readout_format=".2f",
                 continuous_update=True, style={"description_width": "initial"},
             ),
         }

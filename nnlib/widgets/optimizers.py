@@ -7,7 +7,6 @@ All numbers come from ``nnlib.surfaces`` (surfaces, ``run_optimizer``) and
 from __future__ import annotations
 
 import html
-
 import math
 
 import ipywidgets as ipw
@@ -17,7 +16,7 @@ from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
 from .. import surfaces
 from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer
+from .base import Explorer, log_slider
 
 ALL_THREE = "all three, side by side"
 OPTIMIZER_CHOICES = (*surfaces.OPTIMIZER_NAMES, ALL_THREE)
@@ -129,8 +128,7 @@ class OptimizerExplorer(Explorer):
                                     description="surface", style=style),
             "optimizer": ipw.Dropdown(options=list(OPTIMIZER_CHOICES), value=optimizer,
                                       description="optimizer", style=style),
-            "lr": ipw.FloatLogSlider(value=learning_rate, base=10, min=math.log10(LR_MIN),
-                                     max=math.log10(LR_MAX), step=0.01,
+            "lr": log_slider(learning_rate, math.log10(LR_MIN), math.log10(LR_MAX), 0.01,
                                      description="learning rate", readout_format=".3g",
                                      style=style, continuous_update=True),
             "steps": ipw.IntSlider(value=steps, min=1, max=max_steps, description="steps",
