@@ -39,6 +39,23 @@ def test_penalties_agree_with_mlp_loss(rng):
         np.testing.assert_allclose(g1 - g0, gp, atol=1e-12)
 
 
+def test_penalties_equal_keras_regularizers(rng):
+    """Notebook 04's claim: nnlib's penalties are the formulas of Keras' kernel_regularizer
+    ``keras.regularizers.L1``/``L2`` (lambda times the sum, no factor 1/2)."""
+    from nnlib import keras_bridge
+
+    keras = keras_bridge.import_keras()
+    W = rng.normal(size=(3, 4))
+    for lam in (0.01, 0.3):
+        # Keras keeps lambda as a float32, hence the relative tolerance.
+        keras_l2 = float(keras.regularizers.L2(lam)(W))
+        keras_l1 = float(keras.regularizers.L1(lam)(W))
+        assert keras_l2 == pytest.approx(lam * np.sum(W**2), rel=1e-6)
+        assert keras_l1 == pytest.approx(lam * np.sum(np.abs(W)), rel=1e-6)
+        assert keras_l2 == pytest.approx(regularization.l2_penalty([W], lam), rel=1e-6)
+        assert keras_l1 == pytest.approx(regularization.l1_penalty([W], lam), rel=1e-6)
+
+
 def test_kernel_values_and_near_zero_fraction():
     model = nnlib.MLP([1, 3, 2], ["relu", "linear"], seed=0)
     values = regularization.kernel_values(model)
