@@ -95,20 +95,27 @@ def main():
     print(f"{'07 learning_rate_explorer: lr (retrain+redraw)':46} {len(lr_values):>7} "
           f"{median:6.1f}ms {p95:6.1f}ms   (target: median < 250 ms)")
 
-    # 08: the playground, moons, [2, 8, 8, 1]: one chunk (5 epochs) + redraw per update.
+    # 08: the playground: one chunk (5 epochs) + redraw per update (neuron heat maps,
+    # decision map, loss curves), as while training live.
+    from nnlib.features import FEATURES
     from nnlib.playground import PlaygroundConfig
     from nnlib.widgets.playground import playground
 
-    play = playground(PlaygroundConfig(dataset="moons", hidden=(8, 8)))
-    play.step()  # warm-up
-    chunk_times = []
-    for _ in range(40):
-        start = time.perf_counter()
-        play.step()
-        chunk_times.append((time.perf_counter() - start) * 1e3)
-    median, p95 = _summary(chunk_times)
-    print(f"{'08 playground: moons [2, 8, 8, 1], per chunk':46} {len(chunk_times):>7} "
-          f"{median:6.1f}ms {p95:6.1f}ms   = {1e3 / median:.1f} updates/s (target >= 10)")
+    for label, config in [
+        ("moons [2, 8, 8, 1], per chunk", PlaygroundConfig(dataset="moons", hidden=(8, 8))),
+        ("circles, 7 inputs [7, 8, 8, 1]", PlaygroundConfig(
+            dataset="circles", hidden=(8, 8), features=tuple(FEATURES))),
+    ]:
+        play = playground(config)
+        play.step()  # warm-up
+        chunk_times = []
+        for _ in range(40):
+            start = time.perf_counter()
+            play.step()
+            chunk_times.append((time.perf_counter() - start) * 1e3)
+        median, p95 = _summary(chunk_times)
+        print(f"{'08 playground: ' + label:46} {len(chunk_times):>7} "
+              f"{median:6.1f}ms {p95:6.1f}ms   = {1e3 / median:.1f} updates/s (target >= 10)")
     print("\nmedian and 95th percentile over each sweep (compute + PNG render); target: "
           "median under 100 ms.")
 

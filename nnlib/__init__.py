@@ -30,7 +30,9 @@ Modules, one idea each:
 - ``keras_bridge`` the Keras twin of an MLP (imports TensorFlow when used)
 - ``comparison``   the article's MLP trained with nnlib, weight trajectories (notebook 07);
                    ``keras_compare`` is its Keras side (imports TensorFlow when used)
-- ``playground``   configuration, chunked training and Keras code of the playground (08)
+- ``playground``   chunked training, neuron maps and Keras code of the playground (08);
+                   ``playground_config`` its settings and share string, ``features`` the
+                   derived inputs (x1^2, x1*x2, sin x1, ...)
 """
 
 from . import activations, data, exercises, gradcheck, initializers, losses, metrics, optimizers

@@ -1,183 +1,32 @@
-"""The playground's logic (notebook 08): configuration, data, model, training in chunks.
+"""The playground's logic (notebook 08): data, model, training in chunks, neuron maps.
 
-A playground configuration says everything needed to reproduce a run: the data set
-and its seed, the hidden layers, the activation and the training hyperparameters.
-``PlaygroundConfig.to_string()`` writes it as one short line such as::
-
-    data=moons;seed=0;hidden=8,8;act=tanh;lr=0.03;l2=0;dropout=0;batch=16;noise=0.2
-
-and ``PlaygroundConfig.from_string`` reads it back, so a teacher can hand the class an
-exact starting point. ``PlaygroundTrainer`` trains the network a few epochs at a time
-(``train_chunk``), keeping the weights and the optimizer state between chunks, and
-``keras_code`` writes the same configuration as a Keras program;
-``config_text_checker`` checks an exercise answer given as a configuration line.
+``PlaygroundConfig`` (in ``nnlib.playground_config``, re-exported here) describes a run
+and writes it as one line of text. ``PlaygroundTrainer`` trains the network a few epochs
+at a time (``train_chunk``), keeping the weights and the optimizer state between chunks;
+the network sees each point through the configuration's input features
+(``nnlib.features``) in training, in the accuracy and on the decision grid alike.
+``neuron_maps`` says what every neuron computes over the plane (TensorFlow Playground's
+small heat maps), and ``keras_code`` writes the same configuration as a Keras program.
 
 Numpy only: the widget is ``nnlib.widgets.playground``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import warnings
 
 import numpy as np
 
 from . import data as _data
-from ._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
+from . import features as _features
+from ._validation import check_positive_int
 from .model import MLP, DivergenceWarning
 from .optimizers import Adam
+from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig, config_text_checker
 
-#: name -> (maker in nnlib.data, task). "line" is the article's y = 2x + 1 + noise.
-DATASETS = {
-    "moons": ("make_moons", "classification"),
-    "circles": ("make_circles", "classification"),
-    "xor": ("make_xor", "classification"),
-    "spirals": ("make_spirals", "classification"),
-    "line": ("make_linear", "regression"),
-}
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-
-# key in the text form -> field name
-_KEYS = {"data": "dataset", "seed": "seed", "hidden": "hidden", "act": "activation",
-         "lr": "learning_rate", "l2": "l2", "dropout": "dropout", "batch": "batch_size",
-         "noise": "noise", "n": "n_samples"}
-
-
-@dataclasses.dataclass(frozen=True)
-class PlaygroundConfig:
-    """Everything that defines a playground run.
-
-    Parameters
-    ----------
-    dataset : str, default="moons"
-        One of ``DATASETS``: "moons", "circles", "xor", "spirals" (classification of 2-D
-        points) or "line" (the article's regression ``y = 2x + 1 + noise``).
-    seed : int, default=0
-        Seeds the data, the split, the initial weights, the shuffling and dropout.
-    hidden : tuple of int, default=(8, 8)
-        Neurons per hidden layer; ``()`` is no hidden layer (a linear model).
-    activation : str, default="tanh"
-        Activation of every hidden layer: one of ``ACTIVATIONS``.
-    learning_rate : float, default=0.03
-        Adam's learning rate.
-    l2 : float, default=0.0
-        Kernel penalty ``l2 * sum(W**2)`` (as Keras' ``regularizers.L2``).
-    dropout : float, default=0.0
-        Dropout rate after every hidden layer, in [0, 1).
-    batch_size : int, default=16
-    noise : float, default=0.2
-        Noise of the data set (standard deviation).
-    n_samples : int, default=200
-        Points in the data set; a quarter is held out as the test set.
-    """
-
-    dataset: str = "moons"
-    seed: int = 0
-    hidden: tuple = (8, 8)
-    activation: str = "tanh"
-    learning_rate: float = 0.03
-    l2: float = 0.0
-    dropout: float = 0.0
-    batch_size: int = 16
-    noise: float = 0.2
-    n_samples: int = 200
-
-    def __post_init__(self):
-        if self.dataset not in DATASETS:
-            raise unknown_name_error("dataset", self.dataset, list(DATASETS))
-        if self.activation not in ACTIVATIONS:
-            raise unknown_name_error("activation", self.activation, list(ACTIVATIONS))
-        hidden = tuple(self.hidden) if not isinstance(self.hidden, (int, str)) else None
-        if hidden is None:
-            raise TypeError(f"hidden must be a sequence of layer sizes, e.g. (8, 8). "
-                            f"Received: hidden={self.hidden!r}")
-        object.__setattr__(self, "hidden", tuple(check_positive_int(n, "each hidden size")
-                                                 for n in hidden))
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) \
-                or self.seed < 0:
-            raise ValueError(f"seed must be an integer >= 0. Received: seed={self.seed!r}")
-        object.__setattr__(self, "seed", int(self.seed))
-        object.__setattr__(self, "learning_rate",
-                           check_positive(self.learning_rate, "learning_rate"))
-        object.__setattr__(self, "l2", check_positive(self.l2, "l2", allow_zero=True))
-        object.__setattr__(self, "dropout", check_in_range(self.dropout, "dropout", 0.0, 1.0))
-        object.__setattr__(self, "batch_size", check_positive_int(self.batch_size, "batch_size"))
-        object.__setattr__(self, "noise", check_positive(self.noise, "noise", allow_zero=True))
-        object.__setattr__(self, "n_samples",
-                           check_positive_int(self.n_samples, "n_samples", minimum=8))
-
-    @property
-    def task(self) -> str:
-        """"classification" or "regression"."""
-        return DATASETS[self.dataset][1]
-
-    @property
-    def layer_sizes(self) -> list:
-        """``[n_inputs, *hidden, 1]``: 2 inputs for the 2-D sets, 1 for "line"."""
-        n_in = 1 if self.task == "regression" else 2
-        return [n_in, *self.hidden, 1]
-
-    @property
-    def activations(self) -> list:
-        """Hidden activations, then sigmoid (classification) or linear (regression)."""
-        out = "sigmoid" if self.task == "classification" else "linear"
-        return [self.activation] * len(self.hidden) + [out]
-
-    @property
-    def loss(self) -> str:
-        return "binary_cross_entropy" if self.task == "classification" else "mse"
-
-    def replace(self, **changes) -> PlaygroundConfig:
-        """A copy with some fields changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_string(self) -> str:
-        """The configuration as one short line ``key=value;...`` (see the module docstring)."""
-        parts = []
-        for key, field in _KEYS.items():
-            value = getattr(self, field)
-            if field == "hidden":
-                value = ",".join(str(n) for n in value) or "none"
-            elif isinstance(value, float):
-                value = f"{value:g}"
-            parts.append(f"{key}={value}")
-        return ";".join(parts)
-
-    @classmethod
-    def from_string(cls, text) -> PlaygroundConfig:
-        """Read a line written by ``to_string``; keys left out keep their defaults.
-
-        Raises
-        ------
-        ValueError
-            For a part without ``=``, an unknown key, or a value out of range.
-        """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str. Received: {type(text).__name__}")
-        values = {}
-        for part in filter(None, (p.strip() for p in text.strip().split(";"))):
-            key, sep, value = part.partition("=")
-            key, value = key.strip(), value.strip()
-            if not sep:
-                raise ValueError(f"each part of the configuration must be key=value. "
-                                 f"Received: {part!r}")
-            if key not in _KEYS:
-                raise ValueError(f"unknown configuration key {key!r}; expected one of "
-                                 f"{list(_KEYS)}. Received: {text!r}")
-            field = _KEYS[key]
-            try:
-                if field == "hidden":
-                    value = () if value in ("", "none") else tuple(int(v) for v in
-                                                                   value.split(","))
-                elif field in ("seed", "batch_size", "n_samples"):
-                    value = int(value)
-                elif field not in ("dataset", "activation"):
-                    value = float(value)
-            except ValueError:
-                raise ValueError(f"bad value for {key}: {value!r} (in {text!r})") from None
-            values[field] = value
-        return cls(**values)
+__all__ = ["ACTIVATIONS", "DATASETS", "PlaygroundConfig", "config_text_checker", "make_dataset",
+           "build_model", "PlaygroundTrainer", "grid_points", "neuron_maps", "keras_code"]
 
 
 def make_dataset(config):
@@ -212,6 +61,10 @@ class PlaygroundTrainer:
     ----------
     config : PlaygroundConfig
     X_train, X_test, y_train, y_test : ndarray
+        The points (n, 2) (or (n, 1) for "line") and their targets (n, 1).
+    F_train, F_test : ndarray of shape (n, layer_sizes[0])
+        What the network sees: the features of ``X_train`` and ``X_test``
+        (``config.inputs``).
     model : nnlib.MLP
     optimizer : nnlib.Adam
         Its moments carry over from one chunk to the next.
@@ -231,6 +84,8 @@ class PlaygroundTrainer:
         if not isinstance(self.config, PlaygroundConfig):
             raise TypeError(f"config must be a PlaygroundConfig. Received: {self.config!r}")
         self.X_train, self.X_test, self.y_train, self.y_test = make_dataset(self.config)
+        self.F_train = self.config.inputs(self.X_train)
+        self.F_test = self.config.inputs(self.X_test)
         self.model = build_model(self.config)
         self.initial_theta = self.model.theta.copy()
         self.reset()
@@ -244,7 +99,10 @@ class PlaygroundTrainer:
         self.epoch = 0
         self.train_loss, self.test_loss = [], []
         self.diverged = False
-        self.message = "ready: press Start"
+        c = self.config
+        # Say the training settings now: they change nothing visible before Start.
+        self.message = (f"ready: press Start (learning rate {c.learning_rate:g}, batch "
+                        f"{c.batch_size}, L2 {c.l2:g}, dropout {c.dropout:g})")
 
     def train_chunk(self, epochs=5):
         """Train ``epochs`` more epochs from the current weights and optimizer state.
@@ -260,9 +118,9 @@ class PlaygroundTrainer:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DivergenceWarning)
             history = self.model.fit(
-                self.X_train, self.y_train, optimizer=self.optimizer, loss=self.config.loss,
+                self.F_train, self.y_train, optimizer=self.optimizer, loss=self.config.loss,
                 epochs=epochs, batch_size=self.config.batch_size, seed=self._shuffle_rng,
-                validation_data=(self.X_test, self.y_test), l2=self.config.l2)
+                validation_data=(self.F_test, self.y_test), l2=self.config.l2)
         self.train_loss += history["loss"]
         self.test_loss += history["val_loss"]
         self.epoch += history.epochs_run
@@ -278,8 +136,25 @@ class PlaygroundTrainer:
         """Share of correctly classified points (classification), nan for regression."""
         if self.config.task != "classification":
             return math.nan
-        X, y = (self.X_test, self.y_test) if split == "test" else (self.X_train, self.y_train)
-        return float(np.mean((self.model.predict(X) >= 0.5) == (y >= 0.5)))
+        F, y = (self.F_test, self.y_test) if split == "test" else (self.F_train, self.y_train)
+        return float(np.mean((self.model.predict(F) >= 0.5) == (y >= 0.5)))
+
+    def grid_axes(self, resolution=60, margin=0.5):
+        """Grid coordinates covering the data with ``margin`` around it.
+
+        Returns
+        -------
+        x1 : ndarray of shape (resolution,)
+        x2 : ndarray of shape (resolution,) or None
+            None for "line" (one input).
+        """
+        resolution = check_positive_int(resolution, "resolution", minimum=2)
+        X = np.vstack([self.X_train, self.X_test])
+        lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+        x1 = np.linspace(lo[0], hi[0], resolution)
+        if self.config.task == "regression":
+            return x1, None
+        return x1, np.linspace(lo[1], hi[1], resolution)
 
     def grid(self, resolution=60, margin=0.5):
         """The network's output over a grid covering the data (for the decision boundary).
@@ -293,60 +168,89 @@ class PlaygroundTrainer:
             Predicted probability of class 1 at ``(x1[j], x2[i])`` in ``values[i, j]``, or
             the predicted ``y`` along ``x1`` for regression.
         """
-        X = np.vstack([self.X_train, self.X_test])
-        lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-        if self.config.task == "regression":
-            x1 = np.linspace(lo[0], hi[0], resolution)
-            with np.errstate(all="ignore"):
-                return x1, None, self.model.predict(x1[:, None]).ravel()
-        x1 = np.linspace(lo[0], hi[0], resolution)
-        x2 = np.linspace(lo[1], hi[1], resolution)
-        g1, g2 = np.meshgrid(x1, x2)
+        x1, x2 = self.grid_axes(resolution, margin)
         with np.errstate(all="ignore"):
-            values = self.model.predict(np.column_stack([g1.ravel(), g2.ravel()]))
-        return x1, x2, values.reshape(resolution, resolution)
+            if x2 is None:
+                return x1, None, self.model.predict(x1[:, None]).ravel()
+            values = self.model.predict(self.config.inputs(grid_points(x1, x2)))
+        return x1, x2, values.reshape(len(x2), len(x1))
+
+    def neuron_maps(self, resolution=24, margin=0.5):
+        """What every neuron computes over the grid of ``grid`` (coarser by default).
+
+        Returns
+        -------
+        x1, x2 : ndarray of shape (resolution,)
+            As ``grid_axes``; ``x2`` is None for "line".
+        maps : list of ndarray
+            ``neuron_maps(self.model, self.config, x1, x2)``.
+        """
+        x1, x2 = self.grid_axes(resolution, margin)
+        return x1, x2, neuron_maps(self.model, self.config, x1, x2)
 
 
-def config_text_checker(target):
-    """A checker for ``nnlib.exercises.Exercise``: is the answer ``target``'s configuration?
+def grid_points(x1, x2):
+    """The points ``(x1[j], x2[i])`` of a grid, row by row: shape (len(x2) * len(x1), 2)."""
+    g1, g2 = np.meshgrid(x1, x2)
+    return np.column_stack([g1.ravel(), g2.ravel()])
+
+
+def neuron_maps(model, config, x1, x2=None):
+    """What every neuron of ``model`` computes over a grid: TensorFlow Playground's heat maps.
+
+    One forward pass over all grid points, keeping every layer's activations.
 
     Parameters
     ----------
-    target : PlaygroundConfig
-        The expected setup.
+    model : nnlib.MLP
+        Built for ``config`` (``layer_sizes[0]`` inputs).
+    config : PlaygroundConfig
+        Gives the feature mapping (``config.inputs``).
+    x1 : ndarray of shape (r1,)
+    x2 : ndarray of shape (r2,) or None, default=None
+        None for "line": the maps are then curves along ``x1``.
 
     Returns
     -------
-    callable ``check(answer) -> str or None``
-        None when ``answer`` (a configuration line) reads as ``target``; otherwise a short
-        message: not a str, an unreadable line (the reason from ``from_string``), or the
-        names of the settings that differ.
+    maps : list of ndarray, one per layer, input first
+        ``maps[0]``: the input features, ``maps[l]`` for ``l = 1 .. L-1``: hidden layer
+        ``l``'s activations, ``maps[-1]``: the output. Each of shape (n_neurons, r2, r1)
+        (value at ``(x1[j], x2[i])`` in ``[k, i, j]``), or (n_neurons, r1) for "line".
+
+    Raises
+    ------
+    ValueError
+        If ``model`` does not take ``config``'s inputs.
+
+    Notes
+    -----
+    With ``F`` the grid's features (one row per point), ``A_0 = F`` and
+    ``A_l = f_l(A_{l-1} W_l + b_l)``; ``maps[l][k]`` is column ``k`` of ``A_l``.
     """
-    if not isinstance(target, PlaygroundConfig):
-        raise TypeError(f"target must be a PlaygroundConfig. Received: {target!r}")
-
-    def check(answer):
-        if not isinstance(answer, str):
-            return (f"expected a str such as 'data=...;seed=...', "
-                    f"got {type(answer).__name__}.")
-        try:
-            given = PlaygroundConfig.from_string(answer)
-        except (TypeError, ValueError) as error:
-            return f"that line cannot be read: {error}"
-        if given == target:
-            return None
-        wrong = [key for key, field in _KEYS.items()
-                 if getattr(given, field) != getattr(target, field)]
-        return f"not the same setup; check: {', '.join(wrong)}."
-
-    return check
+    if list(model.layer_sizes[:1]) != config.layer_sizes[:1]:
+        raise ValueError(f"model takes {model.layer_sizes[0]} inputs, but the configuration "
+                         f"has {config.layer_sizes[0]} ({', '.join(config.features)}). "
+                         f"Received: model={model!r}")
+    x1 = np.asarray(x1, dtype=float)
+    if x2 is None:
+        shape, A = (len(x1),), x1[:, None]
+    else:
+        x2 = np.asarray(x2, dtype=float)
+        shape, A = (len(x2), len(x1)), config.inputs(grid_points(x1, x2))
+    maps = [A.T.reshape(-1, *shape)]
+    with np.errstate(all="ignore"):
+        for W, b, act in zip(model.weights, model.biases, model.activations):
+            A = act.fn(A @ W + b)
+            maps.append(A.T.reshape(-1, *shape))
+    return maps
 
 
 def keras_code(config, *, epochs=200) -> str:
     """Python code that builds and trains the configuration's network with Keras 3.
 
     The data come from ``nnlib.data`` with the same seed and split, so the program
-    trains on exactly the playground's points.
+    trains on exactly the playground's points; input features other than x1, x2 are
+    computed with numpy (``nnlib.features.FEATURE_CODE``) before ``fit``.
 
     Parameters
     ----------
@@ -373,6 +277,20 @@ def keras_code(config, *, epochs=200) -> str:
         f"X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, "
         f"seed={config.seed})",
         "",
+    ]
+    if task == "classification" and config.features != _features.DEFAULT_FEATURES:
+        columns = ", ".join(_features.FEATURE_CODE[f] for f in config.features)
+        lines += [
+            f"# the network's inputs: {', '.join(config.features)} of every point (x1, x2)",
+            "def features(X):",
+            "    x1, x2 = X[:, 0], X[:, 1]",
+            f"    return np.column_stack([{columns}])",
+            "",
+            "",
+            "X_train, X_test = features(X_train), features(X_test)",
+            "",
+        ]
+    lines += [
         f"keras.utils.set_random_seed({config.seed})",
         "model = keras.Sequential([",
         f"    keras.Input(shape=({config.layer_sizes[0]},)),",

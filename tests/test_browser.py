@@ -260,15 +260,26 @@ def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab, cap
     page.close()
 
 
-def test_playground_trains_live_and_pauses(browser, lab):
+def test_playground_trains_live_and_pauses(browser, lab, capsys):
     page = open_and_run(browser, lab, "08_conclusion_playground.ipynb")
     start = page.locator(".playground-start").first
     start.scroll_into_view_if_needed()
     image = figure_of(start)
+    assert shown_at_natural_size(image)
+    noise = page.locator(".playground-noise").first
+    report_latency(capsys, "08 playground, noise (new data, redrawn)",
+                   key_to_picture_ms(page, noise, image, "ArrowRight", presses=5))
     src = image.get_attribute("src")
     start.click()
     for _ in range(3):  # the picture keeps changing while it trains, chunk after chunk
         src = wait_for_new_picture(page, image, src)
+    pictures, began = 0, time.perf_counter()
+    while time.perf_counter() - began < 3.0:  # count the pictures the page shows
+        src = wait_for_new_picture(page, image, src)
+        pictures += 1
+    rate = pictures / (time.perf_counter() - began)
+    with capsys.disabled():
+        print(f"\nbrowser, 08 playground while training: {rate:.1f} new pictures/s")
     page.locator(".playground-pause").first.click()
     page.wait_for_timeout(1500)
     paused = image.get_attribute("src")

@@ -1,9 +1,12 @@
-"""nnlib.playground: configuration text, data, chunked training, Keras code."""
+"""nnlib.playground (with nnlib.features and nnlib.playground_config): configuration text,
+input features, data, chunked training, neuron maps, Keras code."""
 
 import numpy as np
 import pytest
 
+from nnlib import features as feat
 from nnlib import playground as pg
+from nnlib.activations import sigmoid
 
 
 def test_config_round_trips_through_text():
@@ -101,7 +104,8 @@ def test_grid_covers_the_data():
 @pytest.mark.parametrize("config", [
     pg.PlaygroundConfig(dataset="moons", hidden=(4, 3), l2=0.001, dropout=0.1),
     pg.PlaygroundConfig(dataset="line", hidden=(10, 5), activation="relu", learning_rate=0.01),
-], ids=["moons-l2-dropout", "line"])
+    pg.PlaygroundConfig(dataset="circles", hidden=(), features=("x1^2", "x2^2", "sin(x1)")),
+], ids=["moons-l2-dropout", "line", "circles-features"])
 def test_keras_code_runs_and_builds_the_same_network(config, capsys):
     pytest.importorskip("tensorflow")
     from nnlib import keras_bridge
@@ -113,6 +117,7 @@ def test_keras_code_runs_and_builds_the_same_network(config, capsys):
     exec(compile(code, "<keras_code>", "exec"), namespace)  # noqa: S102 - our own generated code
     model = namespace["model"]
     assert model.count_params() == pg.build_model(config).count_params()
+    assert namespace["X_train"].shape[1] == config.layer_sizes[0]
     assert len(namespace["history"].history["loss"]) == 1
     assert capsys.readouterr().out.strip()  # the evaluation was printed
     assert [layer.__class__.__name__ for layer in model.layers].count("Dropout") == (
@@ -132,3 +137,161 @@ def test_config_text_checker_accepts_the_target_and_names_what_differs():
     assert "cannot be read" in check("data=cubes")
     with pytest.raises(TypeError, match="target"):
         pg.config_text_checker("data=circles")
+
+
+# ---------------------------------------------------------------- input features
+
+POINTS = np.array([[1.0, 2.0], [-0.5, 3.0], [0.0, -1.0]])
+
+
+def test_each_feature_is_its_formula_on_hand_points():
+    # x1 = [1, -0.5, 0], x2 = [2, 3, -1]
+    expected = {"x1": [1.0, -0.5, 0.0], "x2": [2.0, 3.0, -1.0], "x1^2": [1.0, 0.25, 0.0],
+                "x2^2": [4.0, 9.0, 1.0], "x1*x2": [2.0, -1.5, -0.0],
+                "sin(x1)": [np.sin(1.0), np.sin(-0.5), 0.0],
+                "sin(x2)": [np.sin(2.0), np.sin(3.0), np.sin(-1.0)]}
+    assert list(feat.FEATURES) == list(expected)  # TensorFlow Playground's seven, in order
+    for name, values in expected.items():
+        np.testing.assert_allclose(feat.FEATURES[name](POINTS), values, err_msg=name)
+
+
+def test_feature_code_computes_the_same_features():
+    x1, x2 = POINTS[:, 0], POINTS[:, 1]
+    for name, code in feat.FEATURE_CODE.items():
+        value = eval(code, {"np": np, "x1": x1, "x2": x2})  # noqa: S307 - our own table
+        np.testing.assert_allclose(value, feat.FEATURES[name](POINTS), err_msg=name)
+    assert set(feat.FEATURE_LABELS) == set(feat.FEATURES)
+
+
+def test_feature_matrix_has_one_column_per_feature_in_a_fixed_order():
+    F = feat.feature_matrix(POINTS, ("x1*x2", "x1"))  # any order in, FEATURES' order out
+    np.testing.assert_allclose(F, [[1.0, 2.0], [-0.5, -1.5], [0.0, -0.0]])
+    np.testing.assert_array_equal(feat.feature_matrix(POINTS), POINTS)  # default: x1, x2
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 2\).*\(3, 1\)"):
+        feat.feature_matrix(POINTS[:, :1])
+
+
+@pytest.mark.parametrize(("features", "error", "message"), [
+    (("x1", "x3"), ValueError, r"unknown feature 'x3'.*x1, x2, x1\^2, x2\^2, x1\*x2, "
+                               r"sin\(x1\), sin\(x2\)"),
+    ((), ValueError, "at least one feature"),
+    (("x1", "x1"), ValueError, "twice"),
+    ("x1", TypeError, "sequence of feature names"),
+])
+def test_bad_features_are_named(features, error, message):
+    with pytest.raises(error, match=message):
+        feat.check_features(features)
+    with pytest.raises(error, match=message):
+        pg.PlaygroundConfig(features=features)
+
+
+def test_features_are_part_of_the_configuration_and_its_text():
+    config = pg.PlaygroundConfig(dataset="circles", hidden=(3,), features=("x2^2", "x1^2"))
+    assert config.features == ("x1^2", "x2^2")  # sorted as in FEATURES
+    assert config == pg.PlaygroundConfig(dataset="circles", hidden=(3,),
+                                         features=["x1^2", "x2^2"])
+    text = config.to_string()
+    assert text.endswith(";feat=x1^2,x2^2")
+    assert pg.PlaygroundConfig.from_string(text) == config
+    assert pg.PlaygroundConfig.from_string("data=xor;feat=x1 , x1*x2").features == (
+        "x1", "x1*x2")
+    old = "data=moons;seed=0;hidden=8,8;act=tanh;lr=0.03;l2=0;dropout=0;batch=16;noise=0.2"
+    assert pg.PlaygroundConfig.from_string(old).features == ("x1", "x2")  # before feat=
+    assert pg.PlaygroundConfig().to_string().endswith(";feat=x1,x2")
+    with pytest.raises(ValueError, match="unknown feature 'x1\\*\\*2'"):
+        pg.PlaygroundConfig.from_string("feat=x1**2")
+    check = pg.config_text_checker(config)
+    assert "feat" in check(config.replace(features=("x1", "x2")).to_string())
+
+
+def test_the_line_takes_no_features():
+    line = pg.PlaygroundConfig(dataset="line")
+    assert line.layer_sizes[0] == 1 and "feat=" not in line.to_string()
+    assert pg.PlaygroundConfig.from_string(line.to_string()) == line
+    with pytest.raises(ValueError, match="features apply to the 2-D data sets.*'line'"):
+        pg.PlaygroundConfig(dataset="line", features=("x1", "x1^2"))
+
+
+def test_the_trainer_feeds_the_features_everywhere():
+    config = pg.PlaygroundConfig(dataset="circles", hidden=(4,), features=("x1^2", "x2^2",
+                                                                           "x1*x2"))
+    trainer = pg.PlaygroundTrainer(config)
+    assert config.layer_sizes == [3, 4, 1] and trainer.model.layer_sizes == [3, 4, 1]
+    np.testing.assert_array_equal(trainer.F_train,
+                                  feat.feature_matrix(trainer.X_train, config.features))
+    assert trainer.X_train.shape[1] == 2  # the points themselves stay as they are
+    trainer.train_chunk(3)
+    y_hat = trainer.model.predict(feat.feature_matrix(trainer.X_test, config.features))
+    assert trainer.accuracy() == np.mean((y_hat >= 0.5) == (trainer.y_test >= 0.5))
+    x1, x2, values = trainer.grid(7)
+    g1, g2 = np.meshgrid(x1, x2)
+    by_hand = trainer.model.predict(np.column_stack([g1.ravel() ** 2, g2.ravel() ** 2,
+                                                     g1.ravel() * g2.ravel()]))
+    np.testing.assert_allclose(values, by_hand.reshape(7, 7))
+
+
+def test_circles_need_a_hidden_layer_or_the_squares():
+    # No hidden layer: a straight boundary on x1, x2; a circle on x1^2, x2^2.
+    plain = pg.PlaygroundConfig(dataset="circles", hidden=(), noise=0.1)
+    scores = {}
+    for features in [("x1", "x2"), ("x1^2", "x2^2")]:
+        trainer = pg.PlaygroundTrainer(plain.replace(features=features))
+        trainer.train_chunk(100)
+        scores[features] = trainer.accuracy()
+    assert scores[("x1", "x2")] < 0.7 < 0.95 < scores[("x1^2", "x2^2")]
+
+
+# ---------------------------------------------------------------- neuron maps
+
+def test_neuron_maps_are_every_layer_over_the_grid():
+    config = pg.PlaygroundConfig(dataset="moons", hidden=(5, 3), features=("x1", "x2", "x1*x2"))
+    trainer = pg.PlaygroundTrainer(config)
+    trainer.train_chunk(2)
+    x1, x2, maps = trainer.neuron_maps(resolution=6)
+    assert [m.shape for m in maps] == [(3, 6, 6), (5, 6, 6), (3, 6, 6), (1, 6, 6)]
+    # By hand, at the grid point (x1[j], x2[i]) = (x1[4], x2[1]):
+    (W1, W2, W3), (b1, b2, b3) = trainer.model.weights, trainer.model.biases
+    f = np.array([x1[4], x2[1], x1[4] * x2[1]])
+    np.testing.assert_allclose(maps[0][:, 1, 4], f)
+    a1 = np.tanh(f @ W1 + b1)
+    np.testing.assert_allclose(maps[1][:, 1, 4], a1)
+    a2 = np.tanh(a1 @ W2 + b2)
+    np.testing.assert_allclose(maps[2][:, 1, 4], a2)
+    np.testing.assert_allclose(maps[3][0, 1, 4], sigmoid(a2 @ W3 + b3)[0])
+    # The output map is the decision grid.
+    np.testing.assert_allclose(maps[-1][0], trainer.grid(6)[2])
+    # All of the first layer at once: tanh(F W1 + b1), one map per neuron.
+    g1, g2 = np.meshgrid(x1, x2)
+    F = np.stack([g1, g2, g1 * g2], axis=-1)
+    np.testing.assert_allclose(maps[1], np.moveaxis(np.tanh(F @ W1 + b1), -1, 0))
+
+
+def test_neuron_maps_of_the_line_are_curves():
+    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="line", hidden=(4,),
+                                                       activation="relu"))
+    x, none, maps = trainer.neuron_maps(resolution=9)
+    assert none is None and [m.shape for m in maps] == [(1, 9), (4, 9), (1, 9)]
+    W1, b1 = trainer.model.weights[0], trainer.model.biases[0]
+    np.testing.assert_allclose(maps[1], np.maximum(0, x[:, None] @ W1 + b1).T)
+    np.testing.assert_allclose(maps[-1][0], trainer.grid(9)[2])
+
+
+def test_neuron_maps_need_a_model_for_the_features():
+    config = pg.PlaygroundConfig(features=("x1", "x2", "x1^2"))
+    with pytest.raises(ValueError, match="model takes 2 inputs.*has 3"):
+        pg.neuron_maps(pg.build_model(pg.PlaygroundConfig()), config, np.zeros(3), np.zeros(3))
+
+
+def test_keras_code_computes_the_features_with_numpy():
+    config = pg.PlaygroundConfig(dataset="xor", seed=2, features=("x1", "x2", "x1*x2",
+                                                                  "sin(x2)"))
+    code = pg.keras_code(config)
+    assert "def features(X):" in code and "np.column_stack([x1, x2, x1 * x2, np.sin(x2)])" in code
+    assert "keras.Input(shape=(4,))" in code
+    data_part = code.split("keras.utils.set_random_seed")[0].replace("import keras\n", "")
+    namespace = {}
+    exec(compile(data_part, "<keras_code>", "exec"), namespace)  # noqa: S102 - our own code
+    trainer = pg.PlaygroundTrainer(config)
+    np.testing.assert_allclose(namespace["X_train"], trainer.F_train)
+    np.testing.assert_allclose(namespace["X_test"], trainer.F_test)
+    assert "def features" not in pg.keras_code(pg.PlaygroundConfig())  # plain x1, x2

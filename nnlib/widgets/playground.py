@@ -1,12 +1,14 @@
 """A playground in the spirit of TensorFlow Playground, powered by nnlib (notebook 08).
 
-Pick a data set, the hidden layers, the activation, the learning rate, L2 and
-dropout; Start trains in small chunks and redraws after each one: the decision
-boundary (or the fitted curve for the article's line), the train and test loss
-curves, and the network with its weights coloured by sign and size.
+Pick a data set, the input features, the hidden layers, the activation, the learning
+rate, L2 and dropout; Start trains in small chunks and redraws after each one: the
+network as TensorFlow Playground draws it (every neuron a small heat map of what it
+computes over the plane, every weight a line coloured by sign and as wide as it is
+large), the decision boundary (or the fitted curve for the article's line) and the
+train and test loss curves.
 
-The logic (configuration, data, training in chunks, Keras code) is in
-``nnlib.playground``; this module only builds controls and draws.
+The logic (configuration, features, data, training in chunks, neuron maps, Keras code)
+is in ``nnlib.playground``; this module only builds controls and draws.
 """
 
 from __future__ import annotations
@@ -15,20 +17,32 @@ import asyncio
 import html
 
 import ipywidgets as ipw
+import matplotlib as mpl
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import NullFormatter
 
+from .. import features as feat
 from .. import playground as pg
-from ..plots import OKABE_ITO, draw_network, new_axes, restyle_network
-from .base import Explorer, FigureView
+from ..plots import OKABE_ITO, new_axes
+from ..plots.neuron_maps import MAP_CMAP, NeuronMaps
+from ..plots.style import STYLE
+from .base import Explorer
+from .blit import BlitView, loss_limits
+from .feature_checkboxes import FeatureCheckboxes
 
 #: Controls that define the configuration (the ones a teacher can lock), in display order.
-CONFIG_CONTROLS = ("dataset", "seed", "noise", "hidden", "activation", "lr", "l2", "dropout",
-                   "batch")
+CONFIG_CONTROLS = ("dataset", "seed", "noise", "features", "hidden", "activation", "lr", "l2",
+                   "dropout", "batch")
 L2_CHOICES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1)
-_CLASS_CMAP = LinearSegmentedColormap.from_list(
-    "nnlib_classes", [OKABE_ITO["blue"], "#ffffff", OKABE_ITO["orange"]])
+LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+_NET_CAPTIONS = {  # what the squares (or boxes) are, then what the lines are
+    task: f"{first}\nlines: weights, blue solid if positive, vermillion dashed if negative, "
+          "width ∝ |w|"
+    for task, first in [
+        ("classification", "squares: what each neuron outputs over the plane (orange high, "
+                           "blue low)"),
+        ("regression", "boxes: what each neuron outputs along x (grey line: 0; 0.5 for "
+                       "sigmoid)")]}
 
 
 class Playground(Explorer):
@@ -40,13 +54,16 @@ class Playground(Explorer):
         Starting configuration (or its ``to_string()`` text); default ``PlaygroundConfig()``.
     lock : sequence of str, default=()
         Names of controls to disable (from ``CONFIG_CONTROLS``, plus "config" for the
-        text box), e.g. ``lock=("dataset", "hidden")`` for an exercise.
+        text box), e.g. ``lock=("dataset", "hidden")`` for an exercise; "features" locks
+        all the feature checkboxes.
     epochs_per_chunk : int, default=5
         Epochs trained between two redraws.
     max_epochs : int, default=1000
         Start stops by itself after this many epochs.
     grid_resolution : int, default=50
         Grid points per axis of the decision-boundary image.
+    map_resolution : int, default=24
+        Grid points per axis of each neuron's small heat map.
 
     Attributes
     ----------
@@ -54,8 +71,14 @@ class Playground(Explorer):
         The model, the optimizer, the data and the loss curves.
     config : PlaygroundConfig
     controls : dict of ipywidgets
-        The configuration controls (``CONFIG_CONTROLS``), "config" (the configuration as
-        text: edit and press Enter to load one), and the "start", "pause", "reset" buttons.
+        The configuration controls (``CONFIG_CONTROLS``; "features" is a
+        ``FeatureCheckboxes``), "config" (the configuration as text: edit and press Enter
+        to load one), and the "start", "pause", "reset" buttons.
+    neuron_maps : nnlib.plots.neuron_maps.NeuronMaps
+        The network panel: ``neuron_maps.images[l][k]`` is the heat map of the k-th
+        shown neuron of layer l (0: the input features; last: the output).
+    image : matplotlib AxesImage or None
+        The decision map (None for "line", which has ``fit_line`` instead).
     running : bool
     n_updates : int
         Redraws since the widget was built.
@@ -66,17 +89,19 @@ class Playground(Explorer):
     """
 
     def __init__(self, config=None, *, lock=(), epochs_per_chunk=5, max_epochs=1000,
-                 grid_resolution=50):
+                 grid_resolution=50, map_resolution=24):
         if isinstance(config, str):
             config = pg.PlaygroundConfig.from_string(config)
         config = config if config is not None else pg.PlaygroundConfig()
         self.epochs_per_chunk = int(epochs_per_chunk)
         self.max_epochs = int(max_epochs)
         self.grid_resolution = int(grid_resolution)
+        self.map_resolution = int(map_resolution)
         self.running = False
         self.n_updates = 0
         self._task = None
         self._syncing = False
+        self._locks = set()
 
         wide = {"description_width": "initial"}
         self.controls = {
@@ -86,22 +111,26 @@ class Playground(Explorer):
                                        layout=ipw.Layout(width="140px")),
             "noise": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, description="noise",
                                      continuous_update=False, readout_format=".2f"),
+            "features": FeatureCheckboxes(),
             "hidden": ipw.Text(description="hidden layers", placeholder="e.g. 8,8",
                                continuous_update=False, style=wide,
                                layout=ipw.Layout(width="200px")),
             "activation": ipw.Dropdown(options=list(pg.ACTIVATIONS), description="activation",
                                        style=wide, layout=ipw.Layout(width="200px")),
-            "lr": ipw.FloatLogSlider(base=10, min=-4, max=0, step=0.25,
-                                     description="learning rate", readout_format=".4f",
-                                     continuous_update=False, style=wide),
+            # Fixed values (as TensorFlow Playground's menu): arrow keys step between them
+            # and come back exactly to where they started.
+            "lr": ipw.SelectionSlider(options=[(f"{v:g}", v) for v in LR_CHOICES],
+                                      description="learning rate", continuous_update=False,
+                                      style=wide),
             "l2": ipw.Dropdown(options=[(f"{v:g}", v) for v in L2_CHOICES], description="L2",
                                layout=ipw.Layout(width="140px")),
             "dropout": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, description="dropout",
                                        continuous_update=False, readout_format=".2f"),
             "batch": ipw.Dropdown(options=[1, 4, 8, 16, 32, 64, 150], description="batch",
                                   layout=ipw.Layout(width="140px")),
-            "config": ipw.Text(description="configuration", continuous_update=False,
-                               style=wide, layout=ipw.Layout(width="640px")),
+            "config": ipw.Textarea(description="configuration", continuous_update=False,
+                                   rows=2, style=wide,
+                                   layout=ipw.Layout(width="100%", max_width="960px")),
             "start": ipw.Button(description="Start", icon="play", button_style="success"),
             "pause": ipw.Button(description="Pause", icon="pause"),
             "reset": ipw.Button(description="Reset", icon="undo"),
@@ -116,24 +145,28 @@ class Playground(Explorer):
         self.keras_view = ipw.HTML()
         self.keras_view.add_class("playground-keras")
 
-        fig, axes = new_axes(ncols=3, figsize=(15, 4.6), dpi=80,  # fewer pixels: faster
-                             gridspec_kw={"width_ratios": [1.0, 1.0, 1.15]})
-        self.ax_data, self.ax_loss, self.ax_net = axes
+        # 960 x 576 px: JupyterLab's output area shows it at this size, not scaled down.
+        fig, ax = new_axes(figsize=(12, 7.2), dpi=80)
+        ax.remove()
+        with mpl.rc_context(STYLE):
+            self.ax_net = fig.add_axes((0.0, 0.0, 0.56, 1.0))
+            self.ax_data = fig.add_axes((0.625, 0.43, 0.355, 0.475))
+            self.ax_loss = fig.add_axes((0.625, 0.075, 0.355, 0.235))
         (self.train_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["blue"], linestyle="-",
-                                               marker="", label="train loss")
+                                               marker="", label="train")
         (self.test_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["vermillion"],
-                                              linestyle="--", marker="", label="test loss")
+                                              linestyle="--", marker="", label="test")
         self.ax_loss.set_yscale("log")
         self.ax_loss.yaxis.set_minor_formatter(NullFormatter())  # fewer labels, faster redraw
-        self.ax_loss.set_xlabel("epoch")
-        self.ax_loss.set_ylabel("loss")
-        self.ax_loss.set_title("Loss")
-        self.ax_loss.legend(loc="upper right")
+        self.ax_loss.set_xlabel("epoch", fontsize=10, labelpad=1)
+        self.ax_loss.set_ylabel("loss", fontsize=10)
+        self.ax_loss.tick_params(labelsize=10)
+        self.ax_loss.legend(loc="upper right", fontsize=10, ncol=2)
         self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                              ha="center", va="center", wrap=True, fontsize=10,
                                              color=OKABE_ITO["vermillion"])
-        fig.tight_layout()
-        self.view = FigureView(fig)
+        self._loss_limits = None
+        self.view = BlitView(fig)
 
         for name in CONFIG_CONTROLS:
             self.controls[name].observe(self._on_config_control, names="value")
@@ -159,8 +192,13 @@ class Playground(Explorer):
             c["dataset"].value = config.dataset
             c["seed"].value = config.seed
             c["noise"].value = config.noise
+            c["features"].value = config.features
             c["hidden"].value = ",".join(str(n) for n in config.hidden) or "none"
             c["activation"].value = config.activation
+            if config.learning_rate not in [v for _, v in c["lr"].options]:
+                c["lr"].options = sorted([*c["lr"].options, (f"{config.learning_rate:g}",
+                                                              config.learning_rate)],
+                                         key=lambda option: option[1])
             c["lr"].value = config.learning_rate
             if config.l2 not in L2_CHOICES:
                 c["l2"].options = [*c["l2"].options, (f"{config.l2:g}", config.l2)]
@@ -172,21 +210,27 @@ class Playground(Explorer):
             c["config"].value = config.to_string()
         finally:
             self._syncing = False
+        self._apply_locks()
         self.keras_view.value = ("<details><summary>as Keras code</summary><pre>"
                                  f"{html.escape(self.keras_code())}</pre></details>")
         self._setup_data_axes()
         self._draw_network()
+        # Drawn every update; the rest (axes, labels, points' legend) only when it changes.
+        self.view.set_dynamic([self.train_line, self.test_line, self.status_text,
+                               *self._data_dynamic, *self.neuron_maps.dynamic])
         self.update()
 
     def _config_from_controls(self):
         c = self.controls
         text = c["hidden"].value.strip()
         hidden = () if text in ("", "none", "0") else tuple(int(v) for v in text.split(","))
+        regression = pg.DATASETS[c["dataset"].value][1] == "regression"
         return pg.PlaygroundConfig(
             dataset=c["dataset"].value, seed=int(c["seed"].value), noise=float(c["noise"].value),
             hidden=hidden, activation=c["activation"].value, learning_rate=float(c["lr"].value),
             l2=float(c["l2"].value), dropout=float(c["dropout"].value),
-            batch_size=int(c["batch"].value), n_samples=self.config.n_samples)
+            batch_size=int(c["batch"].value), n_samples=self.config.n_samples,
+            features=feat.DEFAULT_FEATURES if regression else c["features"].value)
 
     def _on_config_control(self, change=None):
         if self._syncing:
@@ -211,22 +255,29 @@ class Playground(Explorer):
     def lock(self, names):
         """Disable the named controls (a teacher's fixed settings); ``unlock`` undoes it."""
         for name in names:
-            if name not in self.controls or name in ("start", "pause", "reset"):
+            if name not in (*CONFIG_CONTROLS, "config"):
                 raise ValueError(f"lock names must be among {[*CONFIG_CONTROLS, 'config']}. "
                                  f"Received: {name!r}")
-            self.controls[name].disabled = True
+        self._locks.update(names)
         if names:  # a free-form configuration text would bypass the locks
-            self.controls["config"].disabled = True
+            self._locks.add("config")
+        self._apply_locks()
 
     def unlock(self, names=None):
         """Enable the named controls (all when None)."""
-        for name in names if names is not None else [*CONFIG_CONTROLS, "config"]:
-            self.controls[name].disabled = False
+        self._locks -= set(names if names is not None else self._locks)
+        self._apply_locks()
+
+    def _apply_locks(self):
+        for name in (*CONFIG_CONTROLS, "config"):
+            self.controls[name].disabled = name in self._locks
+        if self.config.task == "regression":  # the line has one input: no features to pick
+            self.controls["features"].disabled = True
 
     @property
     def locked(self):
-        """Names of the disabled configuration controls."""
-        return [n for n in (*CONFIG_CONTROLS, "config") if self.controls[n].disabled]
+        """Names of the locked configuration controls."""
+        return [n for n in (*CONFIG_CONTROLS, "config") if n in self._locks]
 
     def keras_code(self, epochs=200) -> str:
         """The current configuration as a Keras program (``nnlib.playground.keras_code``)."""
@@ -281,69 +332,84 @@ class Playground(Explorer):
     def _setup_data_axes(self):
         ax = self.ax_data
         ax.clear()
+        ax.grid(False)
         t = self.trainer
         if t.config.task == "classification":
             x1, x2, values = t.grid(self.grid_resolution)
             self.image = ax.imshow(values, origin="lower", extent=(x1[0], x1[-1], x2[0], x2[-1]),
-                                   cmap=_CLASS_CMAP, vmin=0, vmax=1, aspect="auto",
+                                   cmap=MAP_CMAP, vmin=0, vmax=1, aspect="auto",
                                    interpolation="bilinear", alpha=0.8)
+            points = []
             for label, color, marker in ((0, OKABE_ITO["blue"], "o"),
                                          (1, OKABE_ITO["orange"], "s")):
                 for X, y, face, kind in ((t.X_train, t.y_train, color, "train"),
                                          (t.X_test, t.y_test, "white", "test")):
                     pick = y.ravel() == label
-                    ax.scatter(X[pick, 0], X[pick, 1], s=22, marker=marker, facecolors=face,
-                               edgecolors="black", linewidths=0.8,
-                               label=f"class {label}" if kind == "train" else None)
+                    points.append(ax.scatter(
+                        X[pick, 0], X[pick, 1], s=20, marker=marker, facecolors=face,
+                        edgecolors="black", linewidths=0.7,
+                        label=f"class {label}" if kind == "train" else None))
+            ax.scatter([], [], s=20, marker="o", facecolors="white", edgecolors="black",
+                       linewidths=0.7, label="test points (hollow)")
             self.fit_line = None
-            ax.set_xlabel("$x_1$")
-            ax.set_ylabel("$x_2$")
-            ax.set_title("P(class 1) over the plane\n(filled: training points, hollow: test)",
-                         fontsize=10)
+            ax.set_xlabel("$x_1$", fontsize=10, labelpad=1)
+            ax.set_ylabel("$x_2$", fontsize=10, labelpad=1)
+            ax.set_title("output: P(class 1) over the plane", fontsize=10, pad=22)
+            # the spines go over the map, as in a full draw
+            self._data_dynamic = [self.image, *points,
+                                  *(sp for sp in ax.spines.values() if sp.get_visible())]
         else:
             self.image = None
             ax.scatter(t.X_train.ravel(), t.y_train.ravel(), s=16, color=OKABE_ITO["blue"],
                        marker="o", label="train")
             ax.scatter(t.X_test.ravel(), t.y_test.ravel(), s=22, facecolors="white",
-                       edgecolors=OKABE_ITO["vermillion"], marker="^", label="test")
+                       edgecolors=OKABE_ITO["vermillion"], marker="^", label="test (hollow)")
             (self.fit_line,) = ax.plot([], [], color=OKABE_ITO["black"], linestyle="-",
                                        marker="", linewidth=2, label="network")
             y_all = np.vstack([t.y_train, t.y_test]).ravel()
             pad = 0.3 * np.ptp(y_all)
             ax.set_ylim(y_all.min() - pad, y_all.max() + pad)
-            ax.set_xlabel("x")
-            ax.set_ylabel("y")
-            ax.set_title("Fitted curve\n(filled: training points, hollow: test)", fontsize=10)
-        ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
+            ax.set_xlabel("x", fontsize=10, labelpad=1)
+            ax.set_ylabel("y", fontsize=10, labelpad=1)
+            ax.set_title("output: the fitted curve", fontsize=10, pad=22)
+            self._data_dynamic = [self.fit_line]
+        ax.tick_params(labelsize=10)
+        # Above the map, not on it: it stays in the still background.
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=10,
+                  borderpad=0.2, handletextpad=0.2, columnspacing=1.0)
 
     def _draw_network(self):
         self.ax_net.clear()
-        draw_network(model=self.trainer.model, ax=self.ax_net, legend=False, max_neurons=8)
-        self.network_drawing = self.ax_net.network_drawing
-        # Plain lines from centre to centre (hidden under the neurons) instead of arrows
-        # clipped at the circles: the same picture without arrowheads, drawn ~3x faster.
-        for connection in self.network_drawing.connections:
-            connection.set_arrowstyle("-")
-            connection.shrinkA = connection.shrinkB = 0.0
+        t = self.trainer
+        _, _, maps = t.neuron_maps(self.map_resolution)
+        labels = ([feat.FEATURE_LABELS[f] for f in t.config.features]
+                  if t.config.task == "classification" else ["x"])
+        self.neuron_maps = NeuronMaps(self.ax_net, maps, t.model.weights,
+                                      activations=[a.name for a in t.model.activations],
+                                      input_labels=labels,
+                                      caption=_NET_CAPTIONS[t.config.task])
 
     def update(self):
-        """Redraw boundary/curve, loss curves and network for the current weights."""
+        """Redraw the neuron maps, the boundary/curve and the loss curves for the weights."""
         t = self.trainer
         x1, x2, values = t.grid(self.grid_resolution)
         if self.image is not None:
             self.image.set_data(np.nan_to_num(values, nan=0.5))
         else:
             self.fit_line.set_data(x1, values)
+        _, _, maps = t.neuron_maps(self.map_resolution)
+        self.neuron_maps.update(maps, t.model.weights)
         epochs = np.arange(1, t.epoch + 1)
         self.train_line.set_data(epochs, t.train_loss)
         self.test_line.set_data(epochs, t.test_loss)
-        finite = np.array([v for v in t.train_loss + t.test_loss if np.isfinite(v)])
-        self.ax_loss.set_xlim(0, max(t.epoch, 10) * 1.05)
-        if finite.size:
-            self.ax_loss.set_ylim(finite.min() / 1.5, finite.max() * 1.5)
+        limits = loss_limits(t.epoch, t.train_loss + t.test_loss)
+        if limits != self._loss_limits:  # in steps, so the axes are redrawn only now and then
+            self._loss_limits = limits
+            self.ax_loss.set_xlim(*limits[0])
+            self.ax_loss.set_ylim(*limits[1])
+            self.view.invalidate()
         self.status_text.set_text(t.message if t.diverged or t.epoch == 0 else "")
         self.status_text.set_color(OKABE_ITO["vermillion"] if t.diverged else "#555555")
-        restyle_network(self.ax_net, t.model)
         text = html.escape(t.message)
         if t.config.task == "classification" and t.epoch and not t.diverged:
             text += (f" &nbsp; accuracy: train {t.accuracy('train'):.0%}, "
@@ -359,6 +425,7 @@ class Playground(Explorer):
         return ipw.VBox([
             row(["dataset", "seed", "noise", "batch", "l2"]),
             row(["hidden", "activation", "lr", "dropout"]),
+            c["features"],
             row(["start", "pause", "reset"]),
             self.message, self.view.widget, c["config"], self.keras_view,
         ])
