@@ -54,10 +54,14 @@ class FigureView:
     def render(self) -> bytes:
         """Draw the figure and return it as PNG bytes (fast compression: it stays local)."""
         self.canvas.draw()
+        return self._encode()
+
+    def _encode(self) -> bytes:
+        # RGB: the figure is opaque, and a quarter fewer bytes encode ~20% faster.
         image = PIL.Image.frombuffer("RGBA", self.canvas.get_width_height(),
                                      self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
     def redraw(self):
