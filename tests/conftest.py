@@ -40,3 +40,18 @@ def assert_named():
         return feedback
 
     return check
+
+
+@pytest.fixture
+def assert_practice():
+    """``assert_practice(exercise, right, wrong)``: the right answer is correct, a wrong one,
+    the string "1.0" and the placeholder ``...`` are not."""
+    from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+
+    def check(exercise, right, wrong):
+        assert exercise.check(right).status == CORRECT, exercise.check(right)
+        assert exercise.check(wrong).status == INCORRECT
+        assert exercise.check("1.0").status == INCORRECT  # a string is not a number
+        assert exercise.check(...).status == NOT_ATTEMPTED
+
+    return check
