@@ -56,3 +56,29 @@ def assert_practice():
         assert exercise.check(...).status == NOT_ATTEMPTED
 
     return check
+
+
+@pytest.fixture
+def blit_mismatch():
+    """``blit_mismatch(view)``: the share of pixels of ``view.last_png`` (drawn in part, by
+    blitting) that differ from the same figure drawn whole, from scratch."""
+    import io
+
+    import PIL.Image
+
+    def mismatch(view):
+        quick = np.asarray(PIL.Image.open(io.BytesIO(view.last_png)).convert("RGB"), int)
+        animated = [a for a in view.fig.findobj() if a.get_animated()]
+        for artist in animated:
+            artist.set_animated(False)
+        engine = view.fig.get_layout_engine()
+        view.fig.set_layout_engine("none")  # the same layout (constrained layout drifts)
+        view.canvas.draw()
+        view.fig.set_layout_engine(engine)
+        full = np.asarray(view.canvas.buffer_rgba())[..., :3].astype(int)
+        for artist in animated:
+            artist.set_animated(True)  # the kept background is untouched: blitting goes on
+        assert quick.shape == full.shape
+        return float(np.mean(np.abs(quick - full).max(axis=-1) > 8))
+
+    return mismatch

@@ -40,6 +40,9 @@ class SurfacePlot:
         The starting point (a black square).
     text : matplotlib Text
         How the run ended; red when a path diverged.
+    dynamic : list of matplotlib Artist
+        The artists ``show`` changes and those drawn over them (a widget redraws only
+        these, see ``nnlib.widgets.FigureView``).
     """
 
     def __init__(self, surface, ax=None, *, n_paths=3, grid_points=121):
@@ -64,6 +67,8 @@ class SurfacePlot:
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(False)
+        # what ``show`` changes, with what lies on top of it (for a widget's quick redraw)
+        self.dynamic = [*self.path_lines, self.minima, self.start, self.text]
         self.set_surface(surface)
 
     def set_surface(self, surface):

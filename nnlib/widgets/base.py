@@ -11,6 +11,7 @@ import math
 
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
+import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -23,6 +24,17 @@ class FigureView:
     in ``self.widget`` (an ``ipywidgets.Image``). The browser swaps the picture in
     place: no flicker, no jumping page, and the same code path in a kernel, in
     pytest and in a benchmark. The last PNG is kept as ``last_png``.
+
+    Most of a figure never changes while a slider moves (axes, ticks, labels, legends,
+    contours), and drawing it is most of the time an update takes. After
+    ``set_dynamic(artists)`` the view draws everything else once, keeps those pixels,
+    and on each later ``redraw`` pastes them back and draws only ``artists`` on top
+    (blitting), by zorder like a full draw. A still artist that lies on top of a
+    dynamic one (a zero line over bars) must be listed too. The view draws everything
+    again by itself when the limits of any axes changed; call ``invalidate()`` after
+    changing anything else that is not listed.
+    ``tests/test_widgets_blit.py`` checks, for every widget, that the picture equals a
+    full redraw.
 
     The figure is closed in pyplot's registry, so the inline backend does not show it
     a second time at the end of the cell.
@@ -37,6 +49,14 @@ class FigureView:
     fig : matplotlib Figure
         Lay it out when building it (``fig.tight_layout()`` or ``layout="constrained"``):
         the PNG is the whole figure, nothing outside it is added.
+
+    Attributes
+    ----------
+    dynamic : list of matplotlib Artist
+        The artists redrawn every time (whole Axes may be listed);
+        empty: the whole figure is drawn every time.
+    full_draws : int
+        How many renders drew the whole figure.
     """
 
     MAX_WIDTH_PX = 960
@@ -49,11 +69,67 @@ class FigureView:
             width=f"{width}px", max_width="100%", height="auto", align_self="flex-start"))
         self.widget.add_class("nnlib-figure")
         self.last_png = None
+        self.dynamic = []
+        self._in_order = []
+        self.full_draws = 0
+        self._background = None
+        self._limits = None
         plt.close(fig)
 
+    def set_dynamic(self, artists):
+        """Redraw only ``artists`` from now on; the rest is drawn once (till invalidated)."""
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        self.dynamic = [artist for artist in artists if artist is not None]  # None: no legend yet
+        # drawn as a full draw would: by zorder, then in the order given
+        self._in_order = sorted(self.dynamic, key=lambda artist: artist.get_zorder())
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.invalidate()
+
+    def invalidate(self):
+        """Draw the whole figure again at the next render."""
+        self._background = None
+
+    def _axes_limits(self):
+        return [(ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes]
+
+    def _draw_all(self):
+        """Draw everything but the (animated) dynamic artists, laid out with them."""
+        self.full_draws += 1
+        engine = self.fig.get_layout_engine()
+        if engine is None or not self.dynamic:
+            self.canvas.draw()
+            return
+        # A layout engine (constrained layout) leaves animated artists out: lay out with
+        # them, then draw without moving anything.
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        engine.execute(self.fig)
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.fig.set_layout_engine("none")
+        try:
+            self.canvas.draw()
+        finally:
+            self.fig.set_layout_engine(engine)
+
     def render(self) -> bytes:
-        """Draw the figure and return it as PNG bytes (fast compression: it stays local)."""
-        self.canvas.draw()
+        """Draw the figure (only its dynamic artists when it can) and return PNG bytes."""
+        if not self.dynamic:
+            self._draw_all()
+            return self._encode()
+        limits = self._axes_limits()
+        if self._background is None or limits != self._limits:
+            self._draw_all()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._limits = limits
+        else:
+            self.canvas.restore_region(self._background)
+        renderer = self.canvas.get_renderer()
+        for artist in self._in_order:
+            if artist.get_visible():
+                artist.draw(renderer)
         return self._encode()
 
     def _encode(self) -> bytes:
@@ -68,6 +144,82 @@ class FigureView:
         """Render the figure and show the new picture."""
         self.last_png = self.render()
         self.widget.value = self.last_png
+
+
+def stepped_limits(low, high, *, log=False, current=None, fill=0.4):
+    """Axis limits that enclose [low, high] and change only in steps.
+
+    A slider that changes a plot's range would change its limits on every event, and
+    new limits mean drawing the whole figure again (ticks and labels are most of the
+    drawing). Rounded outwards to 1, 2 or 5 times a power of ten, they change only now
+    and then. Linear limits always include 0.
+
+    Parameters
+    ----------
+    low, high : float
+        The range to show (both > 0 with ``log=True``).
+    log : bool, default=False
+    current : (float, float), optional
+        The limits shown now: kept while they enclose the range and the range fills at
+        least ``fill`` of them (on a log axis: of their decades), so that a slider
+        moving back and forth does not change them at every step.
+    fill : float, default=0.4
+
+    Returns
+    -------
+    (float, float)
+
+    Examples
+    --------
+    >>> stepped_limits(-0.3, 7.1)
+    (-0.5, 10.0)
+    >>> stepped_limits(0.012, 0.4, log=True)
+    (0.01, 0.5)
+    """
+    if log and not 0 < low <= high:
+        raise ValueError(f"log limits need 0 < low <= high. Received: low={low!r}, "
+                         f"high={high!r}")
+    if current is not None:
+        scale = math.log10 if log else float
+        span = scale(current[1]) - scale(current[0])
+        if (current[0] <= low and high <= current[1]
+                and scale(high) - scale(low) >= fill * span):
+            return tuple(current)
+    if log:
+        return _nice(low, down=True), _nice(high)
+    return (-_nice(-low) if low < 0 else 0.0, _nice(high) if high > 0 else 0.0)
+
+
+def _nice(value, *, down=False):
+    """The nearest of 1, 2, 5 times a power of ten above ``value`` (below with ``down``)."""
+    power = 10.0 ** math.floor(math.log10(value) + 1e-9)
+    steps = [f * power for f in (0.5, 1, 2, 5, 10)]
+    if down:
+        return float(max(s for s in steps if s <= value * (1 + 1e-9)))
+    return float(min(s for s in steps if s >= value * (1 - 1e-9)))
+
+
+def loss_limits(epoch, losses):
+    """Limits of a live loss plot (log y) that change in steps: 10, 20, 50, 100, ... epochs.
+
+    Parameters
+    ----------
+    epoch : int
+    losses : list of float
+
+    Returns
+    -------
+    ((0, x_max), (y_min, y_max)) : tuple of tuples of float
+    """
+    x_max = 10
+    while x_max < epoch:
+        x_max = x_max * 5 // 2 if str(x_max)[0] == "2" else x_max * 2
+    finite = np.array([v for v in losses if np.isfinite(v) and v > 0])
+    if not finite.size:
+        return (0.0, x_max * 1.02), (0.1, 1.0)
+    low = 10 ** (np.floor(2 * np.log10(finite.min() / 1.2)) / 2)
+    high = 10 ** (np.ceil(2 * np.log10(finite.max() * 1.2)) / 2)
+    return (0.0, x_max * 1.02), (float(low), float(high))
 
 
 def log_slider(value, low, high, step, **kwargs) -> ipw.FloatLogSlider:
@@ -110,10 +262,15 @@ class Explorer:
     controls: dict
     view: FigureView
 
-    def _start(self, fig):
-        """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once."""
+    def _start(self, fig, dynamic=()):
+        """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once.
+
+        ``dynamic``: the artists an update changes (``FigureView.set_dynamic``); the rest
+        of the figure is drawn only when axis limits change.
+        """
         self.fig = fig
         self.view = FigureView(fig)
+        self.view.set_dynamic(dynamic)
         self._wire()
         self.update()
 

@@ -111,7 +111,10 @@ class LineFitExplorer(Explorer):
             self.ax_loss.set_xlim(*w_range)
             self.ax_loss.set_ylim(*b_range)
         fig.tight_layout()
-        self._start(fig)
+        dynamic = [self.line, self.mse_text, self.ax_fit.get_legend()]  # the line may cross it
+        if self.show_gradient:
+            dynamic += [self.point, self.quiver]
+        self._start(fig, dynamic=dynamic)
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -235,7 +238,9 @@ class GradientDescentExplorer(Explorer):
         ax_steps.legend(loc="lower right", fontsize=9)
         self.ax_steps = ax_steps
         fig.tight_layout()
-        self._start(fig)
+        plot = self.plot
+        self._start(fig, dynamic=[plot.path_line, plot.start, plot.end, plot.text, self.w_line,
+                                  ax_steps.get_legend()])
 
     def update(self):
         lr = float(self.controls["lr"].value)

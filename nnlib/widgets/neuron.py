@@ -9,7 +9,7 @@ from .. import activations
 from .._validation import as_float_array, check_in_range, check_positive_int
 from ..model import MLP
 from ..plots import OKABE_ITO, new_axes
-from .base import Explorer, log_slider
+from .base import Explorer, log_slider, stepped_limits
 
 NEURON_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
@@ -87,7 +87,7 @@ class NeuronExplorer(Explorer):
         ax.set_xlabel("input x")
         ax.set_ylabel("output a")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
-        self._start(fig)
+        self._start(fig, dynamic=[self.reference_line, self.line, self.zero_marker, ax.title])
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -209,17 +209,21 @@ class SoftmaxExplorer(Explorer):
         self.prob_texts = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=9)
                            for i in pos]
         uniform = 1 / self.logits.size
-        ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2,
+        uniform_line = ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2,
                      label=f"uniform (1/{self.logits.size})")
-        ax_z.axhline(0, color="#999999", linewidth=0.8)
+        zero_line = ax_z.axhline(0, color="#999999", linewidth=0.8)
         for ax in (ax_z, ax_p):
             ax.set_xticks(pos, self.labels)
             ax.grid(axis="x", visible=False)
+            ax.set_axisbelow(True)  # grid lines under the bars
         ax_p.set_ylim(0, 1.1)
         ax_p.set_ylabel("probability")
+        ax_p.set_title("probabilities softmax(z / T)", fontsize=11)
         ax_p.legend(loc="upper right", fontsize=9)
         ax_z.set_ylabel("score z / T")
-        self._start(fig)
+        # the two lines lie over the bars: redrawn with them
+        self._start(fig, dynamic=[*self.score_bars, *self.prob_bars, *self.prob_texts,
+                                  ax_z.title, zero_line, uniform_line])
 
     def update(self):
         self.temperature = float(self.controls["temperature"].value)
@@ -229,13 +233,13 @@ class SoftmaxExplorer(Explorer):
             bar.set_height(s)
         low, high = min(0.0, scores.min()), max(0.0, scores.max())
         pad = 0.12 * (high - low)
-        self.ax_scores.set_ylim(low - pad, high + pad)
+        # in steps (1, 2, 5 x 10^k): most updates redraw only the bars
+        self.ax_scores.set_ylim(*stepped_limits(low - pad, high + pad))
         self.ax_scores.set_title(f"scores z / T  (T = {self.temperature:.2f})", fontsize=11)
         for bar, text, p in zip(self.prob_bars, self.prob_texts, self.probs, strict=True):
             bar.set_height(p)
             text.set_y(p + 0.01)
             text.set_text(f"{p:.2f}")
-        self.ax_probs.set_title("probabilities softmax(z / T)", fontsize=11)
         top = int(np.argmax(self.probs))
         self.message.value = (
             f"T = {self.temperature:.2f}: the most likely is <b>{self.labels[top]}</b> with "

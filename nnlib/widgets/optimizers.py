@@ -16,12 +16,14 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from .. import surfaces
 from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer, log_slider
+from .base import Explorer, log_slider, stepped_limits
 
 ALL_THREE = "all three, side by side"
 OPTIMIZER_CHOICES = (*surfaces.OPTIMIZER_NAMES, ALL_THREE)
 
 LR_MIN, LR_MAX = 1e-4, 2.0
+LOSS_FLOOR = 1e-12
+"""Losses (above the minimum) below this are drawn at it: the bottom of the loss plot."""
 
 PRESETS = {
     "quadratic bowl": {"too small": 0.002, "good": 0.1, "diverges": 0.21},
@@ -129,6 +131,7 @@ class OptimizerExplorer(Explorer):
         self.max_loss = float(max_loss)
         self._hold = False
         self._legend_labels = None
+        self._loss_tops = {}
         first = self.surfaces[surface]
         style = {"description_width": "initial"}
         self.controls = {
@@ -181,7 +184,7 @@ class OptimizerExplorer(Explorer):
             self.loss_lines.append(line)
         self.ax_loss.set_yscale("log")
         # Few ticks, no minor ones: ticks are most of the drawing time of a log axis.
-        self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=6))
+        self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=7))
         self.ax_loss.yaxis.set_minor_locator(NullLocator())
         # Plain-text labels (1e-4, 2e12): typeset powers of ten (mathtext) cost a third of
         # every redraw.
@@ -214,7 +217,20 @@ class OptimizerExplorer(Explorer):
         self.lr_text = ax.text(0.005, 0.93, "", transform=ax.transAxes, ha="left", va="top",
                                fontsize=9.5)
         fig.tight_layout()
-        self._start(fig)
+        self._start(fig, dynamic=self._dynamic())
+
+    def _dynamic(self):
+        """What an update changes (see ``FigureView``); the rest is drawn once."""
+        return [*self.plot.dynamic, *self.loss_lines, self.loss_text, self.ax_loss.get_legend(),
+                self.limit_span, self.limit_line, self.lr_marker, self.lr_text]
+
+    def _loss_limits(self, surface):
+        """``(LOSS_FLOOR, top)``: ``top`` a 1-2-5 value above the loss anywhere on the window."""
+        if surface.name not in self._loss_tops:
+            _, _, values = surface.grid(61)
+            self._loss_tops[surface.name] = stepped_limits(
+                LOSS_FLOOR, 3 * float(np.max(values) - surface.min_value), log=True)[1]
+        return LOSS_FLOOR, self._loss_tops[surface.name]
 
     # ---------------------------------------------------------------- controls
 
@@ -301,35 +317,34 @@ class OptimizerExplorer(Explorer):
 
     def _draw(self, lr, steps, momentum, choice):
         labels = list(self.paths)
-        self.plot.set_surface(self.surface)
+        if self.surface is not self.plot.surface:
+            self.plot.set_surface(self.surface)
+            self.view.invalidate()  # new contours
         self.plot.show(list(self.paths.values()), labels, "", self.diverged)
         self.ax_surface.set_title(f"{self.surface.formula}   (■ start, ★ minimum)",
                                   fontsize=10.5)
-        floor, top = 1e-12, 1e-12
-        lowest = math.inf
         min_value = self.surface.min_value
         for k, line in enumerate(self.loss_lines):
             if k < len(labels):
-                loss = np.clip(self.paths[labels[k]].loss - min_value, 1e-12, None)
+                loss = np.clip(self.paths[labels[k]].loss - min_value, LOSS_FLOOR, None)
                 line.set_data(np.arange(len(loss)), loss)
                 line.set_label(labels[k])
                 line.set_markevery(max(1, len(loss) // 20))
                 line.set_visible(True)
-                top = max(top, float(loss.max()))
-                lowest = min(lowest, float(loss.min()))
             else:
                 line.set_data([], [])
                 line.set_visible(False)
-        floor = max(lowest, 1e-12)
         self.ax_loss.set_xlim(0, max(steps, 1))
-        self.ax_loss.set_ylim(floor / 3, top * 3)
-        # Within a few decades, label 1-2-5 steps too, or the axis may show one label.
-        subs = (1.0, 2.0, 5.0) if top / floor < 1e3 else (1.0,)
-        self.ax_loss.yaxis.set_major_locator(LogLocator(subs=subs, numticks=8))
+        # The same y-axis for every learning rate on this surface: curves can be compared
+        # from one setting to the next, and an update redraws only the lines. A diverging
+        # loss leaves the plot through the top.
+        self.ax_loss.set_ylim(*self._loss_limits(self.surface))
         if labels != self._legend_labels:  # a new legend only when the optimizers change
             self.ax_loss.legend(handles=self.loss_lines[:len(labels)], loc="lower left",
                                 fontsize=8.5)
             self._legend_labels = labels
+            if hasattr(self, "view"):
+                self.view.set_dynamic(self._dynamic())  # the new legend, not the old one
         self.loss_text.set_text("diverged: the loss blew up" if self.diverged else "")
         self.loss_text.set_color(OKABE_ITO["vermillion"])
         self.loss_text.set_visible(self.diverged)

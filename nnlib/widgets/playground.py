@@ -26,8 +26,7 @@ from .. import playground as pg
 from ..plots import OKABE_ITO, new_axes
 from ..plots.neuron_maps import MAP_CMAP, NeuronMaps
 from ..plots.style import STYLE
-from .base import Explorer
-from .blit import BlitView, loss_limits
+from .base import Explorer, FigureView, loss_limits
 from .feature_checkboxes import FeatureCheckboxes
 
 #: Controls that define the configuration (the ones a teacher can lock), in display order.
@@ -165,8 +164,7 @@ class Playground(Explorer):
         self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                              ha="center", va="center", wrap=True, fontsize=10,
                                              color=OKABE_ITO["vermillion"])
-        self._loss_limits = None
-        self.view = BlitView(fig)
+        self.view = FigureView(fig)
 
         for name in CONFIG_CONTROLS:
             self.controls[name].observe(self._on_config_control, names="value")
@@ -402,12 +400,10 @@ class Playground(Explorer):
         epochs = np.arange(1, t.epoch + 1)
         self.train_line.set_data(epochs, t.train_loss)
         self.test_line.set_data(epochs, t.test_loss)
-        limits = loss_limits(t.epoch, t.train_loss + t.test_loss)
-        if limits != self._loss_limits:  # in steps, so the axes are redrawn only now and then
-            self._loss_limits = limits
-            self.ax_loss.set_xlim(*limits[0])
-            self.ax_loss.set_ylim(*limits[1])
-            self.view.invalidate()
+        # Limits in steps: the still part of the figure is redrawn only when they change.
+        x_limits, y_limits = loss_limits(t.epoch, t.train_loss + t.test_loss)
+        self.ax_loss.set_xlim(*x_limits)
+        self.ax_loss.set_ylim(*y_limits)
         self.status_text.set_text(t.message if t.diverged or t.epoch == 0 else "")
         self.status_text.set_color(OKABE_ITO["vermillion"] if t.diverged else "#555555")
         text = html.escape(t.message)

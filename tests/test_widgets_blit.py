@@ -1,0 +1,66 @@
+"""Every widget redraws only what changes (blitting): its picture must equal a full redraw.
+
+For each widget a sweep moves every control; after each update the picture the student
+sees is compared with the same figure drawn whole (``blit_mismatch``). A widget that
+changes an artist it did not list as dynamic shows a stale picture and fails here.
+"""
+
+import numpy as np
+import pytest
+
+from nnlib import widgets
+from nnlib.data import make_linear
+
+TOLERANCE = 2e-3  # share of pixels: anti-aliased edges where a line crosses a spine
+
+
+def _sweep(explorer, moves, blit_mismatch):
+    partial_draws = 0
+    for control, value in moves:
+        before = explorer.view.full_draws
+        explorer.controls[control].value = value
+        partial_draws += explorer.view.full_draws == before
+        assert blit_mismatch(explorer.view) < TOLERANCE, (control, value)
+    return partial_draws
+
+
+def test_the_neuron_explorer_redraws_in_part(blit_mismatch):
+    explorer = widgets.neuron_explorer()
+    moves = [("w", 2.0), ("w", -1.3), ("b", 1.5), ("activation", "sigmoid"), ("w", 0.0),
+             ("activation", "tanh"), ("b", -2.5)]
+    assert _sweep(explorer, moves, blit_mismatch) >= 4
+    assert explorer.view.dynamic
+
+
+def test_the_softmax_explorer_redraws_in_part(blit_mismatch):
+    explorer = widgets.softmax_explorer()
+    drag = 10 ** np.arange(-0.2, 0.2, 0.02)  # the slider's steps, around T = 1
+    moves = [("temperature", t) for t in (0.1, 80.0, *drag)]
+    assert _sweep(explorer, moves, blit_mismatch) >= len(drag) // 2
+
+
+@pytest.mark.parametrize("show_gradient", [False, True])
+def test_be_the_optimizer_redraws_in_part(blit_mismatch, show_gradient):
+    X, y = make_linear(seed=0)
+    explorer = widgets.be_the_optimizer(X, y, show_gradient=show_gradient)
+    moves = [("w", w) for w in (0.5, 1.0, 2.0, 5.5, -2.0)] + [("b", b) for b in (1, 4.5, -3)]
+    assert _sweep(explorer, moves, blit_mismatch) == len(moves)
+
+
+def test_the_gradient_descent_explorer_redraws_in_part(blit_mismatch):
+    explorer = widgets.gradient_descent_explorer()
+    moves = [("lr", lr) for lr in (0.01, 0.3, 0.9, 1.0, 1.5, 2.9)]
+    moves += [("steps", 50), ("w0", 4.0), ("lr", 0.5), ("steps", 3)]
+    assert _sweep(explorer, moves, blit_mismatch) == len(moves) - 2  # steps: new x limits
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "all three, side by side"])
+def test_the_optimizer_explorer_redraws_in_part(blit_mismatch, optimizer):
+    explorer = widgets.optimizer_explorer(optimizer=optimizer, steps=100)
+    drag = 10 ** np.arange(-1.5, -1.0, 0.01)  # the slider's steps
+    moves = [("lr", lr) for lr in drag] + [("lr", 0.3), ("momentum", 0.5), ("x0", 1.0)]
+    moves += [("optimizer", "SGD with momentum"), ("surface", "Rosenbrock"), ("lr", 0.001),
+              ("steps", 150), ("surface", "two minima"), ("optimizer", "Adam"), ("y0", 0.5)]
+    assert _sweep(explorer, moves, blit_mismatch) >= len(drag) // 2
+    explorer.apply_preset("diverges")
+    assert explorer.diverged and blit_mismatch(explorer.view) < TOLERANCE
