@@ -2,10 +2,8 @@
 feature checkboxes, neuron heat maps."""
 
 import asyncio
-import io
 
 import numpy as np
-import PIL.Image
 import pytest
 
 from nnlib import playground as pg

@@ -209,8 +209,8 @@ class SoftmaxExplorer(Explorer):
         self.prob_texts = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=9)
                            for i in pos]
         uniform = 1 / self.logits.size
-        uniform_line = ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2,
-                     label=f"uniform (1/{self.logits.size})")
+        uniform_line = ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--",
+                                    linewidth=1.2, label=f"uniform (1/{self.logits.size})")
         zero_line = ax_z.axhline(0, color="#999999", linewidth=0.8)
         for ax in (ax_z, ax_p):
             ax.set_xticks(pos, self.labels)
