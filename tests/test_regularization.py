@@ -175,3 +175,19 @@ def test_test_mse_over_draws_trains_each_setting_on_each_draw():
 def test_test_mse_over_draws_needs_settings_and_seeds():
     with pytest.raises(ValueError, match=r"must not be empty.*seeds=\[\]"):
         regularization.test_mse_over_draws({"none": {}}, [])
+
+
+def test_record_every_keeps_every_kth_epoch_and_the_last(data):
+    X, y, X_test, y_test = data
+    every = regularization.fit_regularized(X, y, validation_data=(X_test, y_test), epochs=23,
+                                           record_every=5, l2=1e-3)
+    full = regularization.fit_regularized(X, y, validation_data=(X_test, y_test), epochs=23,
+                                          l2=1e-3)
+    assert every.history["mse_epochs"] == [5, 10, 15, 20, 23]
+    assert full.history["mse_epochs"] == list(range(1, 24))
+    for key in ("train_mse", "test_mse", "val_loss"):
+        picked = [full.history[key][e - 1] for e in every.history["mse_epochs"]]
+        np.testing.assert_allclose(every.history[key], picked, rtol=1e-12)
+    assert every.history["test_mse"][-1] == pytest.approx(every.model.loss(X_test, y_test))
+    with pytest.raises(ValueError, match="record_every"):
+        regularization.fit_regularized(X, y, epochs=5, record_every=0)

@@ -64,3 +64,43 @@ def test_the_optimizer_explorer_redraws_in_part(blit_mismatch, optimizer):
     assert _sweep(explorer, moves, blit_mismatch) >= len(drag) // 2
     explorer.apply_preset("diverges")
     assert explorer.diverged and blit_mismatch(explorer.view) < TOLERANCE
+
+
+def test_the_regularization_explorer_redraws_in_part(blit_mismatch):
+    explorer = widgets.regularization_explorer(epochs=200)
+    moves = [("l2", 1e-3), ("l2", 3e-2), ("l1", 1e-3), ("dropout", 0.3), ("l2", 0.0)]
+    assert _sweep(explorer, moves, blit_mismatch) == len(moves)
+
+
+def test_the_learning_rate_explorer_redraws_in_part(blit_mismatch):
+    from nnlib.widgets.comparison import learning_rate_explorer
+
+    X, y = make_linear(seed=0)
+    explorer = learning_rate_explorer(X, y, keras_history=np.linspace(2.0, 0.1, 200),
+                                      keras_predictions=2 * X + 1)
+    moves = [("lr", lr) for lr in 10 ** np.arange(-3.0, -1.5, 0.25)] + [("epochs", 100)]
+    moves += [("lr", 0.1), ("lr", 10 ** -2.25)]
+    assert _sweep(explorer, moves, blit_mismatch) >= 4
+
+
+def test_the_live_loss_plot_redraws_in_part(blit_mismatch):
+    import nnlib
+
+    X, y = make_linear(seed=0)
+    live = widgets.live_loss_plot(every=5)
+    model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
+    history = model.fit(X, y, optimizer=nnlib.Adam(0.01), epochs=100, seed=0,
+                        validation_data=(X[:20], y[:20]), callback=live)
+    live.finish(history)
+    assert live.view.full_draws <= live.n_redraws // 2
+    assert blit_mismatch(live.view) < TOLERANCE
+
+
+def test_the_threshold_explorer_redraws_in_part(blit_mismatch, rng):
+    from nnlib.widgets import evaluation
+
+    y = (rng.random(300) < 0.2).astype(int)
+    scores = np.clip(0.35 * y + rng.random(300) * 0.65, 0, 1)
+    explorer = evaluation.threshold_explorer(y, scores)
+    moves = [("threshold", t) for t in (0.0, 0.2, 0.45, 0.6, 0.8, 0.95, 1.0)]
+    assert _sweep(explorer, moves, blit_mismatch) == len(moves)

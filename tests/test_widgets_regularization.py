@@ -72,7 +72,8 @@ def test_loss_curves_are_drawn(explorer):
                                explorer.result.history["train_mse"])
     np.testing.assert_allclose(explorer.test_line.get_ydata(),
                                explorer.result.history["test_mse"])
-    assert len(explorer.train_line.get_xdata()) == 150
+    # a point every RECORD_EVERY = 10 epochs of the 150, the last one at epoch 150
+    assert list(explorer.train_line.get_xdata()) == list(range(10, 151, 10))
 
 
 def test_true_curve_comes_from_regularization(explorer):

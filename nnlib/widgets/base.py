@@ -70,16 +70,25 @@ class FigureView:
         self.widget.add_class("nnlib-figure")
         self.last_png = None
         self.dynamic = []
+        self.on_top = []
         self._in_order = []
+        self._on_top_pixels = []
         self.full_draws = 0
         self._background = None
         self._limits = None
         plt.close(fig)
 
-    def set_dynamic(self, artists):
-        """Redraw only ``artists`` from now on; the rest is drawn once (till invalidated)."""
+    def set_dynamic(self, artists, *, on_top=()):
+        """Redraw only ``artists`` from now on; the rest is drawn once (till invalidated).
+
+        ``on_top``: still, opaque artists that lie over dynamic ones (legends made by
+        ``boxed_legend``): their pixels are kept from the full draw and pasted back
+        over the dynamic artists, which costs nothing, where drawing a legend's texts
+        again would cost a few ms each.
+        """
         for artist in self.dynamic:
             artist.set_animated(False)
+        self.on_top = [artist for artist in on_top if artist is not None]
         self.dynamic = [artist for artist in artists if artist is not None]  # None: no legend yet
         # drawn as a full draw would: by zorder, then in the order given
         self._in_order = sorted(self.dynamic, key=lambda artist: artist.get_zorder())
@@ -124,12 +133,17 @@ class FigureView:
             self._draw_all()
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._limits = limits
+            renderer = self.canvas.get_renderer()
+            self._on_top_pixels = [self.canvas.copy_from_bbox(a.get_window_extent(renderer))
+                                   for a in self.on_top if a.get_visible()]
         else:
             self.canvas.restore_region(self._background)
         renderer = self.canvas.get_renderer()
         for artist in self._in_order:
             if artist.get_visible():
                 artist.draw(renderer)
+        for pixels in self._on_top_pixels:
+            self.canvas.restore_region(pixels)
         return self._encode()
 
     def _encode(self) -> bytes:
@@ -144,6 +158,19 @@ class FigureView:
         """Render the figure and show the new picture."""
         self.last_png = self.render()
         self.widget.value = self.last_png
+
+
+def boxed_legend(ax, **kwargs):
+    """``ax.legend(**kwargs)`` in an opaque box, square and without a frame line.
+
+    A widget redraws the lines under such a legend and pastes the legend's pixels back
+    on top (``FigureView.set_dynamic(..., on_top=[legend])``) instead of drawing its
+    texts again. The box hides what lies behind it, like a legend of matplotlib's
+    default style.
+    """
+    face = ax.get_facecolor()
+    return ax.legend(frameon=True, fancybox=False, framealpha=1.0, facecolor=face,
+                     edgecolor=face, **kwargs)
 
 
 def stepped_limits(low, high, *, log=False, current=None, fill=0.4):
@@ -262,15 +289,16 @@ class Explorer:
     controls: dict
     view: FigureView
 
-    def _start(self, fig, dynamic=()):
+    def _start(self, fig, dynamic=(), on_top=()):
         """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once.
 
-        ``dynamic``: the artists an update changes (``FigureView.set_dynamic``); the rest
-        of the figure is drawn only when axis limits change.
+        ``dynamic``: the artists an update changes, ``on_top``: boxed legends over them
+        (``FigureView.set_dynamic``); the rest of the figure is drawn only when axis
+        limits change.
         """
         self.fig = fig
         self.view = FigureView(fig)
-        self.view.set_dynamic(dynamic)
+        self.view.set_dynamic(dynamic, on_top=on_top)
         self._wire()
         self.update()
 

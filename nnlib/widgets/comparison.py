@@ -17,7 +17,7 @@ from .. import comparison
 from ..model import DivergenceWarning
 from ..optimizers import Adam
 from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
-from .base import Explorer, log_slider
+from .base import Explorer, boxed_legend, log_slider, stepped_limits
 
 KERAS_LABEL = "Keras (article settings)"
 NNLIB_LABEL = "nnlib, this setting"
@@ -92,7 +92,11 @@ class LearningRateExplorer(Explorer):
         self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                              ha="center", va="center", wrap=True,
                                              color=OKABE_ITO["vermillion"], fontsize=11)
-        self._start(fig)
+        # Legends in boxes, pasted back over the new lines (FigureView.set_dynamic).
+        legends = [boxed_legend(self.ax_fit, loc="upper left"),
+                   boxed_legend(self.ax_loss, loc="upper right")]
+        self._start(fig, dynamic=[self.fit_line, self.loss_line, self.status_text],
+                    on_top=legends)
 
     def update(self):
         lr = float(self.controls["lr"].value)
@@ -118,8 +122,10 @@ class LearningRateExplorer(Explorer):
         self.loss_line.set_data(np.arange(1, losses.size + 1), losses)
         self.ax_loss.set_xlim(0, epochs + 1)
         finite = losses[np.isfinite(losses)]
-        if finite.size:
-            self.ax_loss.set_ylim(min(finite.min(), 0.01) / 2, max(finite.max(), 1.0) * 2)
+        if finite.size:  # limits in steps: most updates redraw only the lines
+            self.ax_loss.set_ylim(*stepped_limits(
+                min(finite.min(), 0.01) / 2, max(finite.max(), 1.0) * 2, log=True,
+                current=self.ax_loss.get_ylim()))
         self.readout.value = (
             f"learning rate {lr:.4g}, {epochs} epochs: final MSE <b>{self.final_mse:.4f}</b> "
             f"(noise floor 0.01) &nbsp; learned line: slope {self.slope:.3f} (true 2), "

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import descent
 from ..plots import OKABE_ITO, DescentPlot, new_axes, plot_fit, plot_loss_contour
-from .base import Explorer, log_slider
+from .base import Explorer, boxed_legend, log_slider
 
 
 class LineFitExplorer(Explorer):
@@ -88,7 +88,7 @@ class LineFitExplorer(Explorer):
         (self.line,) = self.ax_fit.plot(x_line.ravel(), x_line.ravel(),
                                         color=OKABE_ITO["vermillion"], linestyle="-",
                                         marker="", label=r"$\hat y = w x + b$")
-        self.ax_fit.legend(loc="upper left")
+        boxed_legend(self.ax_fit, loc="upper left")
         y_all = self.y.ravel()
         pad = 0.5 * (y_all.max() - y_all.min())
         self.ax_fit.set_ylim(y_all.min() - pad, y_all.max() + pad)
@@ -111,10 +111,10 @@ class LineFitExplorer(Explorer):
             self.ax_loss.set_xlim(*w_range)
             self.ax_loss.set_ylim(*b_range)
         fig.tight_layout()
-        dynamic = [self.line, self.mse_text, self.ax_fit.get_legend()]  # the line may cross it
+        dynamic = [self.line, self.mse_text]
         if self.show_gradient:
             dynamic += [self.point, self.quiver]
-        self._start(fig, dynamic=dynamic)
+        self._start(fig, dynamic=dynamic, on_top=[self.ax_fit.get_legend()])
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -235,12 +235,12 @@ class GradientDescentExplorer(Explorer):
         ax_steps.set_xlabel("step k")
         ax_steps.set_ylabel("w")
         ax_steps.set_title("w step by step")
-        ax_steps.legend(loc="lower right", fontsize=9)
+        boxed_legend(ax_steps, loc="lower right", fontsize=9)
         self.ax_steps = ax_steps
         fig.tight_layout()
         plot = self.plot
-        self._start(fig, dynamic=[plot.path_line, plot.start, plot.end, plot.text, self.w_line,
-                                  ax_steps.get_legend()])
+        self._start(fig, dynamic=[plot.path_line, plot.start, plot.end, plot.text, self.w_line],
+                    on_top=[ax_steps.get_legend()])
 
     def update(self):
         lr = float(self.controls["lr"].value)

@@ -21,7 +21,7 @@ from ..plots.evaluation import (
     plot_score_histograms,
     precision_recall_legend,
 )
-from .base import Explorer
+from .base import Explorer, boxed_legend
 
 
 class ThresholdExplorer(Explorer):
@@ -68,18 +68,19 @@ class ThresholdExplorer(Explorer):
         plot_score_histograms(self.y_true, self.scores, ax=ax_hist)
         self.threshold_line = ax_hist.axvline(threshold, color=OKABE_ITO["black"],
                                               linestyle="--", linewidth=2, label="threshold")
-        ax_hist.legend(fontsize=9, loc="upper right")
+        hist_legend = boxed_legend(ax_hist, fontsize=9, loc="upper right")
         plot_precision_recall(self.curve, ax=ax_pr)
         (self.point,) = ax_pr.plot([], [], linestyle="", marker="o", markersize=11,
                                    color=OKABE_ITO["vermillion"], markeredgecolor="black",
                                    label="current threshold")
-        precision_recall_legend(ax_pr)
+        pr_legend = precision_recall_legend(ax_pr)
         self.text = ax_pr.text(0.97, 0.97, "", transform=ax_pr.transAxes, ha="right",
                                va="top", fontsize=10,
                                bbox={"facecolor": "white", "edgecolor": "#999999"})
         self.ax_hist, self.ax_pr = ax_hist, ax_pr
         fig.tight_layout()
-        self._start(fig)
+        self._start(fig, dynamic=[self.threshold_line, self.point, self.text],
+                    on_top=[hist_legend, pr_legend])
 
     def update(self):
         self.threshold = float(self.controls["threshold"].value)

@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 
 from ..plots import OKABE_ITO, new_axes
-from .base import FigureView
+from .base import FigureView, boxed_legend, loss_limits
 
 
 class LiveLossPlot:
@@ -69,6 +69,7 @@ class LiveLossPlot:
         fig.tight_layout()
         self.view = FigureView(fig)
         self.fig = fig
+        self._legend_for = None
 
     def __call__(self, epoch, logs):
         """The ``MLP.fit`` callback: record ``logs``, redraw every ``every`` epochs.
@@ -100,11 +101,17 @@ class LiveLossPlot:
     def _redraw(self):
         shown = [line for line in self.lines.values() if len(line.get_xdata())]
         if shown:
-            self.ax.relim()
-            self.ax.autoscale_view()
             if self.ax.get_yscale() == "log":
                 self._set_log_limits(shown)
-            self.ax.legend(handles=shown, loc="upper right")
+            else:
+                self.ax.relim()
+                self.ax.autoscale_view()
+            labels = [line.get_label() for line in shown]
+            if labels != self._legend_for:  # a legend only when the lines shown change
+                self._legend_for = labels
+                legend = boxed_legend(self.ax, handles=shown, loc="upper right")
+                # Limits in steps: most redraws draw only the lines and the text.
+                self.view.set_dynamic([*self.lines.values(), self.text], on_top=[legend])
         self.view.redraw()
         self.n_redraws += 1
 
@@ -114,11 +121,9 @@ class LiveLossPlot:
         # leaves the top has diverged, and the message says so.
         values = np.concatenate([np.asarray(line.get_ydata(), float) for line in shown])
         values = values[np.isfinite(values) & (values > 0)]
-        if values.size:
-            low = min(np.log10(values.min()), 190.0)
-            high = min(np.log10(values.max()), 200.0)
-            pad = 0.05 * (high - low) + 0.1
-            self.ax.set_ylim(10 ** (low - pad), 10 ** (high + pad))
+        x_limits, y_limits = loss_limits(self.epochs[-1], list(np.minimum(values, 1e200)))
+        self.ax.set_xlim(*x_limits)
+        self.ax.set_ylim(*y_limits)
 
     def _repr_mimebundle_(self, **kwargs):
         self.view.redraw()

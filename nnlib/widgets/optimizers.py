@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from .. import surfaces
 from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer, log_slider, stepped_limits
+from .base import Explorer, boxed_legend, log_slider, stepped_limits
 
 ALL_THREE = "all three, side by side"
 OPTIMIZER_CHOICES = (*surfaces.OPTIMIZER_NAMES, ALL_THREE)
@@ -221,7 +221,7 @@ class OptimizerExplorer(Explorer):
 
     def _dynamic(self):
         """What an update changes (see ``FigureView``); the rest is drawn once."""
-        return [*self.plot.dynamic, *self.loss_lines, self.loss_text, self.ax_loss.get_legend(),
+        return [*self.plot.dynamic, *self.loss_lines, self.loss_text,
                 self.limit_span, self.limit_line, self.lr_marker, self.lr_text]
 
     def _loss_limits(self, surface):
@@ -340,11 +340,11 @@ class OptimizerExplorer(Explorer):
         # loss leaves the plot through the top.
         self.ax_loss.set_ylim(*self._loss_limits(self.surface))
         if labels != self._legend_labels:  # a new legend only when the optimizers change
-            self.ax_loss.legend(handles=self.loss_lines[:len(labels)], loc="lower left",
-                                fontsize=8.5)
+            boxed_legend(self.ax_loss, handles=self.loss_lines[:len(labels)], loc="lower left",
+                         fontsize=8.5)
             self._legend_labels = labels
             if hasattr(self, "view"):
-                self.view.set_dynamic(self._dynamic())  # the new legend, not the old one
+                self.view.set_dynamic(self._dynamic(), on_top=[self.ax_loss.get_legend()])
         self.loss_text.set_text("diverged: the loss blew up" if self.diverged else "")
         self.loss_text.set_color(OKABE_ITO["vermillion"])
         self.loss_text.set_visible(self.diverged)
