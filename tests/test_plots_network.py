@@ -8,8 +8,9 @@ import nnlib
 from nnlib import plots
 
 
-def _connection_patches(ax):
-    return [p for p in ax.patches if (p.get_gid() or "").startswith("connection-")]
+def _connection_ids(ax):
+    """``(layer, i, j)`` of every arrow drawn on ``ax``, from the artists themselves."""
+    return [ij for a in ax.get_children() if isinstance(a, plots.Connections) for ij in a.ids]
 
 
 @pytest.mark.parametrize(
@@ -29,17 +30,15 @@ def test_draw_network_counts_neurons_and_connections(sizes, n_neurons, n_connect
     # The artists really are on the axes: one scatter point per neuron, one arrow per connection.
     assert [len(c.get_offsets()) for c in drawing.neurons] == sizes
     assert all(c in ax.collections for c in drawing.neurons)
-    assert len(_connection_patches(ax)) == n_connections
+    assert len(_connection_ids(ax)) == n_connections
     assert drawing.truncated == [False] * len(sizes)
     assert drawing.ellipses == []
 
 
 def test_draw_network_connections_run_between_neighbouring_layers():
     ax = plots.draw_network([2, 3, 1])
-    gids = {p.get_gid() for p in _connection_patches(ax)}
-    expected = {f"connection-0-{i}-{j}" for i in range(2) for j in range(3)}
-    expected |= {f"connection-1-{i}-0" for i in range(3)}
-    assert gids == expected
+    expected = [(0, i, j) for i in range(2) for j in range(3)] + [(1, i, 0) for i in range(3)]
+    assert _connection_ids(ax) == expected
 
 
 def test_draw_network_truncates_large_layers():
@@ -48,7 +47,7 @@ def test_draw_network_truncates_large_layers():
     assert [len(s) for s in drawing.shown] == [12, 12, 10]
     assert drawing.truncated == [True, True, False]
     assert drawing.n_connections == 12 * 12 + 12 * 10
-    assert len(_connection_patches(ax)) == 12 * 12 + 12 * 10
+    assert len(_connection_ids(ax)) == 12 * 12 + 12 * 10
     assert len(drawing.ellipses) == 2
     # first and last neurons are kept, the middle is left out
     assert drawing.shown[0][0] == 0 and drawing.shown[0][-1] == 783
@@ -92,14 +91,14 @@ def test_draw_network_shows_weight_sign_by_colour_and_line_style():
     np.testing.assert_array_equal(
         drawing.weights, np.concatenate([w.ravel() for w in model.weights]))
     widths = {}
-    for patch in drawing.connections:
-        _, layer, i, j = patch.get_gid().split("-")
-        w = model.weights[int(layer)][int(i), int(j)]
-        style = plots.WEIGHT_SIGN_STYLE["positive" if w > 0 else "negative"]
-        assert patch.get_edgecolor() == to_rgba(style["color"])
-        is_dashed = patch.get_linestyle() not in ("-", "solid")
-        assert is_dashed == (w < 0)
-        widths[w] = patch.get_linewidth()
+    arrows = drawing.connections
+    for (layer, i, j), color, style, width in zip(arrows.ids, arrows.colors, arrows.linestyles,
+                                                  arrows.linewidths, strict=True):
+        w = model.weights[layer][i, j]
+        sign_style = plots.WEIGHT_SIGN_STYLE["positive" if w > 0 else "negative"]
+        assert tuple(color) == to_rgba(sign_style["color"])
+        assert (style not in ("-", "solid")) == (w < 0)  # dashed when negative
+        widths[w] = width
     # wider for larger |w|: -4 is the widest, 0.1 the thinnest
     assert max(widths, key=widths.get) == -4.0
     assert min(widths, key=widths.get) == 0.1
@@ -110,7 +109,8 @@ def test_draw_network_shows_weight_sign_by_colour_and_line_style():
 def test_draw_network_without_model_has_uniform_connections():
     ax = plots.draw_network([2, 3, 1])
     assert ax.network_drawing.weights is None
-    assert len({p.get_linestyle() for p in ax.network_drawing.connections}) == 1
+    arrows = ax.network_drawing.connections
+    assert set(arrows.linestyles) == {"-"} and len({tuple(c) for c in arrows.colors}) == 1
     assert ax.get_legend() is None
 
 

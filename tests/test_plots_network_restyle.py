@@ -21,9 +21,9 @@ def test_restyle_equals_a_fresh_drawing():
     drawing = restyle_network(ax, model)
     fresh = draw_network(model=model).network_drawing
     np.testing.assert_allclose(drawing.weights, fresh.weights)
-    for a, b in zip(drawing.connections, fresh.connections, strict=True):
-        assert a.get_linewidth() == pytest.approx(b.get_linewidth())
-        assert a.get_edgecolor() == b.get_edgecolor()
+    np.testing.assert_allclose(drawing.connections.linewidths, fresh.connections.linewidths)
+    np.testing.assert_array_equal(drawing.connections.colors, fresh.connections.colors)
+    assert drawing.connections.linestyles == fresh.connections.linestyles
 
 
 def test_restyle_needs_a_matching_drawing():

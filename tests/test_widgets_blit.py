@@ -104,3 +104,29 @@ def test_the_threshold_explorer_redraws_in_part(blit_mismatch, rng):
     explorer = evaluation.threshold_explorer(y, scores)
     moves = [("threshold", t) for t in (0.0, 0.2, 0.45, 0.6, 0.8, 0.95, 1.0)]
     assert _sweep(explorer, moves, blit_mismatch) == len(moves)
+
+
+def test_png_bytes_is_a_png_of_the_same_pixels(rng):
+    import io
+
+    import PIL.Image
+
+    from nnlib.widgets.base import png_bytes
+
+    rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    image = PIL.Image.open(io.BytesIO(png_bytes(rgba)))
+    assert image.format == "PNG" and image.mode == "RGB" and image.size == (5, 7)
+    np.testing.assert_array_equal(np.asarray(image), rgba[..., :3])
+
+
+def test_stepped_limits_change_in_steps_and_stay_while_the_data_fits():
+    from nnlib.widgets.base import stepped_limits
+
+    assert stepped_limits(-0.3, 7.1) == (-0.5, 10.0)
+    assert stepped_limits(0.0, 1.0) == (0.0, 1.0)
+    assert stepped_limits(0.012, 0.4, log=True) == (0.01, 0.5)
+    assert stepped_limits(0.2, 0.9, log=True, current=(0.1, 1.0)) == (0.1, 1.0)  # fits
+    assert stepped_limits(0.3, 0.31, log=True, current=(0.1, 1.0)) == (0.2, 0.5)  # too small
+    assert stepped_limits(0.05, 0.7, log=True, current=(0.1, 1.0)) == (0.05, 1.0)  # outside
+    with pytest.raises(ValueError, match="0 < low <= high"):
+        stepped_limits(0.0, 1.0, log=True)

@@ -60,6 +60,7 @@ from .loss_plots import (
 from .network import (
     EXTRA_HIDDEN_COLORS,
     WEIGHT_SIGN_STYLE,
+    Connections,
     NetworkDrawing,
     check_layer_sizes,
     draw_network,
@@ -105,7 +106,8 @@ __all__ = [
     "use_style", "new_axes", "plot_history", "plot_fit", "plot_curves",
     # network
     "EXTRA_HIDDEN_COLORS", "WEIGHT_SIGN_STYLE", "check_layer_sizes", "layer_colors",
-    "shown_neurons", "NetworkDrawing", "draw_network", "weight_style", "restyle_network",
+    "shown_neurons", "NetworkDrawing", "Connections", "draw_network", "weight_style",
+    "restyle_network",
     # activation_plots
     "activation_curve", "plot_activation", "plot_depth_profiles", "plot_neuron_outputs",
     # conv_plots, sequence_plots, attention_plots (notebooks 05a-05c)

@@ -8,8 +8,11 @@ model, the arrows show the sign and size of its weights.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.transforms import IdentityTransform
 
 from .style import LAYER_COLORS, OKABE_ITO, new_axes
 
@@ -22,6 +25,8 @@ WEIGHT_SIGN_STYLE = {
     "positive": {"color": OKABE_ITO["blue"], "linestyle": "-"},
     "negative": {"color": OKABE_ITO["vermillion"], "linestyle": (0, (3, 2))},
 }
+# Connections of a drawing without a model.
+UNWEIGHTED_STYLE = {"color": "#666666", "linestyle": "-", "linewidth": 0.8, "alpha": 0.7}
 
 
 def check_layer_sizes(layer_sizes, name="layer_sizes"):
@@ -124,8 +129,9 @@ class NetworkDrawing:
         Per layer, the indices of the neurons that were drawn.
     neurons : list of matplotlib PathCollection
         One scatter per layer; ``neurons[i].get_offsets()`` has one row per drawn neuron.
-    connections : list of NeuronArrow (matplotlib FancyArrowPatch)
-        One arrow per drawn connection, layer by layer, then by source and target neuron.
+    connections : Connections
+        All drawn arrows as one artist, layer by layer, then by source and target
+        neuron (``connections.ids``, ``connections.colors``, ...).
     weights : ndarray of shape (n_connections,) or None
         The weight behind each arrow, when a model was given.
     ellipses : list of matplotlib Text
@@ -139,7 +145,7 @@ class NetworkDrawing:
         self.shown = shown
         self.colors = colors
         self.neurons = []
-        self.connections = []
+        self.connections = None
         self.weights = None
         self.ellipses = []
 
@@ -151,7 +157,7 @@ class NetworkDrawing:
     @property
     def n_connections(self) -> int:
         """Number of arrows drawn."""
-        return len(self.connections)
+        return 0 if self.connections is None else len(self.connections)
 
     @property
     def truncated(self):
@@ -159,36 +165,84 @@ class NetworkDrawing:
         return [len(s) < n for s, n in zip(self.shown, self.layer_sizes, strict=True)]
 
 
-class NeuronArrow(FancyArrowPatch):
-    """A straight arrow from one neuron to another, starting and ending at their rims.
+class Connections(Artist):
+    """All the arrows between neurons as one artist: a line and a filled head each.
 
-    Looks like ``FancyArrowPatch(..., shrinkA=gap_a, shrinkB=gap_b)``, but shortens the
-    straight line by plain arithmetic when drawn: matplotlib's general shrinking splits
-    Bezier curves, which made redrawing a network of a few hundred arrows slow.
+    One artist instead of one patch per arrow: a network of a few hundred connections
+    draws in a few ms (two collections), where patches took ~0.4 ms each to build and
+    to draw. The arrows are straight and stop ``gap_a`` / ``gap_b`` points short of
+    the neurons' centres, at their rims, whatever the figure's size.
 
     Parameters
     ----------
-    start, end : (float, float)
-        The two neurons' centres, in data coordinates.
+    starts, ends : array_like of shape (n_connections, 2)
+        The neurons' centres, in data coordinates.
+    ids : list of (int, int, int)
+        ``(layer, i, j)`` per arrow: from neuron ``i`` of layer ``layer`` to neuron
+        ``j`` of the next layer (indices of the full layers, not of the drawn ones).
     gap_a, gap_b : float
-        How far (in points) the arrow stops short of each centre.
+        In points.
+    head_sizes : array_like of shape (n_connections,)
+        Head length in points (its width is the same).
+    styles : list of dict
+        Per arrow ``color``, ``linestyle``, ``linewidth`` and optionally ``alpha``.
+
+    Attributes
+    ----------
+    colors : ndarray of shape (n_connections, 4)
+        RGBA per arrow.
+    linestyles : list
+    linewidths : ndarray of shape (n_connections,)
     """
 
-    def __init__(self, start, end, *, gap_a, gap_b, **kwargs):
-        super().__init__(start, end, shrinkA=0.0, shrinkB=0.0, **kwargs)
-        self.centres = (tuple(start), tuple(end))
+    def __init__(self, starts, ends, ids, *, gap_a, gap_b, head_sizes, styles, zorder=2):
+        super().__init__()
+        self.starts = np.asarray(starts, float).reshape(-1, 2)
+        self.ends = np.asarray(ends, float).reshape(-1, 2)
+        self.ids = list(ids)
         self.gaps = (float(gap_a), float(gap_b))
+        self.head_sizes = np.asarray(head_sizes, float)
+        self.set_zorder(zorder)
+        self.set_styles(styles)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def set_styles(self, styles):
+        """New ``color``, ``linestyle``, ``linewidth`` (and ``alpha``) per arrow."""
+        self.colors = np.array([to_rgba(st["color"], st.get("alpha")) for st in styles]
+                               ).reshape(-1, 4)
+        self.linestyles = [st["linestyle"] for st in styles]
+        self.linewidths = np.array([st["linewidth"] for st in styles], float)
+        self.stale = True
 
     def draw(self, renderer):
-        to_display = self.get_transform()
-        a, b = to_display.transform(self.centres)
-        length = float(np.hypot(*(b - a)))
+        if not self.get_visible() or not len(self):
+            return
+        to_display = self.axes.transData
+        a, b = to_display.transform(self.starts), to_display.transform(self.ends)
+        length = np.hypot(*(b - a).T)[:, None]
+        unit = (b - a) / np.maximum(length, 1e-9)
+        normal = unit[:, ::-1] * [-1.0, 1.0]
         ga, gb = (renderer.points_to_pixels(g) for g in self.gaps)
-        if length > ga + gb:
-            unit = (b - a) / length
-            start, end = to_display.inverted().transform([a + ga * unit, b - gb * unit])
-            self.set_positions(tuple(start), tuple(end))
-        super().draw(renderer)
+        head = renderer.points_to_pixels(self.head_sizes)[:, None]
+        long_enough = (length > ga + gb + head)[:, 0]
+        tip = b - gb * unit
+        base = tip - head * unit
+        segments = np.stack([a + ga * unit, base], axis=1)[long_enough]
+        heads = np.stack([tip, base + 0.5 * head * normal, base - 0.5 * head * normal],
+                         axis=1)[long_enough]
+        colors = self.colors[long_enough]
+        widths = self.linewidths[long_enough]
+        styles = [st for st, ok in zip(self.linestyles, long_enough, strict=True) if ok]
+        lines = LineCollection(segments, colors=colors, linewidths=widths, linestyles=styles,
+                               transform=IdentityTransform(), capstyle="butt")
+        tips = PolyCollection(heads, facecolors=colors, edgecolors="none",
+                              transform=IdentityTransform())
+        for collection in (lines, tips):
+            collection.set_figure(self.figure)
+            collection.draw(renderer)
+        self.stale = False
 
 
 def weight_style(w, scale):
@@ -224,11 +278,7 @@ def restyle_network(ax, model):
     weights = np.concatenate([np.asarray(W)[np.ix_(shown[li], shown[li + 1])].ravel()
                               for li, W in enumerate(model.weights)])
     scale = float(np.max(np.abs(weights))) or 1.0
-    for arrow, w in zip(drawing.connections, weights, strict=True):
-        style = weight_style(w, scale)
-        arrow.set_color(style["color"])
-        arrow.set_linestyle(style["linestyle"])
-        arrow.set_linewidth(style["linewidth"])
+    drawing.connections.set_styles([weight_style(w, scale) for w in weights])
     drawing.weights = weights
     return drawing
 
@@ -334,22 +384,21 @@ def draw_network(layer_sizes=None, *, model=None, ax=None, max_neurons=12, title
         scale = float(np.max(np.abs(all_w))) or 1.0
         drawing.weights = all_w
 
+    starts, ends, ids, heads, styles = [], [], [], [], []
     for li in range(n_layers - 1):
         # Smaller heads where many arrows meet, so they do not merge into a blob.
-        head_size = float(np.clip(9 - 0.4 * len(shown[li]), 4, 7))
+        head_size = 0.4 * float(np.clip(9 - 0.4 * len(shown[li]), 4, 7))
         for k, (i, j) in enumerate((i, j) for i in range(len(shown[li]))
                                    for j in range(len(shown[li + 1]))):
-            if model is None:
-                style = {"color": "#666666", "linestyle": "-", "linewidth": 0.8,
-                         "alpha": 0.7}
-            else:
-                style = weight_style(weights[li][k], scale)
-            arrow = NeuronArrow(
-                (li, ys[li][i]), (li + 1, ys[li + 1][j]), gap_a=radius, gap_b=radius + 0.5,
-                arrowstyle="-|>", mutation_scale=head_size, zorder=2,
-                gid=f"connection-{li}-{shown[li][i]}-{shown[li + 1][j]}", **style)
-            ax.add_artist(arrow)  # not add_patch: the limits are set below, by hand
-            drawing.connections.append(arrow)
+            starts.append((li, ys[li][i]))
+            ends.append((li + 1, ys[li + 1][j]))
+            ids.append((li, int(shown[li][i]), int(shown[li + 1][j])))
+            heads.append(head_size)
+            styles.append(UNWEIGHTED_STYLE if model is None
+                          else weight_style(weights[li][k], scale))
+    drawing.connections = Connections(starts, ends, ids, gap_a=radius, gap_b=radius + 0.5,
+                                      head_sizes=heads, styles=styles)
+    ax.add_artist(drawing.connections)  # not a patch: the limits are set below, by hand
 
     top = (n_slots - 1) / 2
     acts = [a.name for a in model.activations] if model is not None else None

@@ -6,13 +6,13 @@ Also the start-here check (``widget_check``) that proves widgets work in this se
 from __future__ import annotations
 
 import base64
-import io
 import math
+import struct
+import zlib
 
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 
@@ -147,17 +147,43 @@ class FigureView:
         return self._encode()
 
     def _encode(self) -> bytes:
-        # RGB: the figure is opaque, and a quarter fewer bytes encode ~20% faster.
-        image = PIL.Image.frombuffer("RGBA", self.canvas.get_width_height(),
-                                     self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return png_bytes(np.asarray(self.canvas.buffer_rgba()))
 
     def redraw(self):
         """Render the figure and show the new picture."""
         self.last_png = self.render()
         self.widget.value = self.last_png
+
+
+def png_bytes(rgba) -> bytes:
+    """An RGBA picture as an RGB PNG file, written for speed: the picture stays local.
+
+    Each row goes unfiltered and the whole is compressed by zlib at level 1. For a
+    plot (mostly flat colour) that is about 40% faster than Pillow's PNG writer at its
+    fastest level, and the file is smaller: Pillow's adaptive row filters cost time
+    and do not pay off on a plot.
+
+    Parameters
+    ----------
+    rgba : ndarray of shape (height, width, 4), dtype uint8
+        E.g. ``np.asarray(canvas.buffer_rgba())``; the alpha channel is dropped (the
+        figures are opaque).
+
+    Returns
+    -------
+    bytes
+    """
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # a 0 (filter "none") per row
+    rows[:, 1:] = rgba[..., :3].reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def boxed_legend(ax, **kwargs):

@@ -234,7 +234,8 @@ class SoftmaxExplorer(Explorer):
         low, high = min(0.0, scores.min()), max(0.0, scores.max())
         pad = 0.12 * (high - low)
         # in steps (1, 2, 5 x 10^k): most updates redraw only the bars
-        self.ax_scores.set_ylim(*stepped_limits(low - pad, high + pad))
+        self.ax_scores.set_ylim(*stepped_limits(low - pad, high + pad,
+                                                current=self.ax_scores.get_ylim()))
         self.ax_scores.set_title(f"scores z / T  (T = {self.temperature:.2f})", fontsize=11)
         for bar, text, p in zip(self.prob_bars, self.prob_texts, self.probs, strict=True):
             bar.set_height(p)
