@@ -81,3 +81,18 @@ def test_true_curve_comes_from_regularization(explorer):
     true_line = lines["true curve sin(2x)"]
     x, y = true_line.get_data()
     np.testing.assert_allclose(y, regularization.true_curve(x))
+
+
+def test_a_setting_seen_before_is_not_trained_again(explorer):
+    _reset(explorer)
+    explorer.controls["l2"].value = 1e-3
+    first = explorer.result
+    explorer.controls["l2"].value = 0.0
+    explorer.controls["l2"].value = 1e-3
+    assert explorer.result is first  # kept, not retrained
+    explorer.forget()
+    explorer.controls["l2"].value = 0.0
+    explorer.controls["l2"].value = 1e-3
+    assert explorer.result is not first  # trained again: the same seed, the same numbers
+    assert explorer.result.history["test_mse"] == first.history["test_mse"]
+    np.testing.assert_array_equal(explorer.result.model.theta, first.model.theta)

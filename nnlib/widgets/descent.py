@@ -24,7 +24,8 @@ class LineFitExplorer(Explorer):
     The line ``y_hat = w x + b`` is drawn over the data and its MSE is shown live.
     With ``show_gradient=True`` a second panel shows the contour lines of the MSE over
     ``(w, b)``, the current point, and the arrow ``-arrow_learning_rate * gradient``:
-    the step gradient descent would take from here (downhill).
+    the step gradient descent would take from here (downhill). The sliders update the
+    picture while they are dragged (continuous updates: ~10 ms each).
 
     Parameters
     ----------
@@ -167,7 +168,8 @@ class GradientDescentExplorer(Explorer):
 
     The left panel shows the loss curve and the path of ``w`` on it; the right panel
     shows ``w`` after each step. A text on the plot says how the descent behaves:
-    creeping, converging, oscillating, growing, or "diverged at step k".
+    creeping, converging, oscillating, growing, or "diverged at step k". The sliders
+    update the picture while they are dragged (continuous updates: ~15 ms each).
 
     Parameters
     ----------

@@ -29,7 +29,8 @@ class ThresholdExplorer(Explorer):
 
     Left: histograms of the scores of each class and the threshold (samples to its
     right are predicted positive). Right: the precision-recall curve of all thresholds
-    and the point of the current one.
+    and the point of the current one. The slider updates the picture while it is
+    dragged (continuous updates).
 
     Parameters
     ----------

@@ -19,6 +19,7 @@ class NeuronExplorer(Explorer):
 
     Built by ``neuron_explorer``. The neuron is an nnlib ``MLP([1, 1], [activation])``
     whose weight and bias follow the sliders, so the curve is nnlib's forward pass.
+    The sliders update the picture while they are dragged (continuous updates).
 
     Attributes
     ----------
@@ -155,7 +156,8 @@ class SoftmaxExplorer(Explorer):
     Built by ``softmax_explorer``. A temperature slider (log scale, from ``0.1`` to
     ``100``, so ``T <= 0`` cannot be chosen) rescales the scores: a small ``T``
     sharpens the distribution towards the largest score, a large ``T`` flattens it
-    towards uniform.
+    towards uniform. The slider updates the picture while it is dragged (continuous
+    updates).
 
     Attributes
     ----------

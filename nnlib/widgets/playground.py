@@ -47,6 +47,9 @@ _NET_CAPTIONS = {  # what the squares (or boxes) are, then what the lines are
 class Playground(Explorer):
     """Build, train and watch a small network; see ``nnlib.playground`` for the logic.
 
+    The sliders act on release (``continuous_update=False``): a new data set or network
+    starts training afresh, which should not happen at every step of a drag.
+
     Parameters
     ----------
     config : PlaygroundConfig or str, optional
