@@ -223,6 +223,9 @@ class SoftmaxExplorer(Explorer):
         ax_p.set_title("probabilities softmax(z / T)", fontsize=11)
         ax_p.legend(loc="upper right", fontsize=9)
         ax_z.set_ylabel("score z / T")
+        # The figure is laid out once, at the first draw: the label stands where the
+        # widest tick labels ("−0.02", for a large T) leave it room.
+        ax_z.yaxis.set_label_coords(-0.16, 0.5)
         # the two lines lie over the bars: redrawn with them
         self._start(fig, dynamic=[*self.score_bars, *self.prob_bars, *self.prob_texts,
                                   ax_z.title, zero_line, uniform_line])
