@@ -130,3 +130,15 @@ def test_stepped_limits_change_in_steps_and_stay_while_the_data_fits():
     assert stepped_limits(0.05, 0.7, log=True, current=(0.1, 1.0)) == (0.05, 1.0)  # outside
     with pytest.raises(ValueError, match="0 < low <= high"):
         stepped_limits(0.0, 1.0, log=True)
+
+
+def test_every_update_runs_with_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    explorer = widgets.neuron_explorer()
+    seen = []
+    update = explorer.update
+    explorer.update = lambda: (seen.append([i["num_threads"] for i in threadpool_info()
+                                            if i["user_api"] == "blas"]), update())
+    explorer.controls["w"].value = 2.0
+    assert seen and all(n == [1] * len(n) for n in seen)

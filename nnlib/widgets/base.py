@@ -14,6 +14,7 @@ import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from threadpoolctl import ThreadpoolController
 
 
 class FigureView:
@@ -149,6 +150,23 @@ class FigureView:
         """Render the figure and show the new picture."""
         self.last_png = self.render()
         self.widget.value = self.last_png
+
+
+_CONTROLLER = None
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (``threadpoolctl``).
+
+    A widget's matrices are small: one thread is faster than several, and on a shared
+    server the idle threads of every student's kernel would spin on the same cores
+    (measured: twice the CPU time for the same update). Every update of an
+    ``Explorer`` runs in it.
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:  # finding the libraries takes ~1 ms: once
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 def png_bytes(rgba) -> bytes:
@@ -322,7 +340,8 @@ class Explorer:
         self.view = FigureView(fig)
         self.view.set_dynamic(dynamic, on_top=on_top)
         self._wire()
-        self.update()
+        with one_blas_thread():
+            self.update()
 
     def _wire(self):
         for control in self.controls.values():
@@ -330,7 +349,8 @@ class Explorer:
                 control.observe(self._on_change, names="value")
 
     def _on_change(self, change=None):
-        self.update()
+        with one_blas_thread():
+            self.update()
 
     def update(self):  # pragma: no cover - abstract
         raise NotImplementedError

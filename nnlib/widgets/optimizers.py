@@ -239,7 +239,7 @@ class OptimizerExplorer(Explorer):
         if change is not None and change.get("owner") is self.controls["surface"]:
             self._reset_start()
         if not self._hold:
-            self.update()
+            super()._on_change(change)
 
     def _reset_start(self):
         """Fit the start sliders to the new surface's window and put them at its start."""

@@ -26,7 +26,7 @@ from .. import playground as pg
 from ..plots import OKABE_ITO, new_axes
 from ..plots.neuron_maps import MAP_CMAP, NeuronMaps
 from ..plots.style import STYLE
-from .base import Explorer, FigureView, loss_limits
+from .base import Explorer, FigureView, loss_limits, one_blas_thread
 from .feature_checkboxes import FeatureCheckboxes
 
 #: Controls that define the configuration (the ones a teacher can lock), in display order.
@@ -288,8 +288,9 @@ class Playground(Explorer):
 
     def step(self):
         """Train one chunk (``epochs_per_chunk`` epochs) and redraw; False when finished."""
-        ok = self.trainer.train_chunk(self.epochs_per_chunk)
-        self.update()
+        with one_blas_thread():
+            ok = self.trainer.train_chunk(self.epochs_per_chunk)
+            self.update()
         return ok and self.trainer.epoch < self.max_epochs
 
     train_chunk = step

@@ -10,12 +10,11 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
-from threadpoolctl import threadpool_limits
 
 from .. import regularization
 from ..plots.regularization_plots import HISTOGRAM_STYLES, WEIGHT_BINS, weight_counts
 from ..plots.style import OKABE_ITO, new_axes
-from .base import Explorer, boxed_legend
+from .base import Explorer, boxed_legend, one_blas_thread
 
 STRENGTHS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 """The values offered by the L2 and L1 sliders."""
@@ -169,9 +168,7 @@ class RegularizationExplorer(Explorer):
     def _train(self, l1, l2, dropout):
         key = (l1, l2, dropout)
         if key not in self._fits:
-            # The matrices are small: one BLAS thread is faster than several, and much
-            # faster on a busy machine, where waking idle threads costs more than products.
-            with threadpool_limits(1, user_api="blas"):
+            with one_blas_thread():  # also when called outside an update (the baseline)
                 if len(self._fits) >= CACHE_SIZE:
                     self._fits.pop(next(iter(self._fits)))  # the oldest
                 self._fits[key] = self._fit(l1, l2, dropout)
