@@ -1,13 +1,13 @@
 """nnlib: the small numpy library behind the course "How neural networks work".
 
-Modules, one idea each:
+``core`` holds the maths of a dense network, each formula once: ``activations``,
+``losses``, ``penalties`` (L1/L2), ``initializers``, ``model`` (``MLP``: forward pass,
+backpropagation, ``fit``), ``optimizers`` (``SGD``, ``Adam``, ``get``), ``batching``. It
+imports nothing else from nnlib; ``nnlib.activations``, ``nnlib.MLP``, ... are its names.
 
-- ``activations``  relu, sigmoid, tanh, softmax, linear and their derivatives
-- ``losses``       mse, binary and categorical cross-entropy and their gradients
-- ``initializers`` glorot_uniform, zeros
+The lessons, one idea each, call the core:
+
 - ``depth``        all-equal starts stay symmetric; activations and gradients over depth
-- ``model``        ``MLP``: forward pass, backpropagation, ``fit``
-- ``optimizers``   ``SGD`` (with momentum), ``Adam``
 - ``surfaces``     2-D loss surfaces and ``run_optimizer`` (optimizers walking on them)
 - ``regularization``  L1/L2 penalties, overfitting data, ``fit_regularized``
 - ``tuning``       learning-rate range test, per-sample vs mini-batch vs full batch
@@ -35,29 +35,42 @@ Modules, one idea each:
                    derived inputs (x1^2, x1*x2, sin x1, ...)
 """
 
-from . import activations, data, exercises, gradcheck, initializers, losses, metrics, optimizers
-from .envcheck import course_seed, env_check
-from .model import MLP, DivergenceWarning, History
-from .optimizers import SGD, Adam
+from .core import (
+    MLP,
+    SGD,
+    Adam,
+    DivergenceWarning,
+    History,
+    activations,
+    initializers,
+    losses,
+    optimizers,
+    penalties,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MLP", "History", "DivergenceWarning", "SGD", "Adam", "course_seed", "env_check",
     "activations", "data", "exercises", "gradcheck", "initializers", "losses", "metrics",
-    "optimizers",
+    "optimizers", "penalties",
 ]
+
+# Names defined in a module other than their own name: loaded on first use.
+_LAZY_NAMES = {"course_seed": "envcheck", "env_check": "envcheck"}
 
 
 def __getattr__(name):
     """Load every other module on first use: ``nnlib.surfaces``, ``nnlib.plots``, ...
 
-    So ``import nnlib`` stays quick: plots/widgets need matplotlib/ipywidgets, and
-    keras_bridge, keras_compare and keras_models load TensorFlow (seconds).
+    So ``import nnlib`` loads only the core: plots/widgets need matplotlib/ipywidgets,
+    and keras_bridge, keras_compare and keras_models load TensorFlow (seconds).
     """
     import importlib
     import importlib.util
 
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
-from .model import MLP
-from .optimizers import Adam
+from .core._validation import as_float_array, check_positive_int
+from .core.model import MLP
+from .core.optimizers import Adam
 
 ARTICLE_SIZES = [1, 10, 5, 1]
 ARTICLE_ACTIVATIONS = ["relu", "relu", "linear"]

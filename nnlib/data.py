@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (
+from .core._validation import (
     as_float_array,
     check_in_range,
     check_positive,
     check_positive_int,
     check_same_length,
 )
+from .core.batching import batch_indices  # noqa: F401  (one home: the core)
 
 
 def make_linear(n_samples=100, *, slope=2.0, intercept=1.0, noise=0.1, seed=None):
@@ -234,25 +235,6 @@ def train_test_split(X, y, *, test_size=0.25, shuffle=True, seed=None):
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     train, test = order[: n - n_test], order[n - n_test :]
     return X[train], X[test], y[train], y[test]
-
-
-def batch_indices(n_samples, batch_size, *, shuffle=False, rng=None):
-    """Yield the indices of each mini-batch of one epoch.
-
-    The last batch keeps what is left, like Keras: 100 samples with
-    ``batch_size=32`` give batches of 32, 32, 32 and 4.
-
-    Yields
-    ------
-    slice (no shuffle) or ndarray of int (shuffle)
-    """
-    if shuffle:
-        order = np.random.default_rng(rng).permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            yield order[start : start + batch_size]
-    else:
-        for start in range(0, n_samples, batch_size):
-            yield slice(start, min(start + batch_size, n_samples))
 
 
 def iterate_minibatches(X, y, batch_size=32, *, shuffle=True, seed=None):

@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import losses as _losses
-from ._validation import as_float_array, check_positive, check_positive_int
+from .core import losses as _losses
+from .core._validation import as_float_array, check_positive, check_positive_int
 
 # ---------------------------------------------------------------- a loss with one parameter
 
@@ -266,7 +266,7 @@ def line_mse(w, b, X, y) -> float:
     Returns
     -------
     float
-        ``nnlib.losses.mse(y, w * X + b)``.
+        ``nnlib.core.losses.mse(y, w * X + b)``.
     """
     x, t = _line_data(X, y)
     return _losses.mse(t, line_predict(w, b, x))

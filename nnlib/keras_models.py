@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive, check_positive_int
+from .core._validation import check_positive, check_positive_int
 from .keras_bridge import import_keras
 
 RNN_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}

@@ -20,9 +20,9 @@ import numpy as np
 
 from . import data as _data
 from . import features as _features
-from ._validation import check_positive_int
-from .model import MLP, DivergenceWarning
-from .optimizers import Adam
+from .core._validation import check_positive_int
+from .core.model import MLP, DivergenceWarning
+from .core.optimizers import Adam
 from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig, config_text_checker
 
 __all__ = ["ACTIVATIONS", "DATASETS", "PlaygroundConfig", "config_text_checker", "make_dataset",

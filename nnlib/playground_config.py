@@ -21,7 +21,7 @@ import dataclasses
 import numpy as np
 
 from . import features as _features
-from ._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
+from .core._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
 
 #: name -> (maker in nnlib.data, task). "line" is the article's y = 2x + 1 + noise.
 DATASETS = {

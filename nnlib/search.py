@@ -31,11 +31,11 @@ import warnings
 
 import numpy as np
 
-from . import losses as _losses
 from . import metrics as _metrics
-from ._validation import check_positive, check_positive_int
-from .model import MLP, DivergenceWarning
-from .optimizers import SGD, Adam
+from .core import losses as _losses
+from .core._validation import check_positive, check_positive_int
+from .core.model import MLP, DivergenceWarning
+from .core.optimizers import SGD, Adam
 from .thresholds import predict_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")

@@ -10,7 +10,7 @@ where every step can be drawn:
 - ``TwoMinima``: ``(x^2 - 1)^2 + tilt * x + y^2 / 2``, a shallow and a deep valley.
 
 ``run_optimizer`` repeats the article's three steps (gradient at the current point,
-step against it, repeat) with an optimizer from ``nnlib.optimizers`` and keeps every
+step against it, repeat) with an optimizer from ``nnlib.core.optimizers`` and keeps every
 point, the loss there, and whether (and when) the loss blew up.
 
 Only numpy is used (and nnlib's numpy modules).
@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import optimizers as _optimizers
-from ._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
+from .core import optimizers as _optimizers
+from .core._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
 
 
 def _points(p):
@@ -286,7 +286,7 @@ OPTIMIZER_NAMES = ("SGD", "SGD with momentum", "Adam")
 
 
 def make_optimizer(name, learning_rate, momentum=0.9) -> _optimizers.Optimizer:
-    """A fresh ``nnlib.optimizers`` optimizer from its display name.
+    """A fresh ``nnlib.core.optimizers`` optimizer from its display name.
 
     Parameters
     ----------
@@ -297,7 +297,7 @@ def make_optimizer(name, learning_rate, momentum=0.9) -> _optimizers.Optimizer:
 
     Returns
     -------
-    nnlib.optimizers.SGD or nnlib.optimizers.Adam
+    nnlib.core.optimizers.SGD or nnlib.core.optimizers.Adam
         Adam keeps Keras' defaults for ``beta_1``, ``beta_2`` and ``epsilon``.
     """
     if name == "SGD":
@@ -344,7 +344,7 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
     ----------
     surface : Surface or str
         E.g. ``QuadraticBowl()`` or ``"Rosenbrock"``.
-    optimizer : nnlib.optimizers.Optimizer
+    optimizer : nnlib.core.optimizers.Optimizer
         Used as given (its state carries on; pass a fresh one for a fresh run).
     start : array_like of shape (2,)
         The starting point ``(x, y)``.
@@ -367,14 +367,14 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
 
     Examples
     --------
-    >>> from nnlib.optimizers import SGD
+    >>> from nnlib.core.optimizers import SGD
     >>> run_optimizer(QuadraticBowl(), SGD(learning_rate=0.1), [1.0, 1.0], 1).points[1]
     array([0.9, 0. ])
     """
     surface = get_surface(surface)
     if not isinstance(optimizer, _optimizers.Optimizer):
         raise TypeError("optimizer must be an nnlib optimizer such as "
-                        f"nnlib.optimizers.SGD(0.1). Received: {optimizer!r}")
+                        f"nnlib.core.optimizers.SGD(0.1). Received: {optimizer!r}")
     p = np.array(start, dtype=float)
     if p.shape != (2,) or not np.all(np.isfinite(p)):
         raise ValueError(f"start must be two finite numbers (x, y). Received: start={start!r}")

@@ -25,10 +25,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import losses as _losses
-from ._validation import check_positive, check_positive_int
+from .core import losses as _losses
+from .core._validation import check_positive, check_positive_int
+from .core.optimizers import SGD, Adam
 from .data import batch_indices
-from .optimizers import SGD, Adam
 
 
 class RangeTest(NamedTuple):
@@ -70,7 +70,7 @@ def lr_range_test(model, X, y, *, loss="mse", optimizer="sgd", min_rate=1e-4, ma
     y : ndarray of shape (n_samples, n_outputs)
     loss : str, default="mse"
     optimizer : {"sgd", "adam"}, default="sgd"
-        A fresh ``nnlib.optimizers.SGD()`` or ``Adam()`` whose ``learning_rate`` is set
+        A fresh ``nnlib.core.optimizers.SGD()`` or ``Adam()`` whose ``learning_rate`` is set
         before every step.
     min_rate, max_rate : float, default=1e-4, 10.0
         The first and last rate; ``steps`` rates evenly spaced on a log scale.
@@ -254,7 +254,7 @@ def final_loss_with_rate(model, X, y, learning_rate, *, loss="mse", epochs=30, b
     """
     import warnings
 
-    from .model import DivergenceWarning
+    from .core.model import DivergenceWarning
 
     learning_rate = check_positive(learning_rate, "learning_rate")
     net = model.copy()

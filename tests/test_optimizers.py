@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlib import optimizers
-from nnlib.optimizers import SGD, Adam
+from nnlib.core.optimizers import SGD, Adam
 
 
 def test_sgd_golden_step_from_keras_tests():

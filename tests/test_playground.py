@@ -6,7 +6,7 @@ import pytest
 
 from nnlib import features as feat
 from nnlib import playground as pg
-from nnlib.activations import sigmoid
+from nnlib.core.activations import sigmoid
 
 
 def test_config_round_trips_through_text():

@@ -4,7 +4,7 @@ import numpy as np
 
 import nnlib
 from nnlib import plots, surfaces, tuning
-from nnlib.optimizers import SGD, Adam
+from nnlib.core.optimizers import SGD, Adam
 
 
 def _paths():

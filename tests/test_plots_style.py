@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnlib import plots
-from nnlib.model import History
+from nnlib.core.model import History
 
 
 def test_palette_is_okabe_ito_and_layer_colours_are_the_articles():

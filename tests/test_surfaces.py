@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from nnlib import surfaces
+from nnlib.core.optimizers import SGD, Adam
 from nnlib.gradcheck import numerical_gradient
-from nnlib.optimizers import SGD, Adam
 
 ALL_SURFACES = [surfaces.QuadraticBowl(), surfaces.QuadraticBowl(h_x=3.0, h_y=0.5),
                 surfaces.Rosenbrock(), surfaces.Rosenbrock(a=0.5, b=10.0),
@@ -132,7 +132,7 @@ def test_zero_steps_and_get_surface():
 
 
 def test_best_settings_are_the_textbook_ones_and_momentum_needs_about_sqrt_kappa_steps():
-    from nnlib.optimizers import SGD
+    from nnlib.core.optimizers import SGD
 
     bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=100.0)
     assert bowl.condition_number == 100.0
@@ -151,7 +151,7 @@ def test_best_settings_are_the_textbook_ones_and_momentum_needs_about_sqrt_kappa
 
 
 def test_steps_to_reach_is_none_when_never_reached():
-    from nnlib.optimizers import SGD
+    from nnlib.core.optimizers import SGD
 
     bowl = surfaces.QuadraticBowl()
     path = surfaces.run_optimizer(bowl, SGD(1e-4), bowl.start, 10)

@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
+from nnlib.core.optimizers import Adam as NnlibAdam
 from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.optimizers import Adam as NnlibAdam
 from nnlib.regularization import l2_penalty_grad as nnlib_l2_penalty_grad
 from nnlib.tasks import optim as tasks
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlib import surfaces, widgets
-from nnlib.optimizers import SGD, Adam
+from nnlib.core.optimizers import SGD, Adam
 from nnlib.widgets.optimizers import ALL_THREE, LR_MAX, LR_MIN, PRESETS
 
 

@@ -1,13 +1,13 @@
 """Plots of activation functions and of what a layer's neurons output (notebook 02).
 
-The values drawn come from ``nnlib.activations`` (or from a model's forward pass).
+The values drawn come from ``nnlib.core.activations`` (or from a model's forward pass).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import activations
+from ..core import activations
 from .style import CYCLE_LINESTYLES, OKABE_ITO, new_axes
 
 
@@ -17,7 +17,7 @@ def activation_curve(name, z):
     Parameters
     ----------
     name : str
-        An activation name known to ``nnlib.activations.get`` (``"relu"``, ``"sigmoid"``,
+        An activation name known to ``nnlib.core.activations.get`` (``"relu"``, ``"sigmoid"``,
         ``"tanh"``, ``"softmax"``, ``"linear"``).
     z : array_like of shape (n_points,)
         Pre-activation values.

@@ -1,6 +1,6 @@
 """Plots of losses and of gradient descent on them (notebook 03).
 
-The loss values come from ``nnlib.losses``, or are passed in (a grid from
+The loss values come from ``nnlib.core.losses``, or are passed in (a grid from
 ``nnlib.descent.line_mse_grid``, a problem such as ``nnlib.descent.Quadratic1D``).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses
+from ..core import losses
 from .style import OKABE_ITO, new_axes
 
 
@@ -29,7 +29,7 @@ def plot_loss_vs_prediction(target=1.0, ax=None, *, n_points=199, y_max=5.0):
     Returns
     -------
     ax : matplotlib Axes
-        Its two lines (MSE first) hold the values from ``nnlib.losses``.
+        Its two lines (MSE first) hold the values from ``nnlib.core.losses``.
     """
     if target not in (0, 1):
         raise ValueError(f"target must be 0 or 1. Received: target={target!r}")

@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 
-from .. import activations, data, descent, losses
+from .. import data, descent
+from ..core import activations, losses
+from ..core.model import MLP
+from ..core.optimizers import Adam
 from ..exercises import Exercise, Task, call, compare_arrays, gradient_reason
-from ..model import MLP
-from ..optimizers import Adam
 
 # ---------------------------------------------------------------- the MSE gradient
 

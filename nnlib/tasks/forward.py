@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .. import activations
+from ..core import activations
 from ..exercises import Exercise, Task, call, compare_arrays, gradient_reason
 
 # ---------------------------------------------------------------- helpers

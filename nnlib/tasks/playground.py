@@ -6,8 +6,8 @@ The expected values are computed here with nnlib (never written in the notebook)
 
 from __future__ import annotations
 
+from ..core.model import MLP
 from ..exercises import Exercise, compare_arrays
-from ..model import MLP
 from ..playground import PlaygroundConfig, config_text_checker
 
 SIZES = [2, 8, 8, 1]

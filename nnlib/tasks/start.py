@@ -6,8 +6,8 @@ parameters), so the notebook holds neither the answer nor the formula in code.
 
 from __future__ import annotations
 
+from ..core.model import MLP
 from ..exercises import Exercise, compare_arrays
-from ..model import MLP
 
 N_IN, N_OUT = 3, 4
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations
+from ..core import activations
+from ..core.model import MLP
 from ..exercises import Exercise, Task, call, compare_arrays
-from ..model import MLP
 
 # ---------------------------------------------------------------- a dense layer, forwards
 

@@ -14,8 +14,8 @@ import ipywidgets as ipw
 import numpy as np
 
 from .. import comparison
-from ..model import DivergenceWarning
-from ..optimizers import Adam
+from ..core.model import DivergenceWarning
+from ..core.optimizers import Adam
 from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
 from .base import Explorer, boxed_legend, log_slider, stepped_limits
 

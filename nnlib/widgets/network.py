@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
-from .. import activations
-from ..model import MLP
+from ..core import activations
+from ..core.model import MLP
 from ..plots import check_layer_sizes, draw_network, new_axes
 from .base import Explorer
 

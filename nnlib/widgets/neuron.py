@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 
-from .. import activations
-from .._validation import as_float_array, check_in_range, check_positive_int
-from ..model import MLP
+from ..core import activations
+from ..core._validation import as_float_array, check_in_range, check_positive_int
+from ..core.model import MLP
 from ..plots import OKABE_ITO, new_axes
 from .base import Explorer, log_slider, stepped_limits
 
@@ -168,7 +168,7 @@ class SoftmaxExplorer(Explorer):
     temperature : float
         The temperature of the last update.
     probs : ndarray of shape (n_classes,)
-        ``nnlib.activations.softmax(logits / temperature)``: the bar heights.
+        ``nnlib.core.activations.softmax(logits / temperature)``: the bar heights.
     message : ipywidgets.HTML
     """
 

@@ -1,7 +1,7 @@
 """The gradient-descent explorer of notebook 04: optimizers walking on 2-D loss surfaces.
 
 All numbers come from ``nnlib.surfaces`` (surfaces, ``run_optimizer``) and
-``nnlib.optimizers``; the drawing from ``nnlib.plots.optimizer_plots``.
+``nnlib.core.optimizers``; the drawing from ``nnlib.plots.optimizer_plots``.
 """
 
 from __future__ import annotations

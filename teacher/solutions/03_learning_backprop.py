@@ -6,7 +6,7 @@ Use only names the notebook has at that point (its imports and earlier cells).""
 import numpy as np
 
 import nnlib
-from nnlib.activations import relu, relu_grad
+from nnlib.core.activations import relu, relu_grad
 
 
 def mse_grad(y, y_hat):

@@ -30,6 +30,7 @@ import numpy as np
 from . import activations as _activations
 from . import losses as _losses
 from . import optimizers as _optimizers
+from . import penalties as _penalties
 from ._validation import (
     as_float_array,
     check_in_range,
@@ -37,7 +38,7 @@ from ._validation import (
     check_positive_int,
     check_same_length,
 )
-from .data import batch_indices
+from .batching import batch_indices
 from .initializers import glorot_uniform
 
 
@@ -314,17 +315,11 @@ class MLP:
         """Fill ``self._grad`` and return the loss; inputs are already checked."""
         cache = self._forward(X, training)
         Z_out, y_hat = cache[-1][0], cache[-1][1]
-        out_act = self.activations[-1]
-
-        # Output layer. A sigmoid or softmax output paired with its cross-entropy is
-        # handled on the scores Z (exact and stable, and what Keras does):
-        # dL/dZ = (y_hat - y) / n.
-        if loss.output_activation == out_act.name:
-            value = loss.value_from_logits(y, Z_out)
+        value = self._data_loss(cache, y, loss)
+        if self._on_logits(loss):  # dL/dZ = (y_hat - y) / n, on the scores
             dZ = loss.grad_from_logits(y, Z_out)
         else:
-            value = loss.value(y, y_hat)
-            dZ = out_act.backward(Z_out, loss.grad(y, y_hat))
+            dZ = self.activations[-1].backward(Z_out, loss.grad(y, y_hat))
 
         for l in range(len(self.activations) - 1, -1, -1):
             A_prev = cache[l][1]
@@ -340,14 +335,21 @@ class MLP:
             dZ = self.activations[l - 1].backward(cache[l][0], dA)
 
         if l1 or l2:
-            for W, dW in zip(self.params[0::2], self._grad_views[0::2]):
-                if l1:
-                    value += l1 * float(np.abs(W).sum())
-                    dW += l1 * np.sign(W)
-                if l2:
-                    value += l2 * float((W * W).sum())
-                    dW += (2 * l2) * W
+            kernels = self.params[0::2]
+            value += _penalties.penalty(kernels, l1, l2)
+            _penalties.add_penalty_grads(kernels, self._grad_views[0::2], l1, l2)
         return value
+
+    def _on_logits(self, loss):
+        # A sigmoid or softmax output paired with its cross-entropy is handled on the
+        # scores Z: exact and stable, and what Keras does.
+        return loss.output_activation == self.activations[-1].name
+
+    def _data_loss(self, cache, y, loss):
+        """The loss of the forward pass ``cache`` against ``y``, before any penalty."""
+        if self._on_logits(loss):
+            return loss.value_from_logits(y, cache[-1][0])
+        return loss.value(y, cache[-1][1])
 
     def loss(self, X, y, loss="mse", l1=0.0, l2=0.0):
         """Loss of the current weights on ``(X, y)`` (no dropout), plus any penalty."""
@@ -357,16 +359,9 @@ class MLP:
         return self._eval_loss(X, y, loss, l1, l2)
 
     def _eval_loss(self, X, y, loss, l1, l2):
-        cache = self._forward(X, training=False)
-        if loss.output_activation == self.activations[-1].name:
-            value = loss.value_from_logits(y, cache[-1][0])
-        else:
-            value = loss.value(y, cache[-1][1])
-        for W in self.params[0::2]:
-            if l1:
-                value += l1 * float(np.abs(W).sum())
-            if l2:
-                value += l2 * float((W * W).sum())
+        value = self._data_loss(self._forward(X, training=False), y, loss)
+        if l1 or l2:
+            value += _penalties.penalty(self.params[0::2], l1, l2)
         return value
 
     # ------------------------------------------------------------ training
