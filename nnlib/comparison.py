@@ -10,8 +10,6 @@ Numpy only; the Keras side lives in ``nnlib.keras_compare``.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .core._validation import as_float_array, check_positive_int
@@ -45,18 +43,12 @@ class KerasRoundedAdam(Adam):
         w := w - alpha * m / (sqrt(v) + epsilon)
 
     where ``f32(x)`` is ``x`` rounded to float32. With float32-exact values (e.g.
-    ``EXACT_ADAM``) this is ``Adam`` exactly. Same parameters as ``nnlib.Adam``.
+    ``EXACT_ADAM``) this is ``Adam`` exactly. Same parameters as ``nnlib.Adam``; only
+    the rounding differs (``Adam.step_size`` holds the formula).
     """
 
-    def _update(self, params, grads):
-        t = self.iterations + 1
-        b1, b2 = self.beta_1, self.beta_2
-        alpha = (_float32(self.learning_rate) * math.sqrt(1 - _float32(b2) ** t)
-                 / (1 - _float32(b1) ** t))
-        for w, g, m, v in zip(params, grads, self.m, self.v):
-            m += (g - m) * (1 - b1)
-            v += (g * g - v) * (1 - b2)
-            w -= alpha * m / (np.sqrt(v) + self.epsilon)
+    def _hyperparameter(self, value):
+        return _float32(value)
 
 
 def step_size_ratio(steps, *, learning_rate=0.001, beta_1=0.9, beta_2=0.999):
@@ -81,12 +73,8 @@ def step_size_ratio(steps, *, learning_rate=0.001, beta_1=0.9, beta_2=0.999):
     """
     steps = check_positive_int(steps, "steps")
     t = np.arange(1, steps + 1, dtype=float)
-
-    def alpha(lr, b1, b2):
-        return lr * np.sqrt(1 - b2**t) / (1 - b1**t)
-
-    keras = alpha(_float32(learning_rate), _float32(beta_1), _float32(beta_2))
-    return keras / alpha(learning_rate, beta_1, beta_2) - 1
+    settings = {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}
+    return KerasRoundedAdam(**settings).step_size(t) / Adam(**settings).step_size(t) - 1
 
 
 def _relu_masks(model, X):

@@ -42,8 +42,13 @@ def kernel_values(model) -> np.ndarray:
     return np.concatenate([W.ravel() for W in model.weights])
 
 
-def near_zero_fraction(values, tol=1e-3) -> float:
-    """The fraction of ``values`` with ``|value| <= tol``."""
+NEAR_ZERO = 1e-2
+"""A weight with ``|w| <= NEAR_ZERO`` counts as "near zero" (notebook 04, its plots and
+widget): L1 drives weights there, L2 only shrinks them towards it."""
+
+
+def near_zero_fraction(values, tol=NEAR_ZERO) -> float:
+    """The fraction of ``values`` with ``|value| <= tol`` (default ``NEAR_ZERO``)."""
     tol = check_positive(tol, "tol", allow_zero=True)
     values = np.asarray(values, dtype=float)
     return float(np.mean(np.abs(values) <= tol)) if values.size else 0.0

@@ -33,9 +33,9 @@ import numpy as np
 
 from . import metrics as _metrics
 from .core import losses as _losses
+from .core import optimizers
 from .core._validation import check_positive, check_positive_int
 from .core.model import MLP, DivergenceWarning
-from .core.optimizers import SGD, Adam
 from .thresholds import predict_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")
@@ -196,9 +196,7 @@ class MLPTrainer:
                  optimizer="adam", defaults=None, seed=0, keep_models=False):
         if task not in TASKS:
             raise ValueError(f"task must be one of {sorted(TASKS)}. Received: task={task!r}")
-        if optimizer not in ("adam", "sgd"):
-            raise ValueError(
-                f"optimizer must be 'adam' or 'sgd'. Received: optimizer={optimizer!r}")
+        optimizers.get(optimizer)  # an unknown name: ValueError listing the valid ones
         self.task = task
         self.output_activation, self.loss, self.score_name = TASKS[task]
         self.activation = activation
@@ -257,7 +255,7 @@ class MLPTrainer:
         X = self.X_train if X is None else X
         y = self.y_train if y is None else y
         model = self.build(s)
-        opt = Adam(s["learning_rate"]) if self.optimizer == "adam" else SGD(s["learning_rate"])
+        opt = optimizers.get(self.optimizer, learning_rate=s["learning_rate"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DivergenceWarning)
             history = model.fit(X, y, optimizer=opt, loss=self.loss, epochs=s["epochs"],

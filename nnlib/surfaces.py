@@ -300,14 +300,11 @@ def make_optimizer(name, learning_rate, momentum=0.9) -> _optimizers.Optimizer:
     nnlib.core.optimizers.SGD or nnlib.core.optimizers.Adam
         Adam keeps Keras' defaults for ``beta_1``, ``beta_2`` and ``epsilon``.
     """
-    if name == "SGD":
-        return _optimizers.SGD(learning_rate=learning_rate)
-    if name == "SGD with momentum":
-        return _optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
-    if name == "Adam":
-        return _optimizers.Adam(learning_rate=learning_rate)
-    raise ValueError(f"optimizer name must be one of {list(OPTIMIZER_NAMES)}. "
-                     f"Received: name={name!r}")
+    if name not in OPTIMIZER_NAMES:
+        raise ValueError(f"optimizer name must be one of {list(OPTIMIZER_NAMES)}. "
+                         f"Received: name={name!r}")
+    settings = {"momentum": momentum} if name == "SGD with momentum" else {}
+    return _optimizers.get(name, learning_rate=learning_rate, **settings)
 
 
 class OptimizerPath(NamedTuple):

@@ -26,9 +26,10 @@ from typing import NamedTuple
 import numpy as np
 
 from .core import losses as _losses
+from .core import optimizers
 from .core._validation import check_positive, check_positive_int
-from .core.optimizers import SGD, Adam
-from .data import batch_indices
+from .core.batching import batch_indices
+from .core.optimizers import SGD
 
 
 class RangeTest(NamedTuple):
@@ -103,9 +104,7 @@ def lr_range_test(model, X, y, *, loss="mse", optimizer="sgd", min_rate=1e-4, ma
     if not 0.0 <= smoothing < 1.0:
         raise ValueError(f"smoothing must be in [0, 1). Received: smoothing={smoothing!r}")
     stop_factor = check_positive(stop_factor, "stop_factor")
-    if optimizer not in ("sgd", "adam"):
-        raise ValueError(f"optimizer must be 'sgd' or 'adam'. Received: optimizer={optimizer!r}")
-    opt = SGD() if optimizer == "sgd" else Adam()
+    opt = optimizers.get(optimizer)  # an unknown name: ValueError listing the valid ones
     net = model.copy()
     rng = np.random.default_rng(seed)
     rates = np.geomspace(min_rate, max_rate, steps)

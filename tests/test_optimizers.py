@@ -128,3 +128,20 @@ def test_fit_accepts_any_object_with_a_step_method():
     assert a == b
     with pytest.raises(TypeError, match="optimizer must be"):
         optimizers.get(object())
+
+
+def test_get_builds_every_optimizer_by_name_with_settings():
+    from nnlib.core import optimizers
+
+    sgd = optimizers.get("SGD", learning_rate=0.1)
+    assert type(sgd) is optimizers.SGD and sgd.get_config() == {"learning_rate": 0.1,
+                                                                 "momentum": 0.0}
+    assert optimizers.get("sgd with momentum").get_config()["momentum"] == 0.9
+    assert optimizers.get("SGD with momentum", momentum=0.5).get_config()["momentum"] == 0.5
+    assert optimizers.get("Adam", learning_rate=0.01).get_config()["learning_rate"] == 0.01
+    adam = optimizers.Adam()
+    assert optimizers.get(adam) is adam
+    with pytest.raises(TypeError, match="settings apply to an optimizer built by name"):
+        optimizers.get(adam, learning_rate=0.1)
+    with pytest.raises(ValueError, match="Valid optimizer names are: adam, sgd, sgd with"):
+        optimizers.get("rmsprop")

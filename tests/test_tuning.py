@@ -89,7 +89,7 @@ def test_validation_messages(moons):
     model, X, y = moons
     with pytest.raises(ValueError, match="max_rate must be above min_rate"):
         tuning.lr_range_test(model, X, y, min_rate=1.0, max_rate=0.1)
-    with pytest.raises(ValueError, match="optimizer must be 'sgd' or 'adam'"):
+    with pytest.raises(ValueError, match="Unknown optimizer 'rmsprop'. Valid optimizer names are: adam, sgd"):
         tuning.lr_range_test(model, X, y, optimizer="rmsprop")
     with pytest.raises(ValueError, match="smoothing must be in"):
         tuning.lr_range_test(model, X, y, smoothing=1.0)

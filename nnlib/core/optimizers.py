@@ -29,8 +29,6 @@ size::
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._validation import check_in_range, check_positive, unknown_name_error
@@ -174,10 +172,25 @@ class Adam(Optimizer):
         super().reset()
         self.m = self.v = None
 
+    def _hyperparameter(self, value):
+        """A hyperparameter as the step size uses it (a subclass may round it, as Keras)."""
+        return value
+
+    def step_size(self, t):
+        """The bias-corrected step size ``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)``.
+
+        Parameters
+        ----------
+        t : int or ndarray
+            The step, counted from 1 (an array gives one step size per entry).
+        """
+        lr, b1, b2 = (self._hyperparameter(v) for v in
+                      (self.learning_rate, self.beta_1, self.beta_2))
+        return lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+
     def _update(self, params, grads):
-        t = self.iterations + 1
         b1, b2 = self.beta_1, self.beta_2
-        alpha = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+        alpha = self.step_size(self.iterations + 1)
         for w, g, m, v in zip(params, grads, self.m, self.v):
             m += (g - m) * (1 - b1)
             v += (g * g - v) * (1 - b2)
@@ -192,23 +205,44 @@ class Adam(Optimizer):
         }
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+OPTIMIZERS = {
+    "sgd": (SGD, {}),
+    "sgd with momentum": (SGD, {"momentum": 0.9}),
+    "adam": (Adam, {}),
+}
+"""Name (any case) -> (class, default settings): the one map from names to optimizers."""
 
 
-def get(optimizer) -> Optimizer:
-    """Return an optimizer instance: pass one through, or build one by name with defaults.
+def get(optimizer, **settings) -> Optimizer:
+    """Return an optimizer instance: pass one through, or build one by name.
 
-    Any object with a ``step(params, grads)`` method that updates ``params`` in place is
-    accepted too, e.g. an optimizer a student writes in notebook 04.
+    Parameters
+    ----------
+    optimizer : Optimizer, str, or any object with a ``step(params, grads)`` method
+        An instance is returned as it is (e.g. an optimizer a student writes in notebook
+        04). A name from ``OPTIMIZERS`` (any case: "SGD", "SGD with momentum", "Adam")
+        builds a new one.
+    **settings
+        With a name: passed to the class, over the name's defaults (e.g.
+        ``get("adam", learning_rate=0.01)``, ``get("SGD with momentum", momentum=0.5)``).
+
+    Examples
+    --------
+    >>> get("SGD with momentum", learning_rate=0.1).get_config()
+    {'learning_rate': 0.1, 'momentum': 0.9}
     """
     if isinstance(optimizer, Optimizer) or callable(getattr(optimizer, "step", None)):
+        if settings:
+            raise TypeError(f"settings apply to an optimizer built by name, not to the "
+                            f"instance {optimizer!r}. Received: {sorted(settings)}")
         return optimizer
     if isinstance(optimizer, str):
         key = optimizer.lower()
         if key not in OPTIMIZERS:
             raise unknown_name_error("optimizer", optimizer, OPTIMIZERS)
-        return OPTIMIZERS[key]()
+        cls, defaults = OPTIMIZERS[key]
+        return cls(**{**defaults, **settings})
     raise TypeError(
         "optimizer must be an nnlib optimizer (e.g. nnlib.optimizers.Adam()) or a name "
-        f"('sgd', 'adam'). Received: {optimizer!r}"
+        f"({', '.join(repr(n) for n in OPTIMIZERS)}). Received: {optimizer!r}"
     )

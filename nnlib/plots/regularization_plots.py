@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..regularization import NEAR_ZERO, near_zero_fraction
 from .style import CYCLE_COLORS, CYCLE_LINESTYLES, CYCLE_MARKERS, OKABE_ITO, new_axes
 
 WEIGHT_BINS = np.linspace(-1.5, 1.5, 61)
@@ -90,7 +91,7 @@ def magnitude_counts(values, bins=MAGNITUDE_BINS):
     return weight_counts(np.clip(logs, bins[0], bins[-1]), bins)
 
 
-def plot_weight_magnitudes(values_by_label, ax=None, *, near_zero=1e-2, bins=MAGNITUDE_BINS,
+def plot_weight_magnitudes(values_by_label, ax=None, *, near_zero=NEAR_ZERO, bins=MAGNITUDE_BINS,
                            title="Size of the weights"):
     """Overlaid histograms of ``log10|w|``, with the share of weights below ``near_zero``.
 
@@ -103,7 +104,7 @@ def plot_weight_magnitudes(values_by_label, ax=None, *, near_zero=1e-2, bins=MAG
     values_by_label : dict of str to array_like
         Legend label -> weights (at most three).
     ax : matplotlib Axes, optional
-    near_zero : float, default=1e-2
+    near_zero : float, default=``nnlib.regularization.NEAR_ZERO`` (0.01)
         Weights with ``|w| <= near_zero`` count as "near zero"; a dotted line marks it
         and each legend entry gives that share in percent.
     bins : array_like, default=MAGNITUDE_BINS
@@ -118,7 +119,7 @@ def plot_weight_magnitudes(values_by_label, ax=None, *, near_zero=1e-2, bins=MAG
     fig, ax = new_axes(ax)
     for k, (label, values) in enumerate(values_by_label.items()):
         values = np.asarray(values, float).ravel()
-        share = float(np.mean(np.abs(values) <= near_zero)) if values.size else 0.0
+        share = near_zero_fraction(values, near_zero)
         ax.stairs(magnitude_counts(values, bins), bins,
                   label=f"{label}: {100 * share:.0f}% with |w| ≤ {near_zero:g}",
                   **HISTOGRAM_STYLES[k % len(HISTOGRAM_STYLES)])

@@ -26,8 +26,6 @@ points after every epoch took two thirds of a fit."""
 CACHE_SIZE = 128
 """Trainings kept, by setting: moving a slider back to a value seen before is instant."""
 
-NEAR_ZERO = 1e-2
-"""A weight with ``|w| <= NEAR_ZERO`` counts as "near zero" in the readout."""
 
 
 class RegularizationExplorer(Explorer):
@@ -63,7 +61,7 @@ class RegularizationExplorer(Explorer):
     weight_norm : float
         ``sqrt(sum(W**2))`` over all kernels.
     near_zero : float
-        Fraction of the weights with ``|w| <= NEAR_ZERO``.
+        Fraction of the weights with ``|w| <= regularization.NEAR_ZERO``.
     y_curve : ndarray of shape (n_curve, 1)
         The current fit on ``x_curve``.
     train_mse, test_mse : float
@@ -191,7 +189,7 @@ class RegularizationExplorer(Explorer):
         history = self.result.history
         self.weights = regularization.kernel_values(self.result.model)
         self.weight_norm = float(np.linalg.norm(self.weights))
-        self.near_zero = regularization.near_zero_fraction(self.weights, NEAR_ZERO)
+        self.near_zero = regularization.near_zero_fraction(self.weights)
         self.y_curve = self._predict(self.result.model)
         train, test = history["train_mse"], history["test_mse"]
         self.train_mse = train[-1] if train else float("nan")
@@ -203,7 +201,8 @@ class RegularizationExplorer(Explorer):
         self.test_line.set_data(epochs, np.clip(test, 1e-4, 1e4))
         self.hist.set_data(weight_counts(self.weights))
         self.hist_text.set_text(f"‖W‖ = {self.weight_norm:.3g}\n"
-                                f"near zero (|w| ≤ {NEAR_ZERO:g}): {100 * self.near_zero:.0f}%")
+                                f"near zero (|w| ≤ {regularization.NEAR_ZERO:g}): "
+                                f"{100 * self.near_zero:.0f}%")
         if history.diverged:
             self.message = "Training diverged: " + history.message
         else:
