@@ -14,16 +14,16 @@ Numpy only: the widget is ``nnlib.widgets.playground``.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from . import data as _data
 from . import features as _features
 from .core._validation import check_positive_int
-from .core.model import MLP, DivergenceWarning
+from .core.model import MLP
 from .core.optimizers import Adam
 from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig, config_text_checker
+from .thresholds import accuracy_at_threshold
 
 __all__ = ["ACTIVATIONS", "DATASETS", "PlaygroundConfig", "config_text_checker", "make_dataset",
            "build_model", "PlaygroundTrainer", "grid_points", "neuron_maps", "keras_code"]
@@ -115,12 +115,10 @@ class PlaygroundTrainer:
         epochs = check_positive_int(epochs, "epochs")
         if self.diverged:
             return False
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DivergenceWarning)
-            history = self.model.fit(
-                self.F_train, self.y_train, optimizer=self.optimizer, loss=self.config.loss,
-                epochs=epochs, batch_size=self.config.batch_size, seed=self._shuffle_rng,
-                validation_data=(self.F_test, self.y_test), l2=self.config.l2)
+        history = self.model.fit(
+            self.F_train, self.y_train, optimizer=self.optimizer, loss=self.config.loss,
+            epochs=epochs, batch_size=self.config.batch_size, seed=self._shuffle_rng,
+            validation_data=(self.F_test, self.y_test), l2=self.config.l2, warn=False)
         self.train_loss += history["loss"]
         self.test_loss += history["val_loss"]
         self.epoch += history.epochs_run
@@ -137,7 +135,7 @@ class PlaygroundTrainer:
         if self.config.task != "classification":
             return math.nan
         F, y = (self.F_test, self.y_test) if split == "test" else (self.F_train, self.y_train)
-        return float(np.mean((self.model.predict(F) >= 0.5) == (y >= 0.5)))
+        return accuracy_at_threshold(y, self.model.predict(F))
 
     def grid_axes(self, resolution=60, margin=0.5):
         """Grid coordinates covering the data with ``margin`` around it.

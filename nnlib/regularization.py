@@ -20,14 +20,13 @@ Only numpy is used (and nnlib's numpy modules).
 
 from __future__ import annotations
 
-import warnings
 from typing import NamedTuple
 
 import numpy as np
 
 from .core._validation import check_positive, check_positive_int
 from .core.losses import mse
-from .core.model import MLP, DivergenceWarning, History
+from .core.model import MLP, History
 from .core.optimizers import Adam
 from .core.penalties import (  # noqa: F401  (here too: the lesson's names)
     l1_penalty,
@@ -173,10 +172,8 @@ def fit_regularized(X, y, *, validation_data=None, l1=0.0, l2=0.0, dropout=0.0,
             history_mse["val_loss"].append(test_mse + l1_penalty(model.weights, l1)
                                            + l2_penalty(model.weights, l2))
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        history = model.fit(X, y, optimizer=Adam(learning_rate), epochs=epochs,
-                            batch_size=len(X), shuffle=False, l1=l1, l2=l2, callback=record)
+    history = model.fit(X, y, optimizer=Adam(learning_rate), epochs=epochs,
+                        batch_size=len(X), shuffle=False, l1=l1, l2=l2, callback=record, warn=False)
     history.update(history_mse)
     return RegularizedFit(model, history)
 

@@ -27,7 +27,6 @@ import itertools
 import math
 import numbers
 import time
-import warnings
 
 import numpy as np
 
@@ -35,8 +34,8 @@ from . import metrics as _metrics
 from .core import losses as _losses
 from .core import optimizers
 from .core._validation import check_positive, check_positive_int
-from .core.model import MLP, DivergenceWarning
-from .thresholds import predict_at_threshold
+from .core.model import MLP
+from .thresholds import accuracy_at_threshold, predict_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")
 """The names a setting may use (anything else is a typo and raises)."""
@@ -256,19 +255,16 @@ class MLPTrainer:
         y = self.y_train if y is None else y
         model = self.build(s)
         opt = optimizers.get(self.optimizer, learning_rate=s["learning_rate"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DivergenceWarning)
-            history = model.fit(X, y, optimizer=opt, loss=self.loss, epochs=s["epochs"],
-                                batch_size=s["batch_size"], seed=self.seed, l2=s["l2"],
-                                validation_data=validation_data, callback=callback)
+        history = model.fit(X, y, optimizer=opt, loss=self.loss, epochs=s["epochs"],
+                            batch_size=s["batch_size"], seed=self.seed, l2=s["l2"],
+                            validation_data=validation_data, callback=callback, warn=False)
         return model, history
 
     def score(self, model, X, y) -> float:
         """The task's score of a trained model: R² (regression) or accuracy (binary)."""
         y_hat = model.predict(X)
         if self.task == "binary":
-            return _metrics.accuracy(np.asarray(y).ravel().astype(int),
-                                     (y_hat[:, 0] >= 0.5).astype(int))
+            return accuracy_at_threshold(y, y_hat)
         return _metrics.r2(y, y_hat)
 
     def __call__(self, setting) -> dict:

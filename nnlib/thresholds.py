@@ -72,6 +72,24 @@ def predict_at_threshold(scores, threshold=0.5):
     return (scores >= float(threshold)).astype(int)
 
 
+def accuracy_at_threshold(y_true, scores, threshold=0.5) -> float:
+    """Accuracy of a binary classifier's scores: labels from ``predict_at_threshold``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,) or (n_samples, 1), labels 0 and 1
+    scores : array_like of shape (n_samples,) or (n_samples, 1)
+    threshold : float, default=0.5
+
+    Examples
+    --------
+    >>> accuracy_at_threshold([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.5])
+    0.5
+    """
+    y_true = np.asarray(y_true).reshape(len(y_true), -1)[:, 0].astype(int)
+    return metrics.accuracy(y_true, predict_at_threshold(scores, threshold))
+
+
 def scores_at_threshold(y_true, scores, threshold=0.5) -> dict:
     """Every classification number at one threshold, computed with ``nnlib.metrics``.
 

@@ -251,16 +251,12 @@ def final_loss_with_rate(model, X, y, learning_rate, *, loss="mse", epochs=30, b
         The training loss after the last epoch (``inf`` if training diverged; no
         warning is issued).
     """
-    import warnings
 
-    from .core.model import DivergenceWarning
 
     learning_rate = check_positive(learning_rate, "learning_rate")
     net = model.copy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        history = net.fit(X, y, optimizer=SGD(learning_rate), loss=loss, epochs=epochs,
-                          batch_size=batch_size, seed=seed)
+    history = net.fit(X, y, optimizer=SGD(learning_rate), loss=loss, epochs=epochs,
+                      batch_size=batch_size, seed=seed, warn=False)
     if history.diverged or not history["loss"]:
         return math.inf
     return float(history["loss"][-1])

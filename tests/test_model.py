@@ -335,3 +335,19 @@ def test_fit_hyperparameter_errors():
         model.fit(X, y, validation_data=X)
     with pytest.raises(TypeError, match="callback must be callable"):
         model.fit(X, y, callback="print")
+
+
+def test_fit_can_diverge_quietly_for_callers_that_report_it():
+    import warnings
+
+    X = np.linspace(-1, 1, 20)[:, None]
+    y = 3 * X
+    model = MLP([1, 8, 1], ["relu", "linear"], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        history = model.fit(X, y, optimizer=SGD(learning_rate=50.0), epochs=200,
+                            batch_size=20, warn=False)
+    assert history.diverged and history.message.startswith("diverged at step")
+    with pytest.warns(DivergenceWarning, match="diverged at step"):
+        MLP([1, 8, 1], ["relu", "linear"], seed=0).fit(
+            X, y, optimizer=SGD(learning_rate=50.0), epochs=200, batch_size=20)

@@ -91,3 +91,12 @@ def test_errors():
         thresholds.precision_recall_curve([0, 1, 1], np.zeros((3, 2)))
     with pytest.raises(TypeError, match="threshold must be a real number. Received: threshold='0.5'"):
         thresholds.predict_at_threshold([0.1, 0.7], "0.5")
+
+
+def test_accuracy_at_threshold_is_accuracy_of_the_thresholded_scores():
+    from nnlib import thresholds
+
+    y = np.array([0, 1, 1, 0, 1])
+    scores = np.array([[0.2], [0.7], [0.4], [0.5], [0.9]])
+    assert thresholds.accuracy_at_threshold(y, scores) == 0.6  # 0.4 -> 0 wrong, 0.5 -> 1 wrong
+    assert thresholds.accuracy_at_threshold(y[:, None], scores, threshold=0.3) == 0.8

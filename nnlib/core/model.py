@@ -381,6 +381,7 @@ class MLP:
         callback=None,
         l1=0.0,
         l2=0.0,
+        warn=True,
     ):
         """Train with mini-batch gradient descent, like Keras' ``model.fit``.
 
@@ -409,6 +410,9 @@ class MLP:
             ``{"loss": ..., "val_loss": ...}``; returning True stops training.
         l1, l2 : float, default=0.0
             Kernel penalties (see ``loss_and_grads``).
+        warn : bool, default=True
+            Issue a ``DivergenceWarning`` if training diverges. False for a caller that
+            reports ``history.diverged`` itself (a widget, a search over settings).
 
         Returns
         -------
@@ -456,7 +460,7 @@ class MLP:
                     X_batch, y_batch = X[idx], y[idx]
                     value = self._loss_and_grad(X_batch, y_batch, loss, l1, l2, True)
                     if not math.isfinite(value):
-                        return self._diverged(history, step, epoch, value)
+                        return self._diverged(history, step, epoch, value, warn)
                     optimizer.step(params, grads)
                     total += value * X_batch.shape[0]
                 logs = {"loss": total / n}
@@ -472,14 +476,15 @@ class MLP:
         history.message = f"trained for {epochs} epoch(s), {step} step(s)"
         return history
 
-    def _diverged(self, history, step, epoch, value):
+    def _diverged(self, history, step, epoch, value, warn=True):
         history.diverged = True
         history.diverged_at_step = step
         history.message = (
             f"diverged at step {step} (epoch {epoch}): the loss became {value}. "
             "Training stopped; try a smaller learning rate."
         )
-        warnings.warn(history.message, DivergenceWarning, stacklevel=3)
+        if warn:
+            warnings.warn(history.message, DivergenceWarning, stacklevel=3)
         return history
 
 

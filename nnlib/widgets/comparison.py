@@ -8,13 +8,10 @@ on the plots as a reference.
 
 from __future__ import annotations
 
-import warnings
-
 import ipywidgets as ipw
 import numpy as np
 
 from .. import comparison
-from ..core.model import DivergenceWarning
 from ..core.optimizers import Adam
 from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
 from .base import Explorer, boxed_legend, log_slider, stepped_limits
@@ -105,11 +102,9 @@ class LearningRateExplorer(Explorer):
         lr = float(self.controls["lr"].value)
         epochs = int(self.controls["epochs"].value)
         self.model = comparison.article_mlp(initial_weights=self.initial_weights)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DivergenceWarning)
-            self.history = self.model.fit(self.X, self.y, optimizer=Adam(learning_rate=lr),
-                                          loss="mse", epochs=epochs,
-                                          batch_size=self.batch_size, seed=self.seed)
+        self.history = self.model.fit(self.X, self.y, optimizer=Adam(learning_rate=lr),
+                                      loss="mse", epochs=epochs,
+                                      batch_size=self.batch_size, seed=self.seed, warn=False)
         losses = np.asarray(self.history["loss"], float)
         with np.errstate(all="ignore"):
             self.y_hat = self.model.predict(self.X)
