@@ -142,3 +142,44 @@ def test_every_update_runs_with_one_blas_thread():
                                             if i["user_api"] == "blas"]), update())
     explorer.controls["w"].value = 2.0
     assert seen and all(n == [1] * len(n) for n in seen)
+
+
+def test_every_explorer_keeps_one_contract(rng):
+    """``message`` is the text as a str, ``readout`` (if the text is not on the figure) the
+    HTML widget that shows it, between the controls and the figure."""
+    import ipywidgets as ipw
+
+    from nnlib.widgets.comparison import learning_rate_explorer
+    from nnlib.widgets.evaluation import threshold_explorer
+
+    X, y = make_linear(seed=0)
+    labels = (rng.random(100) < 0.3).astype(int)
+    explorers = [widgets.network_explorer(), widgets.neuron_explorer(),
+                 widgets.softmax_explorer(), widgets.be_the_optimizer(X, y),
+                 widgets.gradient_descent_explorer(), widgets.optimizer_explorer(),
+                 widgets.regularization_explorer(epochs=50),
+                 learning_rate_explorer(X, y, epochs=20),
+                 threshold_explorer(labels, rng.random(100))]
+    for explorer in explorers:
+        name = type(explorer).__name__
+        assert isinstance(explorer.message, str) and explorer.message, name
+        if name == "GradientDescentExplorer":  # its message is written on the plot
+            assert explorer.plot.text.get_text() == explorer.message
+            continue
+        assert isinstance(explorer.readout, ipw.HTML) and explorer.readout.value, name
+        assert explorer.readout in explorer.layout().children, name
+
+
+def test_holding_updates_once_after_several_controls():
+    explorer = widgets.gradient_descent_explorer()
+    calls = []
+    update = explorer.update
+    explorer.update = lambda: (calls.append(1), update())
+    with explorer.holding():
+        explorer.controls["lr"].value = 0.5
+        explorer.controls["steps"].value = 40
+        assert calls == []
+    assert calls == [1] and len(explorer.path.w) == 41
+    with explorer.holding(update=False):
+        explorer.controls["w0"].value = 2.0
+    assert calls == [1]

@@ -53,13 +53,13 @@ def test_heatmap_widget_follows_the_chosen_axes():
     assert explorer.best_cell == (2, 0.01)
     explorer.controls["y"].value = "batch_size"
     assert explorer.table.shape == (2, 3) and explorer.best_cell == (16, 0.01)
-    assert "batch_size = 16, learning_rate = 0.01" in explorer.message.value
+    assert "batch_size = 16, learning_rate = 0.01" in explorer.readout.value
     explorer.controls["reduce"].value = "mean"
     np.testing.assert_array_equal(
         explorer.table, result.pivot("learning_rate", "batch_size", reduce="mean")[2])
     # the same hyperparameter twice: a message, no exception
     explorer.controls["y"].value = "learning_rate"
-    assert explorer.table is None and "pick two different ones" in explorer.message.value
+    assert explorer.table is None and "pick two different ones" in explorer.readout.value
     assert explorer.note.get_text() == "pick two different hyperparameters"
     explorer.controls["y"].value = "n_layers"
     assert explorer.note.get_text() == "" and explorer.table.shape == (3, 3)

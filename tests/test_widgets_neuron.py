@@ -16,8 +16,8 @@ def test_neuron_explorer_curve_is_f_of_wx_plus_b(name):
     assert (ex.w, ex.b, ex.activation) == (-1.5, 0.75, name)
     np.testing.assert_allclose(ex.a, expected, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(ex.line.get_ydata(), ex.a)
-    assert f"{name}(-1.50·x + 0.75)" in ex.message.value
-    assert "x = 0.50" in ex.message.value  # z = 0 where x = -b / w = 0.5
+    assert f"{name}(-1.50·x + 0.75)" in ex.readout.value
+    assert "x = 0.50" in ex.readout.value  # z = 0 where x = -b / w = 0.5
 
 
 def test_neuron_explorer_relu_worked_by_hand():
@@ -31,7 +31,7 @@ def test_neuron_explorer_relu_worked_by_hand():
 def test_neuron_explorer_zero_weight_gives_constant_f_of_b():
     ex = widgets.neuron_explorer("sigmoid", w=0.0, b=0.0)
     np.testing.assert_allclose(ex.a, 0.5)
-    assert "no longer depends on x" in ex.message.value
+    assert "no longer depends on x" in ex.readout.value
     assert len(ex.zero_marker.get_xdata()) == 0
 
 
@@ -52,7 +52,7 @@ def test_neuron_explorer_controls_have_css_classes_and_labels():
     assert all(c.description for c in ex.controls.values())
     assert ex.controls["w"].readout and ex.controls["b"].readout
     box = ex.layout()
-    assert ex.message in box.children and ex.view.widget in box.children
+    assert ex.readout in box.children and ex.view.widget in box.children
 
 
 def test_neuron_explorer_unknown_activation_lists_valid_names():
@@ -78,7 +78,7 @@ def test_softmax_explorer_bars_are_probabilities_summing_to_one():
         heights = [bar.get_height() for bar in ex.prob_bars]
         np.testing.assert_array_equal(heights, ex.probs)
         np.testing.assert_allclose([bar.get_height() for bar in ex.score_bars], logits / T)
-    assert "sum to 1.000000" in ex.message.value
+    assert "sum to 1.000000" in ex.readout.value
 
 
 def test_softmax_explorer_worked_by_hand():
@@ -86,7 +86,7 @@ def test_softmax_explorer_worked_by_hand():
     ex = widgets.softmax_explorer(np.log([1.0, 2.0, 3.0]), labels=["a", "b", "c"])
     np.testing.assert_allclose(ex.probs, [1 / 6, 2 / 6, 3 / 6], rtol=1e-12)
     assert [t.get_text() for t in ex.prob_texts] == ["0.17", "0.33", "0.50"]
-    assert "<b>c</b>" in ex.message.value
+    assert "<b>c</b>" in ex.readout.value
 
 
 def test_softmax_explorer_sharpens_as_temperature_drops_and_flattens_as_it_rises():
@@ -137,4 +137,4 @@ def test_the_kink_at_zero_is_not_written_minus_zero():
     ex = widgets.neuron_explorer(w=1.0, b=0.0)
     ex.controls["b"].value = 0.0
     ex.controls["w"].value = 2.0
-    assert "at x = 0.00" in ex.message.value and "-0.00" not in ex.message.value
+    assert "at x = 0.00" in ex.readout.value and "-0.00" not in ex.readout.value

@@ -28,7 +28,7 @@ def test_training_chunks_lower_the_test_loss_and_redraw(xor):
     np.testing.assert_allclose(y, t.test_loss)
     np.testing.assert_allclose(xor.image.get_array(), t.grid(20)[2])
     assert xor.view.last_png != png
-    assert "accuracy" in xor.message.value
+    assert "accuracy" in xor.readout.value
 
 
 def test_network_diagram_follows_the_weights(xor):
@@ -118,7 +118,7 @@ def test_changing_the_architecture_rebuilds_model_and_diagram(xor):
     assert xor.controls["config"].value == xor.config.to_string()
     assert "hidden=3;" in xor.controls["config"].value
     xor.controls["hidden"].value = "eight"
-    assert "Not applied" in xor.message.value
+    assert "Not applied" in xor.readout.value
     assert xor.trainer.model.layer_sizes == [2, 3, 1]
 
 
@@ -153,7 +153,7 @@ def test_feature_checkboxes_change_the_inputs_and_reset(xor):
     boxes["x1"].value = boxes["x2"].value = False
     assert xor.config.features == ("x1*x2",) and xor.trainer.model.layer_sizes[0] == 1
     boxes["x1*x2"].value = False  # nothing left: refused, the last setup stays
-    assert "Not applied" in xor.message.value and "at least one feature" in xor.message.value
+    assert "Not applied" in xor.readout.value and "at least one feature" in xor.readout.value
     assert xor.config.features == ("x1*x2",)
     xor.controls["config"].value = "data=circles;feat=x1^2,x2^2"  # the text sets the boxes
     assert [n for n, box in boxes.items() if box.value] == ["x1^2", "x2^2"]
@@ -182,7 +182,7 @@ def test_config_text_loads_a_configuration_and_round_trips(xor):
     assert again.config == config
     np.testing.assert_array_equal(again.trainer.model.theta, xor.trainer.model.theta)
     xor.controls["config"].value = "data=mnist"
-    assert "Not applied" in xor.message.value and xor.config == config
+    assert "Not applied" in xor.readout.value and xor.config == config
 
 
 def test_locked_controls_are_disabled():
@@ -246,8 +246,8 @@ def test_learning_rate_control_returns_to_its_start_and_says_when_it_applies(xor
     i = values.index(start)
     for k in range(1, 4):  # three steps right, as the arrow keys do ...
         lr.value = values[i + k]
-    assert f"learning rate {values[i + 3]:g}," in xor.message.value
-    assert "press Start" in xor.message.value
+    assert f"learning rate {values[i + 3]:g}," in xor.readout.value
+    assert "press Start" in xor.readout.value
     for k in range(2, -1, -1):  # ... and three back
         lr.value = values[i + k]
     assert lr.value == start and "lr=0.03;" in xor.controls["config"].value

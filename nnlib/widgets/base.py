@@ -6,6 +6,7 @@ Also the start-here check (``widget_check``) that proves widgets work in this se
 from __future__ import annotations
 
 import base64
+import contextlib
 import math
 import struct
 import zlib
@@ -318,16 +319,22 @@ def log_slider(value, low, high, step, **kwargs) -> ipw.FloatLogSlider:
 
 
 class Explorer:
-    """Base class of the course's widgets.
+    """Base class of the course's widgets: one contract for all of them.
 
-    Subclasses create ``self.controls`` (a dict of ipywidgets) and a figure, call
-    ``self._start(fig)`` at the end of ``__init__``, and implement ``update()``, which
-    recomputes, sets artists and calls ``self.view.redraw()``. Every change of a
-    control calls ``update``.
+    A subclass creates ``self.controls`` (a dict of ipywidgets), a figure and, if it
+    has a text to show, ``self.readout`` (an ``ipywidgets.HTML``); it calls
+    ``self._start(fig, dynamic=...)`` at the end of ``__init__`` and implements
+    ``update()``, which recomputes, sets the artists, sets ``self.message`` (the same
+    text as a plain ``str``, for tests and notebooks) and calls ``self.view.redraw()``.
+    Every change of a control calls ``update`` (with one BLAS thread), except while
+    the widget sets several controls itself: ``with self.holding(): ...`` updates once
+    at the end.
     """
 
     controls: dict
     view: FigureView
+    message: str = ""
+    _held = False
 
     def _start(self, fig, dynamic=(), on_top=()):
         """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once.
@@ -348,7 +355,23 @@ class Explorer:
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
 
+    @contextlib.contextmanager
+    def holding(self, *, update=True):
+        """Set several controls without an update for each; update once at the end.
+
+        ``update=False``: no update at the end either (the caller does what is needed).
+        """
+        held, self._held = self._held, True
+        try:
+            yield self
+        finally:
+            self._held = held
+        if update and not held:
+            self._on_change()
+
     def _on_change(self, change=None):
+        if self._held:
+            return
         with one_blas_thread():
             self.update()
 
@@ -356,14 +379,9 @@ class Explorer:
         raise NotImplementedError
 
     def layout(self):
-        """The widget tree shown in the notebook: controls, any text readout, then the figure.
-
-        A subclass that keeps an ``ipywidgets`` text widget as ``self.readout`` or
-        ``self.message`` gets it shown between the controls and the figure.
-        """
+        """The widget tree shown in the notebook: controls, the readout, then the figure."""
         controls = ipw.HBox(list(self.controls.values()), layout=ipw.Layout(flex_flow="row wrap"))
-        texts = [w for w in (getattr(self, "readout", None), getattr(self, "message", None))
-                 if isinstance(w, ipw.Widget)]
+        texts = [self.readout] if isinstance(getattr(self, "readout", None), ipw.Widget) else []
         return ipw.VBox([controls, *texts, self.view.widget])
 
     def _repr_mimebundle_(self, **kwargs):

@@ -124,6 +124,9 @@ class LearningRateExplorer(Explorer):
             self.ax_loss.set_ylim(*stepped_limits(
                 min(finite.min(), 0.01) / 2, max(finite.max(), 1.0) * 2, log=True,
                 current=self.ax_loss.get_ylim()))
+        self.message = (f"learning rate {lr:.4g}, {epochs} epochs: final MSE "
+                        f"{self.final_mse:.4f}, slope {self.slope:.3f}, intercept "
+                        f"{self.intercept:.3f}")
         self.readout.value = (
             f"learning rate {lr:.4g}, {epochs} epochs: final MSE <b>{self.final_mse:.4f}</b> "
             f"(noise floor 0.01) &nbsp; learned line: slope {self.slope:.3f} (true 2), "

@@ -137,6 +137,7 @@ class LineFitExplorer(Explorer):
             text += (f"<br>gradient: ∂L/∂w = {self.grad[0]:+.3f}, ∂L/∂b = {self.grad[1]:+.3f}"
                      f" &nbsp; → downhill: {_direction('w', self.grad[0])}, "
                      f"{_direction('b', self.grad[1])}")
+        self.message = f"MSE = {self.mse:.4f} (lowest so far: {self.best_mse:.4f})"
         self.readout.value = text
         self.view.redraw()
 

@@ -92,6 +92,9 @@ class ThresholdExplorer(Explorer):
         self.threshold_line.set_xdata([self.threshold, self.threshold])
         self.point.set_data([self.recall], [self.precision])
         self.text.set_text(f"precision {self.precision:.2f}\nrecall {self.recall:.2f}")
+        self.message = (
+            f"threshold {self.threshold:.2f}: precision {self.precision:.3f}, recall "
+            f"{self.recall:.3f}, F1 {self.f1:.3f}, accuracy {self.accuracy:.3f}")
         self.readout.value = (
             f"threshold {self.threshold:.2f}: <b>precision {self.precision:.3f}</b>, "
             f"<b>recall {self.recall:.3f}</b>, F1 {self.f1:.3f}, accuracy {self.accuracy:.3f}"
@@ -127,7 +130,10 @@ class TuningHeatmapExplorer(Explorer):
         None while ``x == y`` (the message asks for two different ones).
     best_cell : tuple or None
         ``(y value, x value)`` of the lowest cell.
-    message : ipywidgets.HTML
+    message : str
+        The lowest cell and the search's size and time (or why there is no table).
+    readout : ipywidgets.HTML
+        ``message`` as shown above the figure.
     """
 
     def __init__(self, result, *, x=None, y=None, reduce="min"):
@@ -151,8 +157,8 @@ class TuningHeatmapExplorer(Explorer):
         }
         for key in self.controls:
             self.controls[key].add_class(f"heatmap-{key}")
-        self.message = ipw.HTML()
-        self.message.add_class("heatmap-message")
+        self.readout = ipw.HTML()
+        self.readout.add_class("heatmap-message")
         # constrained layout is recomputed at every draw: tick labels change with the axes
         fig, ax = new_axes(figsize=(7.0, 4.6), layout="constrained")
         self.heatmap = TuningHeatmap(result, ax)
@@ -169,9 +175,10 @@ class TuningHeatmapExplorer(Explorer):
             self.table = None
             self.best_cell = None
             self.note.set_text("pick two different hyperparameters")
-            self.message.value = (f"<span style='color:{OKABE_ITO['vermillion']}'>Columns and "
-                                  "rows are the same hyperparameter: pick two different ones."
-                                  "</span>")
+            self.message = ("Columns and rows are the same hyperparameter: pick two "
+                            "different ones.")
+            self.readout.value = (f"<span style='color:{OKABE_ITO['vermillion']}'>"
+                                  f"{self.message}</span>")
             self.view.redraw()
             return
         self.note.set_text("")
@@ -179,13 +186,14 @@ class TuningHeatmapExplorer(Explorer):
         self.table = self.heatmap.table
         self.best_cell = self.heatmap.best_cell
         if self.best_cell is None:
-            self.message.value = "Every setting diverged."
+            self.message = "Every setting diverged."
         else:
             loss = float(np.nanmin(np.where(np.isfinite(self.table), self.table, np.nan)))
-            self.message.value = html.escape(
+            self.message = (
                 f"Lowest cell: {self.y} = {self.best_cell[0]}, {self.x} = {self.best_cell[1]} "
                 f"(validation loss {loss:.4f}). {len(self.result)} settings, searched in "
                 f"{self.result.total_seconds:.1f} s.")
+        self.readout.value = html.escape(self.message)
         self.view.redraw()
 
 

@@ -99,6 +99,8 @@ class NetworkExplorer(Explorer):
 
         terms = [f"{n_in}·{n_out} + {n_out} = {p}" for n_in, n_out, p in
                  zip(self.layer_sizes[:-1], self.layer_sizes[1:], self.layer_params, strict=True)]
+        self.message = (f"{self.n_params} parameters for layer sizes {self.layer_sizes}: "
+                        + " + ".join(f"({t})" for t in terms))
         self.readout.value = (
             f"<b>{self.n_params} parameters</b> for layer sizes {self.layer_sizes}: "
             + " &nbsp;+&nbsp; ".join(f"({t})" for t in terms)

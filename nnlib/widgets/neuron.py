@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as ipw
 import numpy as np
 
@@ -33,8 +35,10 @@ class NeuronExplorer(Explorer):
         The activation name of the last update.
     a : ndarray of shape (n_points,)
         The neuron's output ``f(w * x + b)`` at each ``x`` (the drawn curve).
-    message : ipywidgets.HTML
+    message : str
         The formula with the current numbers, and where ``z = w * x + b`` crosses 0.
+    readout : ipywidgets.HTML
+        ``message`` as shown under the sliders.
     """
 
     def __init__(self, activation="relu", w=1.0, b=0.0, *, x_range=(-5.0, 5.0),
@@ -69,8 +73,8 @@ class NeuronExplorer(Explorer):
         self.controls["w"].add_class("neuron-w-slider")
         self.controls["b"].add_class("neuron-b-slider")
         self.controls["activation"].add_class("neuron-activation-dropdown")
-        self.message = ipw.HTML()
-        self.message.add_class("neuron-message")
+        self.readout = ipw.HTML()
+        self.readout.add_class("neuron-message")
 
         fig, ax = new_axes(figsize=(6.4, 3.8), layout="constrained")
         self.ax = ax
@@ -118,7 +122,8 @@ class NeuronExplorer(Explorer):
         else:
             self.zero_marker.set_data([], [])
             where = "w = 0: the output no longer depends on x"
-        self.message.value = f"<code>{text}</code>; {where}"
+        self.message = f"{text}; {where}"
+        self.readout.value = f"<code>{text}</code>; {where}"
         self.ax.set_title(f"one neuron: {text}", fontsize=11)
         self.view.redraw()
 
@@ -169,7 +174,10 @@ class SoftmaxExplorer(Explorer):
         The temperature of the last update.
     probs : ndarray of shape (n_classes,)
         ``nnlib.core.activations.softmax(logits / temperature)``: the bar heights.
-    message : ipywidgets.HTML
+    message : str
+        The most likely class and the sum of the probabilities.
+    readout : ipywidgets.HTML
+        ``message`` as shown under the slider.
     """
 
     T_MIN, T_MAX = 0.1, 100.0
@@ -198,8 +206,8 @@ class SoftmaxExplorer(Explorer):
             ),
         }
         self.controls["temperature"].add_class("softmax-temperature-slider")
-        self.message = ipw.HTML()
-        self.message.add_class("softmax-message")
+        self.readout = ipw.HTML()
+        self.readout.add_class("softmax-message")
 
         fig, (ax_z, ax_p) = new_axes(ncols=2, figsize=(9.0, 3.4), layout="constrained")
         self.ax_scores, self.ax_probs = ax_z, ax_p
@@ -247,10 +255,12 @@ class SoftmaxExplorer(Explorer):
             text.set_y(p + 0.01)
             text.set_text(f"{p:.2f}")
         top = int(np.argmax(self.probs))
-        self.message.value = (
-            f"T = {self.temperature:.2f}: the most likely is <b>{self.labels[top]}</b> with "
+        self.message = (
+            f"T = {self.temperature:.2f}: the most likely is {self.labels[top]} with "
             f"p = {self.probs[top]:.3f}; the probabilities sum to {self.probs.sum():.6f}."
         )
+        self.readout.value = html.escape(self.message).replace(
+            html.escape(self.labels[top]), f"<b>{html.escape(self.labels[top])}</b>", 1)
         self.view.redraw()
 
 

@@ -130,7 +130,6 @@ class OptimizerExplorer(Explorer):
             raise ValueError(f"optimizer must be one of {list(OPTIMIZER_CHOICES)}. "
                              f"Received: optimizer={optimizer!r}")
         self.max_loss = float(max_loss)
-        self._hold = False
         self._legend_labels = None
         self._loss_tops = {}
         first = self.surfaces[surface]
@@ -236,21 +235,21 @@ class OptimizerExplorer(Explorer):
     # ---------------------------------------------------------------- controls
 
     def _on_change(self, change=None):
+        if self._held:
+            return
         if change is not None and change.get("owner") is self.controls["surface"]:
             self._reset_start()
-        if not self._hold:
-            super()._on_change(change)
+        super()._on_change(change)
 
     def _reset_start(self):
         """Fit the start sliders to the new surface's window and put them at its start."""
         s = self.surfaces[self.controls["surface"].value]
-        hold, self._hold = self._hold, True
-        for key, lim, value in (("x0", s.xlim, s.start[0]), ("y0", s.ylim, s.start[1])):
-            slider = self.controls[key]
-            slider.min, slider.max = -1e9, 1e9  # avoid min > max while both move
-            slider.min, slider.max = lim
-            slider.value = value
-        self._hold = hold
+        with self.holding(update=False):
+            for key, lim, value in (("x0", s.xlim, s.start[0]), ("y0", s.ylim, s.start[1])):
+                slider = self.controls[key]
+                slider.min, slider.max = -1e9, 1e9  # avoid min > max while both move
+                slider.min, slider.max = lim
+                slider.value = value
 
     def apply_preset(self, name):
         """Switch to plain SGD with the preset learning rate of ``name`` on this surface.
@@ -264,15 +263,11 @@ class OptimizerExplorer(Explorer):
         rates = PRESETS[self.controls["surface"].value]
         if name not in rates:
             raise ValueError(f"name must be one of {list(rates)}. Received: name={name!r}")
-        self._hold = True
-        try:
+        with self.holding():
             self.controls["optimizer"].value = "SGD"
             self.controls["lr"].value = rates[name]
             self.controls["steps"].value = min(PRESET_STEPS, self.controls["steps"].max)
             self._reset_start()
-        finally:
-            self._hold = False
-        self.update()
 
     def layout(self):
         rows = [

@@ -84,8 +84,11 @@ class Playground(Explorer):
     running : bool
     n_updates : int
         Redraws since the widget was built.
-    message : ipywidgets.HTML
-        Epoch, losses, accuracy, or why training stopped.
+    message : str
+        Epoch, losses, accuracy, or why training stopped (or why a setting was not
+        applied).
+    readout : ipywidgets.HTML
+        ``message`` as shown above the figure.
     keras_view : ipywidgets.HTML
         The configuration as Keras code (``nnlib.playground.keras_code``).
     """
@@ -102,7 +105,6 @@ class Playground(Explorer):
         self.running = False
         self.n_updates = 0
         self._task = None
-        self._syncing = False
         self._locks = set()
 
         wide = {"description_width": "initial"}
@@ -142,8 +144,8 @@ class Playground(Explorer):
         self.controls["start"].on_click(lambda _: self.start())
         self.controls["pause"].on_click(lambda _: self.pause())
         self.controls["reset"].on_click(lambda _: self.reset())
-        self.message = ipw.HTML()
-        self.message.add_class("playground-message")
+        self.readout = ipw.HTML()
+        self.readout.add_class("playground-message")
         self.keras_view = ipw.HTML()
         self.keras_view.add_class("playground-keras")
 
@@ -187,8 +189,7 @@ class Playground(Explorer):
             config = pg.PlaygroundConfig.from_string(config)
         self.pause()
         self.trainer = pg.PlaygroundTrainer(config)
-        self._syncing = True
-        try:
+        with self.holding(update=False):  # the controls follow the configuration
             c = self.controls
             c["dataset"].value = config.dataset
             c["seed"].value = config.seed
@@ -209,8 +210,6 @@ class Playground(Explorer):
                 c["batch"].options = [*c["batch"].options, config.batch_size]
             c["batch"].value = config.batch_size
             c["config"].value = config.to_string()
-        finally:
-            self._syncing = False
         self._apply_locks()
         self.keras_view.value = ("<details><summary>as Keras code</summary><pre>"
                                  f"{html.escape(self.keras_code())}</pre></details>")
@@ -234,22 +233,26 @@ class Playground(Explorer):
             features=feat.DEFAULT_FEATURES if regression else c["features"].value)
 
     def _on_config_control(self, change=None):
-        if self._syncing:
+        if self._held:
             return
         try:
             config = self._config_from_controls()
         except (ValueError, TypeError) as error:
-            self.message.value = f"<b>Not applied:</b> {html.escape(str(error))}"
+            self._not_applied(error)
             return
         self.set_config(config)
 
+    def _not_applied(self, error):
+        self.message = f"Not applied: {error}"
+        self.readout.value = f"<b>Not applied:</b> {html.escape(str(error))}"
+
     def _on_config_text(self, change=None):
-        if self._syncing:
+        if self._held:
             return
         try:
             config = pg.PlaygroundConfig.from_string(self.controls["config"].value)
         except (ValueError, TypeError) as error:
-            self.message.value = f"<b>Not applied:</b> {html.escape(str(error))}"
+            self._not_applied(error)
             return
         self.set_config(config)
 
@@ -410,11 +413,11 @@ class Playground(Explorer):
         self.ax_loss.set_ylim(*y_limits)
         self.status_text.set_text(t.message if t.diverged or t.epoch == 0 else "")
         self.status_text.set_color(OKABE_ITO["vermillion"] if t.diverged else "#555555")
-        text = html.escape(t.message)
+        self.message = t.message
         if t.config.task == "classification" and t.epoch and not t.diverged:
-            text += (f" &nbsp; accuracy: train {t.accuracy('train'):.0%}, "
-                     f"test {t.accuracy('test'):.0%}")
-        self.message.value = text
+            self.message += (f"; accuracy: train {t.accuracy('train'):.0%}, "
+                             f"test {t.accuracy('test'):.0%}")
+        self.readout.value = html.escape(self.message)
         self.n_updates += 1
         self.view.redraw()
 
@@ -427,7 +430,7 @@ class Playground(Explorer):
             row(["hidden", "activation", "lr", "dropout"]),
             c["features"],
             row(["start", "pause", "reset"]),
-            self.message, self.view.widget, c["config"], self.keras_view,
+            self.readout, self.view.widget, c["config"], self.keras_view,
         ])
 
 
