@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .core import losses as _losses
-from .core._validation import as_float_array, check_positive, check_positive_int
+from .core._validation import as_float_array, check_in_range, check_positive, check_positive_int
 
 # ---------------------------------------------------------------- a loss with one parameter
 
@@ -49,7 +49,7 @@ class Quadratic1D:
     >>> problem = Quadratic1D()            # L(w) = (w - 3)^2
     >>> problem(1.0), problem.grad(1.0)
     (4.0, -4.0)
-    >>> problem.stability_limit            # 2 / L''
+    >>> problem.stability_limit()          # 2 / L''
     1.0
     """
 
@@ -100,10 +100,14 @@ class Quadratic1D:
         """``L'' = 2a``, the same everywhere for a quadratic."""
         return 2.0 * self.a
 
-    @property
-    def stability_limit(self) -> float:
-        """``2 / L''``: gradient descent converges for learning rates below this."""
-        return 2.0 / self.second_derivative
+    def stability_limit(self, momentum=0.0) -> float:
+        """``2 (1 + momentum) / L''``: gradient descent converges for rates below this.
+
+        A method with the same meaning as ``nnlib.surfaces.QuadraticBowl.stability_limit``;
+        without momentum it is ``2 / L''``.
+        """
+        momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
+        return 2.0 * (1.0 + momentum) / self.second_derivative
 
     def step_factor(self, learning_rate) -> float:
         """What one step multiplies ``w - minimum`` by: ``1 - learning_rate * L''``.

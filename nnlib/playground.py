@@ -93,7 +93,7 @@ class PlaygroundTrainer:
     def reset(self):
         """Back to the initial weights, a fresh optimizer and empty curves."""
         self.model.theta[...] = self.initial_theta
-        self.model._rng = np.random.default_rng(self.config.seed)  # same dropout masks again
+        self.model.seed_dropout(self.config.seed)  # the same dropout masks again
         self.optimizer = Adam(learning_rate=self.config.learning_rate)
         self._shuffle_rng = np.random.default_rng(self.config.seed)
         self.epoch = 0

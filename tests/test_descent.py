@@ -15,10 +15,10 @@ from nnlib.gradcheck import numerical_gradient
 def test_quadratic_worked_by_hand():
     p = descent.Quadratic1D()  # (w - 3)^2
     assert p(1.0) == 4.0 and p.grad(1.0) == -4.0
-    assert p.second_derivative == 2.0 and p.stability_limit == 1.0
+    assert p.second_derivative == 2.0 and p.stability_limit() == 1.0
     q = descent.Quadratic1D(a=4.0, minimum=-1.0, offset=0.5)  # 4 (w + 1)^2 + 0.5
     assert q(0.0) == 4.5 and q.grad(0.0) == 8.0
-    assert q.stability_limit == 0.25
+    assert q.stability_limit() == 0.25
     assert q.step_factor(0.1) == pytest.approx(1 - 0.1 * 8)
     np.testing.assert_allclose(q(np.array([-1.0, 1.0])), [0.5, 16.5])
 

@@ -251,8 +251,8 @@ def test_divergence_stops_with_one_message_and_no_numpy_warnings():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         history = model.fit(X, y, optimizer=SGD(learning_rate=5.0), epochs=100)
-    assert history.diverged and history.diverged_at_step is not None
-    assert history.message.startswith(f"diverged at step {history.diverged_at_step}")
+    assert history.diverged and history.diverged_at is not None
+    assert history.message.startswith(f"diverged at step {history.diverged_at}")
     assert len(history["loss"]) < 100
     assert [w.category for w in caught] == [DivergenceWarning]
 
@@ -351,3 +351,13 @@ def test_fit_can_diverge_quietly_for_callers_that_report_it():
     with pytest.warns(DivergenceWarning, match="diverged at step"):
         MLP([1, 8, 1], ["relu", "linear"], seed=0).fit(
             X, y, optimizer=SGD(learning_rate=50.0), epochs=200, batch_size=20)
+
+
+def test_seed_dropout_repeats_the_masks():
+    X = np.linspace(-1, 1, 16)[:, None]
+    model = MLP([1, 32, 1], ["relu", "linear"], dropout=0.5, seed=0)
+    model.seed_dropout(7)
+    first = model.forward(X, training=True)
+    assert not np.array_equal(first, model.forward(X, training=True))  # new masks
+    model.seed_dropout(7)
+    np.testing.assert_array_equal(model.forward(X, training=True), first)

@@ -69,7 +69,7 @@ def test_gradient_descent_widget_on_the_line_through_the_origin():
     X, y = make_linear(seed=0)
     problem = descent.Quadratic1D.from_line_through_origin(X, y)
     explorer = widgets.gradient_descent_explorer(problem, w0=0.0, steps=50)
-    explorer.controls["lr"].value = 0.9 * problem.stability_limit
+    explorer.controls["lr"].value = 0.9 * problem.stability_limit()
     assert not explorer.diverged
     assert explorer.path.loss[-1] == pytest.approx(losses.mse(y, explorer.path.w[-1] * X))
     assert set(explorer.controls) == {"lr", "steps", "w0"}

@@ -53,7 +53,7 @@ class History(dict):
     ----------
     diverged : bool
         True if training stopped because the loss became NaN or infinite.
-    diverged_at_step : int or None
+    diverged_at : int or None
         The optimizer step (counted from 1 within this ``fit`` call) whose loss was not finite.
     stopped_early : bool
         True if the callback asked to stop.
@@ -64,7 +64,7 @@ class History(dict):
     def __init__(self):
         super().__init__(loss=[])
         self.diverged = False
-        self.diverged_at_step = None
+        self.diverged_at = None
         self.stopped_early = False
         self.epochs_run = 0
         self.message = ""
@@ -184,6 +184,15 @@ class MLP:
                     f"set_weights: {kind}{i // 2 + 1} must have shape {p.shape}, got {w.shape}."
                 )
             p[...] = w
+
+    def seed_dropout(self, seed):
+        """Restart the random stream of the dropout masks (the same seed, the same masks).
+
+        Parameters
+        ----------
+        seed : int, numpy Generator or None
+        """
+        self._rng = np.random.default_rng(seed)
 
     def copy(self):
         """A deep copy (same architecture and weights, independent arrays)."""
@@ -478,7 +487,7 @@ class MLP:
 
     def _diverged(self, history, step, epoch, value, warn=True):
         history.diverged = True
-        history.diverged_at_step = step
+        history.diverged_at = step
         history.message = (
             f"diverged at step {step} (epoch {epoch}): the loss became {value}. "
             "Training stopped; try a smaller learning rate."

@@ -311,7 +311,7 @@ one_step = Exercise(
 
 def _rate_checker(answer):
     steep = descent.Quadratic1D(a=5.0, minimum=1.0)
-    right = [lr for lr in (0.05, 0.15, 0.25) if lr > steep.stability_limit][0]
+    right = [lr for lr in (0.05, 0.15, 0.25) if lr > steep.stability_limit()][0]
     return compare_arrays(answer, right, name="the learning rate")
 
 

@@ -205,7 +205,7 @@ class GradientDescentExplorer(Explorer):
                  w_range=None, max_loss=1e6):
         self.problem = problem if problem is not None else descent.Quadratic1D()
         self.max_loss = float(max_loss)
-        limit = self.problem.stability_limit
+        limit = self.problem.stability_limit()
         if w_range is None:
             w_range = (self.problem.minimum - 5.0, self.problem.minimum + 5.0)
         style = {"description_width": "initial"}
@@ -273,7 +273,7 @@ def _quadratic_label(problem):
 
 def _describe_descent(problem, lr, path):
     """The sentence shown on the plot: the path's ending plus why, from ``L''``."""
-    limit = problem.stability_limit
+    limit = problem.stability_limit()
     factor = problem.step_factor(lr)
     if path.diverged:
         why = f"learning rate {lr:.3g} > 2/L'' = {limit:.3g}"
