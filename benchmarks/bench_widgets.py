@@ -114,8 +114,8 @@ def main():
 
     # 08: the playground: one chunk (5 epochs) + redraw per update (neuron heat maps,
     # decision map, loss curves), as while training live.
-    from nnlib.features import FEATURES
-    from nnlib.playground import PlaygroundConfig
+    from nnlib.lessons.features import FEATURES
+    from nnlib.lessons.playground import PlaygroundConfig
     from nnlib.widgets.playground import playground
 
     for label, config in [

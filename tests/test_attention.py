@@ -1,4 +1,4 @@
-"""nnlib.attention against keras.layers.MultiHeadAttention in float64 on random weights.
+"""nnlib.lessons.attention against keras.layers.MultiHeadAttention in float64 on random weights.
 
 Tolerance: |difference| <= 1e-12 on outputs of order 10 (the same sums in another
 order); attention weights (in [0, 1]) to 1e-14. This needs ``key_dim`` 1, 4, 16, ...:

@@ -1,4 +1,4 @@
-"""nnlib.comparison: the article's network, trajectories, the learned line."""
+"""nnlib.lessons.comparison: the article's network, trajectories, the learned line."""
 
 import numpy as np
 import pytest

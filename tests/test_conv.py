@@ -1,4 +1,4 @@
-"""nnlib.conv against keras.layers.Conv2D / MaxPooling2D in float64 on random weights.
+"""nnlib.lessons.conv against keras.layers.Conv2D / MaxPooling2D in float64 on random weights.
 
 Tolerance: the two sum the same products in a different order, so they agree to
 rounding, |difference| <= 1e-12 on values of order 10.

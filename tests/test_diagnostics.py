@@ -1,4 +1,4 @@
-"""nnlib.diagnostics: scores, per-layer values, update ratios, overfitting a tiny batch."""
+"""nnlib.lessons.diagnostics: scores, per-layer values, update ratios, overfitting a tiny batch."""
 
 import math
 

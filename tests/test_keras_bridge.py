@@ -92,7 +92,7 @@ def test_100_optimizer_steps_equal_keras(ours, theirs, rng):
 def test_default_adam_drifts_slightly_from_keras(rng):
     """With the defaults (0.001, 0.9, 0.999: not exact in float32) Keras rounds the learning
     rate and the betas of the bias correction to float32, so the two drift apart by about
-    1e-6 of the distance moved (nnlib.comparison.KerasRoundedAdam removes the drift)."""
+    1e-6 of the distance moved (nnlib.lessons.comparison.KerasRoundedAdam removes the drift)."""
     w0 = rng.normal(size=(4, 3))
     w, var = w0.copy(), tf.Variable(w0, dtype=tf.float64)
     ours, theirs = Adam(), keras.optimizers.Adam()
@@ -129,7 +129,7 @@ def test_fit_100_steps_equals_keras_fit(ours, theirs):
 
 def test_to_keras_needs_keras_3():
     assert int(keras.__version__.split(".")[0]) >= 3
-    assert nnlib.keras_bridge.KERAS_LOSSES["mse"] == "mean_squared_error"
+    assert nnlib.with_keras.twin.KERAS_LOSSES["mse"] == "mean_squared_error"
 
 
 def test_import_keras_makes_training_repeatable():

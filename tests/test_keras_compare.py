@@ -1,4 +1,4 @@
-"""nnlib.keras_compare: the article's Keras model, and nnlib = Keras along 800 steps."""
+"""nnlib.with_keras.article: the article's Keras model, and nnlib = Keras along 800 steps."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from nnlib import Adam, comparison, keras_bridge
 from nnlib.data import make_linear
 
 keras = keras_bridge.import_keras()
-keras_compare = pytest.importorskip("nnlib.keras_compare")
+keras_compare = pytest.importorskip("nnlib.with_keras.article")
 
 
 def test_article_keras_model_matches_the_article():

@@ -17,8 +17,8 @@ def keras():
 
 
 def test_import_nnlib_does_not_load_tensorflow():
-    code = ("import sys, nnlib, nnlib.keras_models, nnlib.conv, nnlib.recurrent, "
-            "nnlib.attention, nnlib.sequences; print('tensorflow' in sys.modules)")
+    code = ("import sys, nnlib, nnlib.with_keras.models, nnlib.lessons.conv, nnlib.lessons.recurrent, "
+            "nnlib.lessons.attention, nnlib.lessons.sequences; print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

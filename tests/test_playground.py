@@ -1,4 +1,4 @@
-"""nnlib.playground (with nnlib.features and nnlib.playground_config): configuration text,
+"""nnlib.lessons.playground (with nnlib.lessons.features and nnlib.lessons.playground_config): configuration text,
 input features, data, chunked training, neuron maps, Keras code."""
 
 import numpy as np

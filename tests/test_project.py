@@ -147,7 +147,7 @@ def test_import_nnlib_is_light_and_heavy_modules_load_on_first_use():
 
     code = ("import sys, nnlib; assert 'tensorflow' not in sys.modules; "
             "assert 'matplotlib' not in sys.modules; "
-            "assert nnlib.keras_bridge.KERAS_LOSSES; print('ok')")
+            "assert nnlib.with_keras.twin.KERAS_LOSSES; print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
 
@@ -177,3 +177,28 @@ def test_pre_commit_strips_notebook_outputs_and_runs_ruff_of_our_version():
     low, high = re.findall(r"[\d.]+", ruff_bound)
     version = tuple(int(n) for n in hooks["ruff"]["rev"].lstrip("v").split("."))
     assert tuple(int(n) for n in low.split(".")) <= version < tuple(int(n) for n in high.split("."))
+
+
+def test_the_core_imports_nothing_else_from_nnlib_and_stays_small():
+    """``import nnlib.core.model`` loads at most 1,600 lines of nnlib: the core alone."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nnlib.core.model; "
+            "mods = [m for m in sys.modules if m.startswith('nnlib')]; "
+            "print(sum(sum(1 for _ in open(sys.modules[m].__file__)) for m in mods), "
+            "' '.join(sorted(mods)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT)
+    lines, modules = result.stdout.split(" ", 1)
+    assert all(m == "nnlib" or m.startswith("nnlib.core") for m in modules.split()), modules
+    assert int(lines) <= 1600, lines
+    for path in (ROOT / "nnlib" / "core").glob("*.py"):  # relative imports stay inside
+        assert not re.search(r"^\s*from \.\.", path.read_text(), re.M), path.name
+
+
+def test_no_module_is_longer_than_450_lines_but_the_model():
+    for path in (ROOT / "nnlib").rglob("*.py"):
+        limit = 500 if path.name == "model.py" else 450
+        n = len(path.read_text().splitlines())
+        assert n <= limit, f"{path.relative_to(ROOT)}: {n} lines"

@@ -1,4 +1,4 @@
-"""nnlib.recurrent against keras.layers.SimpleRNN / LSTM / GRU in float64 on random weights.
+"""nnlib.lessons.recurrent against keras.layers.SimpleRNN / LSTM / GRU in float64 on random weights.
 
 Tolerance: the same float64 operations in a slightly different order, so the states
 agree to rounding: |difference| <= 1e-12 (states lie in [-1, 1]).

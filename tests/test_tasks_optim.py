@@ -11,7 +11,7 @@ import pytest
 
 from nnlib.core.optimizers import Adam as NnlibAdam
 from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.regularization import l2_penalty_grad as nnlib_l2_penalty_grad
+from nnlib.lessons.regularization import l2_penalty_grad as nnlib_l2_penalty_grad
 from nnlib.tasks import optim as tasks
 
 sys.path.insert(0, "teacher/solutions")

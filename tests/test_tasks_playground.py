@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from nnlib.exercises import INCORRECT
-from nnlib.playground import PlaygroundConfig, build_model
+from nnlib.lessons.playground import PlaygroundConfig, build_model
 from nnlib.tasks import playground as tasks
 
 sys.path.insert(0, "teacher/solutions")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlib import regularization, widgets
-from nnlib.regularization import NEAR_ZERO
+from nnlib.lessons.regularization import NEAR_ZERO
 
 
 @pytest.fixture(scope="module")

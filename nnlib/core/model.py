@@ -186,12 +186,7 @@ class MLP:
             p[...] = w
 
     def seed_dropout(self, seed):
-        """Restart the random stream of the dropout masks (the same seed, the same masks).
-
-        Parameters
-        ----------
-        seed : int, numpy Generator or None
-        """
+        """Restart the dropout masks' random stream from ``seed`` (same seed, same masks)."""
         self._rng = np.random.default_rng(seed)
 
     def copy(self):
@@ -375,23 +370,8 @@ class MLP:
 
     # ------------------------------------------------------------ training
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        optimizer="adam",
-        loss="mse",
-        epochs=1,
-        batch_size=32,
-        shuffle=True,
-        seed=None,
-        validation_data=None,
-        callback=None,
-        l1=0.0,
-        l2=0.0,
-        warn=True,
-    ):
+    def fit(self, X, y, *, optimizer="adam", loss="mse", epochs=1, batch_size=32, shuffle=True,
+            seed=None, validation_data=None, callback=None, l1=0.0, l2=0.0, warn=True):
         """Train with mini-batch gradient descent, like Keras' ``model.fit``.
 
         Parameters

@@ -153,7 +153,7 @@ class Adam(Optimizer):
     correction. With the defaults (not exact in float32) a float64 Keras model drifts
     from this float64 code by about 1e-6 of the distance moved over 100 steps; with
     values float32 holds exactly (e.g. ``2**-7``, 0.875) they agree to rounding.
-    ``nnlib.comparison.KerasRoundedAdam`` reproduces the roundings.
+    ``nnlib.lessons.comparison.KerasRoundedAdam`` reproduces the roundings.
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):

@@ -8,7 +8,7 @@ Summed over the kernels ``W`` of every layer (biases are not penalised)::
 L2 pulls every weight towards 0 in proportion to its size; L1 pulls every weight by
 the same amount ``l1``, so small weights reach 0 and stay there. This module is the
 one place these formulas are written: ``MLP``'s loss and gradient use it, and so do
-``nnlib.regularization`` and the notebooks.
+``nnlib.lessons.regularization`` and the notebooks.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Heatmaps for the Transformer notebook: attention weights and positional encodings.
 
-The weights drawn come from ``nnlib.attention`` or a Keras model
-(``nnlib.keras_models.attention_scores``); these functions only draw.
+The weights drawn come from ``nnlib.lessons.attention`` or a Keras model
+(``nnlib.with_keras.models.attention_scores``); these functions only draw.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def plot_positional_encoding(P, ax=None, *, title="Sinusoidal positional encodin
     Parameters
     ----------
     P : array_like of shape (n_steps, d_model)
-        From ``nnlib.attention.positional_encoding``.
+        From ``nnlib.lessons.attention.positional_encoding``.
 
     Returns
     -------

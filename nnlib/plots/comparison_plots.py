@@ -1,7 +1,7 @@
 """Plots for the Keras/nnlib comparison (notebook 07).
 
-The numbers come from ``nnlib.comparison`` and ``nnlib.keras_compare``; this module only
-draws: a model's fit next to its loss curve (also the figure of
+The numbers come from ``nnlib.lessons.comparison`` and ``nnlib.with_keras.article``;
+this module only draws: a model's fit next to its loss curve (also the figure of
 ``nnlib.widgets.learning_rate_explorer``), the weight gap between two libraries epoch by
 epoch, and the final error of many seeds per setting.
 """

@@ -1,7 +1,7 @@
 """Image grids for the CNN notebook: images, filters, feature maps, misclassified digits.
 
-The arrays drawn come from ``nnlib.conv`` or from a Keras model's layers
-(``nnlib.keras_models.layer_output``); these functions only draw.
+The arrays drawn come from ``nnlib.lessons.conv`` or from a Keras model's layers
+(``nnlib.with_keras.models.layer_output``); these functions only draw.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Plots for evaluating and tuning a model (notebook 06).
 
-The numbers come from ``nnlib.metrics``, ``nnlib.thresholds`` and ``nnlib.search``
+The numbers come from ``nnlib.metrics``, ``nnlib.thresholds`` and ``nnlib.lessons.search``
 (or are passed in); this module only draws them.
 """
 
@@ -172,7 +172,7 @@ class TuningHeatmap:
 
     Parameters
     ----------
-    result : nnlib.search.SearchResult
+    result : nnlib.lessons.search.SearchResult
     ax : matplotlib Axes, optional
 
     Attributes
@@ -280,7 +280,7 @@ def plot_tuning_heatmap(result, x, y, ax=None, *, reduce="min", title=None):
 
     Parameters
     ----------
-    result : nnlib.search.SearchResult
+    result : nnlib.lessons.search.SearchResult
     x, y : str
         Hyperparameters for the columns and the rows.
     ax : matplotlib Axes, optional
@@ -305,7 +305,7 @@ def plot_search_comparison(results, param="learning_rate", ax=None, *, log_x=Tru
 
     Parameters
     ----------
-    results : dict of str -> nnlib.search.SearchResult
+    results : dict of str -> nnlib.lessons.search.SearchResult
         Label -> result.
     param : str, default="learning_rate"
     ax : matplotlib Axes, optional

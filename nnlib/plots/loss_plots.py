@@ -1,7 +1,7 @@
 """Plots of losses and of gradient descent on them (notebook 03).
 
 The loss values come from ``nnlib.core.losses``, or are passed in (a grid from
-``nnlib.descent.line_mse_grid``, a problem such as ``nnlib.descent.Quadratic1D``).
+``nnlib.lessons.descent.line_mse_grid``, a problem such as ``nnlib.lessons.descent.Quadratic1D``).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def plot_loss_contour(w_values, b_values, loss_grid, ax=None, *, levels=12, titl
     w_values : array_like of shape (n_w,)
     b_values : array_like of shape (n_b,)
     loss_grid : array_like of shape (n_b, n_w)
-        E.g. ``nnlib.descent.line_mse_grid(w_values, b_values, X, y)``.
+        E.g. ``nnlib.lessons.descent.line_mse_grid(w_values, b_values, X, y)``.
     ax : matplotlib Axes, optional
     levels : int, default=12
         Number of contour lines, spaced evenly on a log scale (so the bottom of the
@@ -95,7 +95,7 @@ class DescentPlot:
     Parameters
     ----------
     problem : callable ``problem(w)``
-        The loss, e.g. ``nnlib.descent.Quadratic1D()``; called on an array of ``w``.
+        The loss, e.g. ``nnlib.lessons.descent.Quadratic1D()``; called on an array of ``w``.
     ax : matplotlib Axes, optional
     w_range : (float, float), optional
         The ``w`` shown; default: 5 on each side of ``problem.minimum`` (or of 0).
@@ -136,7 +136,7 @@ class DescentPlot:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=9)
 
     def show(self, path, message=None):
-        """Draw a ``nnlib.descent.DescentPath`` (or anything with ``w`` and ``loss``)."""
+        """Draw a ``nnlib.lessons.descent.DescentPath`` (or anything with ``w`` and ``loss``)."""
         w, loss = np.asarray(path.w, float), np.asarray(path.loss, float)
         self.path_line.set_data(w, loss)
         self.start.set_data(w[:1], loss[:1])
@@ -155,7 +155,7 @@ def plot_descent_path(problem, path, ax=None, *, w_range=None, title=None):
     Parameters
     ----------
     problem : callable ``problem(w)``
-    path : nnlib.descent.DescentPath
+    path : nnlib.lessons.descent.DescentPath
     ax : matplotlib Axes, optional
     w_range : (float, float), optional
     title : str, optional
@@ -176,7 +176,7 @@ def plot_layer_histograms(values, *, bins=30):
     Parameters
     ----------
     values : dict
-        From ``nnlib.diagnostics.layer_values``: ``"activations"`` (one array per hidden
+        From ``nnlib.lessons.diagnostics.layer_values``: ``"activations"`` (one array per hidden
         layer) and ``"gradients"`` (one per kernel).
     bins : int, default=30
 

@@ -1,7 +1,7 @@
 """``NeuronMaps``: a network drawn as small heat maps, one per neuron (notebook 08).
 
 TensorFlow Playground draws every neuron as a little picture of what it computes over
-the input plane. ``NeuronMaps`` does the same with what ``nnlib.playground.neuron_maps``
+the input plane. ``NeuronMaps`` does the same with what ``nnlib.lessons.playground.neuron_maps``
 computed: one column per layer (the input features, the hidden layers, the output), one
 small image per neuron, and one line per weight, styled like ``draw_network``'s arrows
 (blue and solid if positive, vermillion and dashed if negative, wider for larger |w|).
@@ -67,7 +67,7 @@ class NeuronMaps:
         Drawn into (its axis is turned off; its data coordinates become pixels). Size it
         before: the tiles are laid out for the axes' size in the figure.
     maps : list of ndarray, one per layer, input first
-        What ``nnlib.playground.neuron_maps`` returns: ``maps[l]`` of shape
+        What ``nnlib.lessons.playground.neuron_maps`` returns: ``maps[l]`` of shape
         (n_neurons, r2, r1) (a heat map each) or (n_neurons, r1) (a curve each).
     weights : list of ndarray of shape (n_l, n_{l+1})
         The kernels ``W_1, ..., W_L``.

@@ -1,7 +1,8 @@
 """Plots of optimizers at work (notebook 04): paths on 2-D loss surfaces, the loss per
 step, the learning-rate range test and the batch-size comparison.
 
-The numbers come from ``nnlib.surfaces`` and ``nnlib.tuning``; this module only draws.
+The numbers come from ``nnlib.lessons.surfaces`` and ``nnlib.lessons.tuning``; this module
+only draws.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class SurfacePlot:
 
     Parameters
     ----------
-    surface : nnlib.surfaces.Surface
+    surface : nnlib.lessons.surfaces.Surface
     ax : matplotlib Axes, optional
     n_paths : int, default=3
     grid_points : int, default=121
@@ -91,7 +92,7 @@ class SurfacePlot:
         return self
 
     def show(self, paths, labels=None, message="", diverged=False):
-        """Draw ``paths`` (``nnlib.surfaces.OptimizerPath``), hiding unused path lines."""
+        """Draw ``paths`` (``nnlib.lessons.surfaces.OptimizerPath``), hiding unused path lines."""
         labels = labels or [None] * len(paths)
         for k, line in enumerate(self.path_lines):
             if k < len(paths):
@@ -120,8 +121,8 @@ def plot_optimizer_paths(surface, paths, ax=None, *, title=None, xlim=None, ylim
 
     Parameters
     ----------
-    surface : nnlib.surfaces.Surface
-    paths : dict of str to nnlib.surfaces.OptimizerPath
+    surface : nnlib.lessons.surfaces.Surface
+    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
         Legend label -> path (at most three).
     ax : matplotlib Axes, optional
     title : str, optional
@@ -161,7 +162,7 @@ def plot_loss_per_step(paths, ax=None, *, min_value=0.0, title="Loss after each 
 
     Parameters
     ----------
-    paths : dict of str to nnlib.surfaces.OptimizerPath
+    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
     ax : matplotlib Axes, optional
     min_value : float, default=0.0
         Subtracted from the loss so that the minimum sits at the bottom of the log axis.
@@ -184,7 +185,7 @@ def plot_loss_per_step(paths, ax=None, *, min_value=0.0, title="Loss after each 
 
 
 def plot_lr_range(result, ax=None, *, title="Learning-rate range test"):
-    """The loss against the learning rate (log axis) from ``nnlib.tuning.lr_range_test``.
+    """The loss against the learning rate (log axis) from ``nnlib.lessons.tuning.lr_range_test``.
 
     Draws the raw and smoothed loss and marks ``result.suggested_rate``.
 
@@ -211,11 +212,11 @@ def plot_lr_range(result, ax=None, *, title="Learning-rate range test"):
 
 
 def plot_batch_runs(runs, axes=None, *, labels=None):
-    """Loss curves and time per epoch of ``nnlib.tuning.compare_batch_sizes`` runs.
+    """Loss curves and time per epoch of ``nnlib.lessons.tuning.compare_batch_sizes`` runs.
 
     Parameters
     ----------
-    runs : list of nnlib.tuning.BatchRun
+    runs : list of nnlib.lessons.tuning.BatchRun
     axes : pair of matplotlib Axes, optional
         Left: training loss against samples seen; right: time per epoch (bars).
     labels : list of str, optional

@@ -1,13 +1,13 @@
 """Plots for regularization (notebook 04): weight histograms and fitted curves.
 
-The numbers come from ``nnlib.regularization`` and ``nnlib.MLP``; this module only draws.
+The numbers come from ``nnlib.lessons.regularization`` and ``nnlib.MLP``; this module only draws.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..regularization import NEAR_ZERO, near_zero_fraction
+from ..lessons.regularization import NEAR_ZERO, near_zero_fraction
 from .style import CYCLE_COLORS, CYCLE_LINESTYLES, CYCLE_MARKERS, OKABE_ITO, new_axes
 
 WEIGHT_BINS = np.linspace(-1.5, 1.5, 61)
@@ -104,7 +104,7 @@ def plot_weight_magnitudes(values_by_label, ax=None, *, near_zero=NEAR_ZERO, bin
     values_by_label : dict of str to array_like
         Legend label -> weights (at most three).
     ax : matplotlib Axes, optional
-    near_zero : float, default=``nnlib.regularization.NEAR_ZERO`` (0.01)
+    near_zero : float, default=``nnlib.lessons.regularization.NEAR_ZERO`` (0.01)
         Weights with ``|w| <= near_zero`` count as "near zero"; a dotted line marks it
         and each legend entry gives that share in percent.
     bins : array_like, default=MAGNITUDE_BINS

@@ -1,10 +1,10 @@
 """Notebook 05c's exercises: scaled dot-product attention with a mask, the scale factor,
 attention weights by hand and counting a causal mask's pairs.
 
-The mask follows ``nnlib.attention`` (and Keras' ``attention_mask``): a boolean array,
+The mask follows ``nnlib.lessons.attention`` (and Keras' ``attention_mask``): a boolean array,
 True where a query may look at a key. The checker calls the student's ``attention`` on
 fresh random queries, keys, values and masks, compares it with
-``nnlib.attention.scaled_dot_product_attention`` and names the typical mistakes it
+``nnlib.lessons.attention.scaled_dot_product_attention`` and names the typical mistakes it
 recognises (no 1/sqrt(d_k), the softmax over the wrong axis, a mask ignored or inverted,
 masked keys left with a small weight, an overflow on large scores).
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import attention as nn_attention
 from ..exercises import Exercise, NotAttempted, Task, call, compare_arrays
+from ..lessons import attention as nn_attention
 
 # ---------------------------------------------------------------- masked attention
 
@@ -55,7 +55,7 @@ def _weight_mistakes(Q, K, V, mask):
             (softmax(scaled), "the mask is ignored: every query still looks at every key."),
             (softmax(masked(scaled, m=~full)),
              "the mask is inverted: True marks the keys a query MAY look at (as in "
-             "nnlib.attention and Keras); the others are shut out."),
+             "nnlib.lessons.attention and Keras); the others are shut out."),
             (softmax(masked(scaled, fill=0.0)),
              "masked keys get a score of 0, which the softmax still turns into a weight; "
              "give them a very large negative score instead (or -inf), so that their "

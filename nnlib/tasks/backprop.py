@@ -12,11 +12,12 @@ import math
 
 import numpy as np
 
-from .. import data, descent
+from .. import data
 from ..core import activations, losses
 from ..core.model import MLP
 from ..core.optimizers import Adam
 from ..exercises import Exercise, Task, call, compare_arrays, gradient_reason
+from ..lessons import descent
 
 # ---------------------------------------------------------------- the MSE gradient
 

@@ -2,7 +2,7 @@
 convolution.
 
 The checker calls the student's ``conv2d`` on fresh random images and kernels, compares
-it with ``nnlib.conv.conv2d`` and names the typical mistakes it recognises (a flipped
+it with ``nnlib.lessons.conv.conv2d`` and names the typical mistakes it recognises (a flipped
 kernel, an output one row short, a missing bias, mixed-up channels).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import conv
 from ..exercises import Exercise, Task, call, compare_arrays
+from ..lessons import conv
 
 # ---------------------------------------------------------------- conv2d, built by hand
 

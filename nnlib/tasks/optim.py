@@ -17,9 +17,9 @@ import warnings
 
 import numpy as np
 
-from .. import surfaces
 from ..core.optimizers import SGD, Adam
 from ..exercises import Exercise, Task, call, compare_arrays
+from ..lessons import surfaces
 from .regularize import (  # noqa: F401  (notebook 04 finds all its tasks here)
     dropout,
     dropout_backward_reference,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..core.model import MLP
 from ..exercises import Exercise, compare_arrays
-from ..playground import PlaygroundConfig, config_text_checker
+from ..lessons.playground import PlaygroundConfig, config_text_checker
 
 SIZES = [2, 8, 8, 1]
 

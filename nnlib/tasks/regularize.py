@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import regularization
 from ..exercises import Task, call, compare_arrays, gradient_reason
+from ..lessons import regularization
 
 # ---------------------------------------------------------------- dropout
 

@@ -2,7 +2,7 @@
 LSTM's weights and the GRU's update gate.
 
 The checkers call the student's cell on fresh random inputs and weights, compare it with
-``nnlib.recurrent`` and name the typical mistakes they recognise (the gates read in the
+``nnlib.lessons.recurrent`` and name the typical mistakes they recognise (the gates read in the
 wrong order, sigmoid and tanh swapped, a cell state that skips the forget gate, a hidden
 state taken from the cell state without its tanh).
 """
@@ -13,8 +13,8 @@ from itertools import permutations
 
 import numpy as np
 
-from .. import recurrent
 from ..exercises import Exercise, Task, call, compare_arrays
+from ..lessons import recurrent
 
 KERAS_ORDER = "ifco"  # input, forget, candidate, output
 _GATE_NAMES = {"i": "i", "f": "f", "c": "c~", "o": "o"}

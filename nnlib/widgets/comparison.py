@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 
-from .. import comparison
 from ..core.optimizers import Adam
+from ..lessons import comparison
 from ..plots import OKABE_ITO, RUN_STYLES, plot_fit_and_loss
 from .base import Explorer, boxed_legend, log_slider, stepped_limits
 

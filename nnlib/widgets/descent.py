@@ -2,7 +2,7 @@
 
 ``be_the_optimizer``: you move ``w`` and ``b`` of a line and watch its MSE (and the
 gradient). ``gradient_descent_explorer``: a learning-rate slider for gradient
-descent on a one-parameter quadratic. The numbers come from ``nnlib.descent``.
+descent on a one-parameter quadratic. The numbers come from ``nnlib.lessons.descent``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import descent
+from ..lessons import descent
 from ..plots import OKABE_ITO, DescentPlot, new_axes, plot_fit, plot_loss_contour
 from .base import Explorer, boxed_legend, log_slider
 
@@ -45,11 +45,11 @@ class LineFitExplorer(Explorer):
         The current slider values.
     y_hat : ndarray of shape (n_samples, 1)
     mse : float
-        ``nnlib.descent.line_mse(w, b, X, y)``.
+        ``nnlib.lessons.descent.line_mse(w, b, X, y)``.
     best_mse : float
         The lowest MSE reached so far.
     grad : (float, float)
-        ``(dL/dw, dL/db)`` from ``nnlib.descent.line_mse_grad``.
+        ``(dL/dw, dL/db)`` from ``nnlib.lessons.descent.line_mse_grad``.
     arrow : (float, float)
         The arrow's components ``-arrow_learning_rate * grad`` (drawn only with
         ``show_gradient``).
@@ -174,7 +174,7 @@ class GradientDescentExplorer(Explorer):
 
     Parameters
     ----------
-    problem : nnlib.descent.Quadratic1D, optional
+    problem : nnlib.lessons.descent.Quadratic1D, optional
         The loss; default ``Quadratic1D()``, i.e. ``L(w) = (w - 3)^2`` with ``L'' = 2``.
     w0 : float, default=-1.0
         The start (slider "start w0").
@@ -187,12 +187,12 @@ class GradientDescentExplorer(Explorer):
     w_range : (float, float), optional
         The ``w`` shown; default 5 on each side of the minimum.
     max_loss : float, default=1e6
-        Passed to ``nnlib.descent.gradient_descent_1d``: above it the descent is
+        Passed to ``nnlib.lessons.descent.gradient_descent_1d``: above it the descent is
         declared diverged.
 
     Attributes
     ----------
-    path : nnlib.descent.DescentPath
+    path : nnlib.lessons.descent.DescentPath
         The last computed path (``path.w``, ``path.loss``).
     diverged : bool
     diverged_at : int or None

@@ -3,7 +3,7 @@
 ``threshold_explorer``: a decision-threshold slider that moves precision and recall
 live, on the precision-recall curve. ``tuning_heatmap_explorer``: pick two
 hyperparameters of a finished search and see its validation loss as a heat map.
-The numbers come from ``nnlib.thresholds`` and ``nnlib.search``.
+The numbers come from ``nnlib.thresholds`` and ``nnlib.lessons.search``.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ class TuningHeatmapExplorer(Explorer):
 
     Parameters
     ----------
-    result : nnlib.search.SearchResult
+    result : nnlib.lessons.search.SearchResult
         A finished search (a grid search fills every cell).
     x, y : str, optional
         Starting hyperparameters for the columns and rows (default: the first two

@@ -1,7 +1,7 @@
 """``FeatureCheckboxes``: one checkbox per input feature, used as one control.
 
 The playground (notebook 08) lets a student switch input features on and off
-(``nnlib.features``); this row of checkboxes reads and sets them as one tuple
+(``nnlib.lessons.features``); this row of checkboxes reads and sets them as one tuple
 ``value``, and ``disabled`` locks them all, like any other configuration control.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import traitlets
 
-from .. import features as feat
+from ..lessons import features as feat
 
 
 class FeatureCheckboxes(ipw.HBox):
@@ -18,7 +18,7 @@ class FeatureCheckboxes(ipw.HBox):
 
     Parameters
     ----------
-    names : sequence of str, default=all of ``nnlib.features.FEATURES``
+    names : sequence of str, default=all of ``nnlib.lessons.features.FEATURES``
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """The gradient-descent explorer of notebook 04: optimizers walking on 2-D loss surfaces.
 
-All numbers come from ``nnlib.surfaces`` (surfaces, ``run_optimizer``) and
+All numbers come from ``nnlib.lessons.surfaces`` (surfaces, ``run_optimizer``) and
 ``nnlib.core.optimizers``; the drawing from ``nnlib.plots.optimizer_plots``.
 """
 
@@ -13,7 +13,7 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from .. import surfaces
+from ..lessons import surfaces
 from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
 from ..plots.style import OKABE_ITO, new_axes
 from .base import Explorer, boxed_legend, log_slider, stepped_limits
@@ -43,10 +43,10 @@ def describe_path(path, steps, surface=None) -> str:
 
     Parameters
     ----------
-    path : nnlib.surfaces.OptimizerPath
+    path : nnlib.lessons.surfaces.OptimizerPath
     steps : int
         The number of steps asked for.
-    surface : nnlib.surfaces.Surface, optional
+    surface : nnlib.lessons.surfaces.Surface, optional
         If given, a path that ends within 0.05 of one of ``surface.minima`` is said to
         have reached it ("the minimum", or "the global" / "a local minimum").
     """
@@ -85,7 +85,7 @@ class OptimizerExplorer(Explorer):
 
     Parameters
     ----------
-    surface : str or nnlib.surfaces.Surface, default="quadratic bowl"
+    surface : str or nnlib.lessons.surfaces.Surface, default="quadratic bowl"
         The starting surface; the dropdown offers the three of ``surfaces.SURFACES``
         (a Surface passed here replaces the one of the same ``name``).
     optimizer : str, default="SGD"
@@ -101,10 +101,10 @@ class OptimizerExplorer(Explorer):
 
     Attributes
     ----------
-    surface : nnlib.surfaces.Surface
-    paths : dict of str to nnlib.surfaces.OptimizerPath
+    surface : nnlib.lessons.surfaces.Surface
+    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
         The last computed path of each optimizer shown.
-    path : nnlib.surfaces.OptimizerPath
+    path : nnlib.lessons.surfaces.OptimizerPath
         The first of ``paths`` (the only one unless all three are shown).
     diverged : bool
         Whether any shown path diverged.

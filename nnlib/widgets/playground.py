@@ -8,7 +8,7 @@ large), the decision boundary (or the fitted curve for the article's line) and t
 train and test loss curves.
 
 The logic (configuration, features, data, training in chunks, neuron maps, Keras code)
-is in ``nnlib.playground``; this module only builds controls and draws.
+is in ``nnlib.lessons.playground``; this module only builds controls and draws.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from .. import features as feat
-from .. import playground as pg
+from ..lessons import features as feat
+from ..lessons import playground as pg
 from ..plots import OKABE_ITO, new_axes
 from ..plots.neuron_maps import MAP_CMAP, NeuronMaps
 from ..plots.style import STYLE
@@ -45,7 +45,7 @@ _NET_CAPTIONS = {  # what the squares (or boxes) are, then what the lines are
 
 
 class Playground(Explorer):
-    """Build, train and watch a small network; see ``nnlib.playground`` for the logic.
+    """Build, train and watch a small network; see ``nnlib.lessons.playground`` for the logic.
 
     The sliders act on release (``continuous_update=False``): a new data set or network
     starts training afresh, which should not happen at every step of a drag.
@@ -69,7 +69,7 @@ class Playground(Explorer):
 
     Attributes
     ----------
-    trainer : nnlib.playground.PlaygroundTrainer
+    trainer : nnlib.lessons.playground.PlaygroundTrainer
         The model, the optimizer, the data and the loss curves.
     config : PlaygroundConfig
     controls : dict of ipywidgets
@@ -90,7 +90,7 @@ class Playground(Explorer):
     readout : ipywidgets.HTML
         ``message`` as shown above the figure.
     keras_view : ipywidgets.HTML
-        The configuration as Keras code (``nnlib.playground.keras_code``).
+        The configuration as Keras code (``nnlib.lessons.playground.keras_code``).
     """
 
     def __init__(self, config=None, *, lock=(), epochs_per_chunk=5, max_epochs=1000,
@@ -284,7 +284,7 @@ class Playground(Explorer):
         return [n for n in (*CONFIG_CONTROLS, "config") if n in self._locks]
 
     def keras_code(self, epochs=200) -> str:
-        """The current configuration as a Keras program (``nnlib.playground.keras_code``)."""
+        """The configuration as a Keras program (``nnlib.lessons.playground.keras_code``)."""
         return pg.keras_code(self.config, epochs=epochs)
 
     # ------------------------------------------------------------ training

@@ -1,7 +1,7 @@
 """The regularization explorer of notebook 04: L2, L1 and dropout sliders that retrain
 a large network on a few noisy points.
 
-Training is ``nnlib.regularization.fit_regularized`` (an ``nnlib.MLP``); the
+Training is ``nnlib.lessons.regularization.fit_regularized`` (an ``nnlib.MLP``); the
 histograms come from ``nnlib.plots.regularization_plots``.
 """
 
@@ -11,7 +11,7 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
-from .. import regularization
+from ..lessons import regularization
 from ..plots.regularization_plots import HISTOGRAM_STYLES, WEIGHT_BINS, weight_counts
 from ..plots.style import OKABE_ITO, new_axes
 from .base import Explorer, boxed_legend, one_blas_thread
@@ -52,9 +52,9 @@ class RegularizationExplorer(Explorer):
 
     Attributes
     ----------
-    result : nnlib.regularization.RegularizedFit
+    result : nnlib.lessons.regularization.RegularizedFit
         The last training (``result.model``, ``result.history``).
-    baseline : nnlib.regularization.RegularizedFit
+    baseline : nnlib.lessons.regularization.RegularizedFit
         The same network trained without any regularization.
     weights : ndarray
         The current kernel values (``regularization.kernel_values``).

@@ -25,11 +25,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .core import losses as _losses
-from .core import optimizers
-from .core._validation import check_positive, check_positive_int
-from .core.batching import batch_indices
-from .core.optimizers import SGD
+from ..core import losses as _losses
+from ..core import optimizers
+from ..core._validation import check_positive, check_positive_int
+from ..core.batching import batch_indices
+from ..core.optimizers import SGD
 
 
 class RangeTest(NamedTuple):

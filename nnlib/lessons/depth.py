@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .core import activations
-from .core.model import MLP
-from .core.optimizers import Adam
+from ..core import activations
+from ..core.model import MLP
+from ..core.optimizers import Adam
 
 
 def train_from_constant(X, y, value, *, hidden=(8,), activation="tanh", epochs=100,

@@ -4,7 +4,7 @@ TensorFlow is imported only when a function here is called, as in ``keras_bridge
 
 - ``article_keras_model``: the article's ``Sequential`` written for Keras 3.
 - ``keras_train_with_trajectory``: a float64 Keras ``fit`` without shuffling that keeps
-  the weights after every epoch, to set beside ``nnlib.comparison.train_with_trajectory``.
+  the weights after every epoch, to set beside ``nnlib.lessons.comparison.train_with_trajectory``.
 - ``tuned_keras_fit``: the same optimizer steps with far less per-epoch overhead
   (one ``tf.data`` pass and ``steps_per_execution``).
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .comparison import ARTICLE_ACTIVATIONS, ARTICLE_SIZES
-from .keras_bridge import floatx, import_keras
+from ..lessons.comparison import ARTICLE_ACTIVATIONS, ARTICLE_SIZES
+from .twin import floatx, import_keras
 
 
 def article_keras_model(seed=None, dtype=None):

@@ -5,16 +5,16 @@ Dense(1) trained by Adam on the mean squared error. This module trains that mode
 with nnlib, records the weights after every epoch (to compare them with Keras' step
 for step), and reads the learned line back from the predictions.
 
-Numpy only; the Keras side lives in ``nnlib.keras_compare``.
+Numpy only; the Keras side lives in ``nnlib.with_keras.article``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core._validation import as_float_array, check_positive_int
-from .core.model import MLP
-from .core.optimizers import Adam
+from ..core._validation import as_float_array, check_positive_int
+from ..core.model import MLP
+from ..core.optimizers import Adam
 
 ARTICLE_SIZES = [1, 10, 5, 1]
 ARTICLE_ACTIVATIONS = ["relu", "relu", "linear"]

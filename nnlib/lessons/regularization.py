@@ -24,11 +24,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .core._validation import check_positive, check_positive_int
-from .core.losses import mse
-from .core.model import MLP, History
-from .core.optimizers import Adam
-from .core.penalties import (  # noqa: F401  (here too: the lesson's names)
+from ..core._validation import check_positive, check_positive_int
+from ..core.losses import mse
+from ..core.model import MLP, History
+from ..core.optimizers import Adam
+from ..core.penalties import (  # noqa: F401  (here too: the lesson's names)
     l1_penalty,
     l1_penalty_grad,
     l2_penalty,

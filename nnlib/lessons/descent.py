@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .core import losses as _losses
-from .core._validation import as_float_array, check_in_range, check_positive, check_positive_int
+from ..core import losses as _losses
+from ..core._validation import as_float_array, check_in_range, check_positive, check_positive_int
 
 # ---------------------------------------------------------------- a loss with one parameter
 
@@ -103,7 +103,7 @@ class Quadratic1D:
     def stability_limit(self, momentum=0.0) -> float:
         """``2 (1 + momentum) / L''``: gradient descent converges for rates below this.
 
-        A method with the same meaning as ``nnlib.surfaces.QuadraticBowl.stability_limit``;
+        A method with the same meaning as ``nnlib.lessons.surfaces.QuadraticBowl.stability_limit``;
         without momentum it is ``2 / L''``.
         """
         momentum = check_in_range(momentum, "momentum", 0.0, 1.0)

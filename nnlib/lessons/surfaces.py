@@ -23,8 +23,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .core import optimizers as _optimizers
-from .core._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
+from ..core import optimizers as _optimizers
+from ..core._validation import (
+    check_in_range,
+    check_positive,
+    check_positive_int,
+    unknown_name_error,
+)
 
 
 def _points(p):

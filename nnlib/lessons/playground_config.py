@@ -8,10 +8,10 @@ hyperparameters. ``PlaygroundConfig.to_string()`` writes it as one short line su
 
 and ``PlaygroundConfig.from_string`` reads it back (keys left out keep their defaults),
 so a teacher can hand the class an exact starting point. ``feat`` lists the network's
-input features (``nnlib.features``); ``config_text_checker`` checks an exercise answer
+input features (``nnlib.lessons.features``); ``config_text_checker`` checks an exercise answer
 given as a configuration line.
 
-Numpy only; ``nnlib.playground`` (which re-exports these names) trains the runs.
+Numpy only; ``nnlib.lessons.playground`` (which re-exports these names) trains the runs.
 """
 
 from __future__ import annotations
@@ -20,8 +20,13 @@ import dataclasses
 
 import numpy as np
 
+from ..core._validation import (
+    check_in_range,
+    check_positive,
+    check_positive_int,
+    unknown_name_error,
+)
 from . import features as _features
-from .core._validation import check_in_range, check_positive, check_positive_int, unknown_name_error
 
 #: name -> (maker in nnlib.data, task). "line" is the article's y = 2x + 1 + noise.
 DATASETS = {
@@ -66,7 +71,7 @@ class PlaygroundConfig:
     n_samples : int, default=200
         Points in the data set; a quarter is held out as the test set.
     features : tuple of str, default=("x1", "x2")
-        The network's inputs, from ``nnlib.features.FEATURES``: "x1", "x2", "x1^2",
+        The network's inputs, from ``nnlib.lessons.features.FEATURES``: "x1", "x2", "x1^2",
         "x2^2", "x1*x2", "sin(x1)", "sin(x2)" (kept in that order). Only for the 2-D
         data sets: "line" has the one input x and takes the default only.
     """

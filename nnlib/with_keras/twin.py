@@ -95,7 +95,7 @@ def to_keras(mlp, *, dtype=None, copy_weights=True):
 
 def from_keras(model, *, seed=None):
     """An nnlib ``MLP`` copying a Keras ``Sequential`` of ``Dense`` layers and its weights."""
-    from .core.model import MLP
+    from ..core.model import MLP
 
     dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
     if len(dense) != len([w for w in model.get_weights()]) // 2:
@@ -130,7 +130,7 @@ def keras_loss_and_grads(keras_model, X, y, loss="mse", *, l1=0.0, l2=0.0):
     keras = import_keras()
     import tensorflow as tf
 
-    from .core import losses as _losses
+    from ..core import losses as _losses
 
     name = _losses.get(loss).name
     loss_fn = keras.losses.get(KERAS_LOSSES[name])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core.model import MLP
+from ..core.model import MLP
 
 
 def _forward_layers(model: MLP, X):

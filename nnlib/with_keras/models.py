@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core._validation import check_positive, check_positive_int
-from .keras_bridge import import_keras
+from ..core._validation import check_positive, check_positive_int
+from .twin import import_keras
 
 RNN_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -151,7 +151,7 @@ def build_transformer(n_steps, n_symbols, *, d_model=32, num_heads=1, ff_dim=64,
         compiled with Adam, ``sparse_categorical_crossentropy`` and ``accuracy``
         (per position). Use ``attention_scores`` to read the attention weights.
     """
-    from .attention import positional_encoding
+    from ..lessons.attention import positional_encoding
 
     keras = import_keras()
     n_steps = check_positive_int(n_steps, "n_steps")

@@ -1,4 +1,4 @@
-"""``MLPTrainer``: train one MLP for one setting of hyperparameters (for ``nnlib.search``).
+"""``MLPTrainer``: train one MLP for one setting of hyperparameters (for ``nnlib.lessons.search``).
 
 A setting is a dict of hyperparameters (``HYPERPARAMETERS``; left-out ones take
 ``DEFAULTS``). The trainer builds an MLP for the setting, trains it on the training
@@ -11,12 +11,12 @@ import math
 
 import numpy as np
 
-from . import metrics as _metrics
-from .core import losses as _losses
-from .core import optimizers
-from .core._validation import check_positive, check_positive_int
-from .core.model import MLP
-from .thresholds import accuracy_at_threshold
+from .. import metrics as _metrics
+from ..core import losses as _losses
+from ..core import optimizers
+from ..core._validation import check_positive, check_positive_int
+from ..core.model import MLP
+from ..thresholds import accuracy_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")
 """The names a setting may use (anything else is a typo and raises)."""

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .thresholds import predict_at_threshold
+from ..thresholds import predict_at_threshold
 
 
 class SearchResult(list):

@@ -1,10 +1,10 @@
 """The playground's logic (notebook 08): data, model, training in chunks, neuron maps.
 
-``PlaygroundConfig`` (in ``nnlib.playground_config``, re-exported here) describes a run
+``PlaygroundConfig`` (in ``nnlib.lessons.playground_config``, re-exported here) describes a run
 and writes it as one line of text. ``PlaygroundTrainer`` trains the network a few epochs
 at a time (``train_chunk``), keeping the weights and the optimizer state between chunks;
 the network sees each point through the configuration's input features
-(``nnlib.features``) in training, in the accuracy and on the decision grid alike.
+(``nnlib.lessons.features``) in training, in the accuracy and on the decision grid alike.
 ``neuron_maps`` says what every neuron computes over the plane (TensorFlow Playground's
 small heat maps), and ``keras_code`` writes the same configuration as a Keras program.
 
@@ -17,13 +17,13 @@ import math
 
 import numpy as np
 
-from . import data as _data
+from .. import data as _data
+from ..core._validation import check_positive_int
+from ..core.model import MLP
+from ..core.optimizers import Adam
+from ..thresholds import accuracy_at_threshold
 from . import features as _features
-from .core._validation import check_positive_int
-from .core.model import MLP
-from .core.optimizers import Adam
 from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig, config_text_checker
-from .thresholds import accuracy_at_threshold
 
 __all__ = ["ACTIVATIONS", "DATASETS", "PlaygroundConfig", "config_text_checker", "make_dataset",
            "build_model", "PlaygroundTrainer", "grid_points", "neuron_maps", "keras_code"]
@@ -248,7 +248,7 @@ def keras_code(config, *, epochs=200) -> str:
 
     The data come from ``nnlib.data`` with the same seed and split, so the program
     trains on exactly the playground's points; input features other than x1, x2 are
-    computed with numpy (``nnlib.features.FEATURE_CODE``) before ``fit``.
+    computed with numpy (``nnlib.lessons.features.FEATURE_CODE``) before ``fit``.
 
     Parameters
     ----------

@@ -12,12 +12,12 @@ set; the test set stays untouched until the very end.
 
 and, from their own modules (importable from here too):
 
-- ``MLPTrainer``      (``nnlib.trainer``) trains one MLP for a setting and returns
+- ``MLPTrainer``      (``nnlib.lessons.trainer``) trains one MLP for a setting and returns
                       its validation loss
-- ``SearchResult``    (``nnlib.search_result``) the table of results, the best setting,
+- ``SearchResult``    (``nnlib.lessons.search_result``) the table of results, the best setting,
                       the total time, ``pivot`` for a heat map over two
                       hyperparameters, ``correct`` / ``accuracies`` of kept models
-- ``simulate_test_reuse``  (``nnlib.selection_bias``) why the test set is touched
+- ``simulate_test_reuse``  (``nnlib.lessons.selection_bias``) why the test set is touched
                       once: the optimism of picking the best setting on it
 
 Everything is seeded: the same seed gives the same weights and batches for every
@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from .core._validation import check_positive, check_positive_int
+from ..core._validation import check_positive, check_positive_int
 from .search_result import SearchResult
 from .selection_bias import simulate_test_reuse
 from .trainer import DEFAULTS, HYPERPARAMETERS, TASKS, MLPTrainer, _check_setting

@@ -8,7 +8,7 @@ With ``x1^2`` and ``x2^2`` as inputs, even a network without a hidden layer draw
 curved boundary: its output ``sigmoid(w1 x1^2 + w2 x2^2 + b)`` is 0.5 where
 ``w1 x1^2 + w2 x2^2 + b = 0``, an ellipse (a circle when ``w1 = w2``).
 
-Numpy only; ``nnlib.playground`` uses it for the configuration, the training and the
+Numpy only; ``nnlib.lessons.playground`` uses it for the configuration, the training and the
 Keras code.
 """
 

@@ -1,0 +1,20 @@
+"""nnlib beside Keras: every module here imports TensorFlow, but only when a function runs.
+
+- ``twin``      the Keras twin of an nnlib ``MLP`` with the same weights; ``import_keras``
+- ``article``   the article's experiment (notebook 07) on the Keras side
+- ``models``    small Keras CNN / RNN / Transformer builders for 05a-05c, a look inside
+                them, and multi-seed comparisons
+
+Also reachable under their former names ``nnlib.keras_bridge``, ``nnlib.keras_compare``
+and ``nnlib.keras_models``.
+"""
+
+
+def __getattr__(name):
+    """Load a module of this package on first use (``nnlib.with_keras.twin``, ...)."""
+    import importlib
+    import importlib.util
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
