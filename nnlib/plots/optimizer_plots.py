@@ -8,6 +8,7 @@ only draws.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .style import CYCLE_COLORS, CYCLE_LINESTYLES, CYCLE_MARKERS, OKABE_ITO, new_axes
 
@@ -254,3 +255,97 @@ def plot_batch_runs(runs, axes=None, *, labels=None):
     ax_time.set_title("Time per epoch (median)")
     ax_time.grid(axis="x", visible=False)
     return axes
+
+
+def power_label(value, _position=None):
+    """Tick label of a log axis as plain text: 1e-4, 0.01, 1, 100, 2e12.
+
+    Typeset powers of ten (matplotlib's default, mathtext) cost a third of a redraw.
+    """
+    if 1e-3 <= value <= 1e3:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+class OptimizerExplorerFigure:
+    """The figure of ``nnlib.widgets.optimizer_explorer``: surface, loss curves, rate strip.
+
+    Top left, a ``SurfacePlot`` (contours and paths); top right, the loss after each
+    step on a log axis, one line per optimizer; below, a strip with the learning rate
+    on a log axis, the divergence threshold and the rates above it shaded.
+
+    Parameters
+    ----------
+    surface : nnlib.lessons.surfaces.Surface
+    learning_rate : float
+        Where the strip's marker starts.
+    lr_range : (float, float)
+        The strip's axis.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax_surface, ax_loss, ax_lr : matplotlib Axes
+    surface_plot : SurfacePlot
+    loss_lines : list of 3 Line2D
+    loss_text, lr_text : matplotlib Text
+    limit_span : matplotlib Polygon
+    limit_line, lr_marker : matplotlib Line2D
+    dynamic : list of matplotlib Artist
+        What an update of the widget changes (``FigureView.set_dynamic``).
+    """
+
+    def __init__(self, surface, learning_rate, lr_range):
+        fig, axes = new_axes(nrows=2, ncols=2, figsize=(9.6, 5.2),
+                             gridspec_kw={"height_ratios": [5, 1.1], "width_ratios": [1, 1]})
+        self.ax_surface, self.ax_loss = axes[0]
+        gs = axes[1, 0].get_gridspec()
+        axes[1, 0].remove()
+        axes[1, 1].remove()
+        self.ax_lr = fig.add_subplot(gs[1, :])
+        self.surface_plot = SurfacePlot(surface, self.ax_surface)
+        self.loss_lines = []
+        for k in range(3):
+            (line,) = self.ax_loss.plot([], [], linewidth=1.3, markersize=3.5,
+                                        **PATH_STYLES[k])
+            self.loss_lines.append(line)
+        self.ax_loss.set_yscale("log")
+        # Few ticks, no minor ones: ticks are most of the drawing time of a log axis.
+        self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=7))
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())
+        # Plain-text labels (1e-4, 2e12): typeset powers of ten (mathtext) cost a third of
+        # every redraw.
+        self.ax_loss.yaxis.set_major_formatter(FuncFormatter(power_label))
+        self.ax_loss.set_xlabel("step")
+        self.ax_loss.set_ylabel("loss − minimum (log scale)")
+        self.ax_loss.set_title("Loss after each step")
+        self.ax_loss.set_ylim(1e-12, 1e4)  # the widest tick labels, for the layout below
+        self.loss_text = self.ax_loss.text(0.98, 0.97, "", transform=self.ax_loss.transAxes,
+                                           ha="right", va="top", fontsize=9.5,
+                                           bbox={"facecolor": "white", "edgecolor": "#999999",
+                                                 "alpha": 0.92})
+        # The learning-rate strip: where the current rate sits against the threshold.
+        ax = self.ax_lr
+        ax.set_xscale("log")
+        ax.set_xlim(*lr_range)
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        # added outside the course style's context: hide the frame here, not by rcParams
+        ax.spines[["left", "top", "right"]].set_visible(False)
+        ax.set_xlabel("learning rate (log scale)")
+        self.limit_span = ax.axvspan(1.0, lr_range[1], color=OKABE_ITO["vermillion"], alpha=0.15,
+                                     linewidth=0)
+        (self.limit_line,) = ax.plot([1.0, 1.0], [0, 1], color=OKABE_ITO["vermillion"],
+                                     linestyle="--", marker="", linewidth=1.5)
+        (self.lr_marker,) = ax.plot([learning_rate], [0.3], color=OKABE_ITO["black"],
+                                    marker="v", markersize=12, linestyle="")
+        self.lr_text = ax.text(0.005, 0.93, "", transform=ax.transAxes, ha="left", va="top",
+                               fontsize=9.5)
+        fig.tight_layout()
+        self.fig = fig
+        self.dynamic = [*self.surface_plot.dynamic, *self.loss_lines, self.loss_text,
+                        self.limit_span, self.limit_line, self.lr_marker, self.lr_text]

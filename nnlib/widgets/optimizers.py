@@ -11,11 +11,10 @@ import math
 
 import ipywidgets as ipw
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ..lessons import surfaces
-from ..plots.optimizer_plots import PATH_STYLES, SurfacePlot
-from ..plots.style import OKABE_ITO, new_axes
+from ..plots.optimizer_plots import OptimizerExplorerFigure
+from ..plots.style import OKABE_ITO
 from .base import Explorer, boxed_legend, log_slider, stepped_limits
 
 ALL_THREE = "all three, side by side"
@@ -64,14 +63,6 @@ def describe_path(path, steps, surface=None) -> str:
     if moved < 1e-3 * max(abs(path.loss[0]), 1.0):
         return f"barely moved in {steps} steps (loss {loss:.3g})"
     return f"still on its way after {steps} steps (loss {loss:.3g})"
-
-
-def _power_label(value, _position=None):
-    """Tick label of a log axis as plain text: 1e-4, 0.01, 1, 100, 2e12."""
-    if 1e-3 <= value <= 1e3:
-        return f"{value:g}"
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
 
 
 class OptimizerExplorer(Explorer):
@@ -169,60 +160,18 @@ class OptimizerExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("optimizer-readout")
 
-        fig, axes = new_axes(nrows=2, ncols=2, figsize=(9.6, 5.2),
-                             gridspec_kw={"height_ratios": [5, 1.1], "width_ratios": [1, 1]})
-        self.ax_surface, self.ax_loss = axes[0]
-        gs = axes[1, 0].get_gridspec()
-        axes[1, 0].remove()
-        axes[1, 1].remove()
-        self.ax_lr = fig.add_subplot(gs[1, :])
-        self.plot = SurfacePlot(first, self.ax_surface)
-        self.loss_lines = []
-        for k in range(3):
-            (line,) = self.ax_loss.plot([], [], linewidth=1.3, markersize=3.5,
-                                        **PATH_STYLES[k])
-            self.loss_lines.append(line)
-        self.ax_loss.set_yscale("log")
-        # Few ticks, no minor ones: ticks are most of the drawing time of a log axis.
-        self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=7))
-        self.ax_loss.yaxis.set_minor_locator(NullLocator())
-        # Plain-text labels (1e-4, 2e12): typeset powers of ten (mathtext) cost a third of
-        # every redraw.
-        self.ax_loss.yaxis.set_major_formatter(FuncFormatter(_power_label))
-        self.ax_loss.set_xlabel("step")
-        self.ax_loss.set_ylabel("loss − minimum (log scale)")
-        self.ax_loss.set_title("Loss after each step")
-        self.loss_text = self.ax_loss.text(0.98, 0.97, "", transform=self.ax_loss.transAxes,
-                                           ha="right", va="top", fontsize=9.5,
-                                           bbox={"facecolor": "white", "edgecolor": "#999999",
-                                                 "alpha": 0.92})
-        # The learning-rate strip: where the current rate sits against the threshold.
-        ax = self.ax_lr
-        ax.set_xscale("log")
-        ax.set_xlim(LR_MIN, LR_MAX)
-        ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        ax.set_ylim(0, 1)
-        ax.set_yticks([])
-        ax.grid(axis="y", visible=False)
-        # added outside the course style's context: hide the frame here, not by rcParams
-        ax.spines[["left", "top", "right"]].set_visible(False)
-        ax.set_xlabel("learning rate (log scale)")
-        self.limit_span = ax.axvspan(1.0, LR_MAX, color=OKABE_ITO["vermillion"], alpha=0.15,
-                                     linewidth=0)
-        (self.limit_line,) = ax.plot([1.0, 1.0], [0, 1], color=OKABE_ITO["vermillion"],
-                                     linestyle="--", marker="", linewidth=1.5)
-        (self.lr_marker,) = ax.plot([learning_rate], [0.3], color=OKABE_ITO["black"],
-                                    marker="v", markersize=12, linestyle="")
-        self.lr_text = ax.text(0.005, 0.93, "", transform=ax.transAxes, ha="left", va="top",
-                               fontsize=9.5)
-        fig.tight_layout()
-        self._start(fig, dynamic=self._dynamic())
+        figure = OptimizerExplorerFigure(first, learning_rate, (LR_MIN, LR_MAX))
+        self.plot = figure.surface_plot
+        self.ax_surface, self.ax_loss, self.ax_lr = figure.ax_surface, figure.ax_loss, figure.ax_lr
+        self.loss_lines, self.loss_text = figure.loss_lines, figure.loss_text
+        self.limit_span, self.limit_line = figure.limit_span, figure.limit_line
+        self.lr_marker, self.lr_text = figure.lr_marker, figure.lr_text
+        self._figure_dynamic = figure.dynamic
+        self._start(figure.fig, dynamic=self._dynamic())
 
     def _dynamic(self):
         """What an update changes (see ``FigureView``); the rest is drawn once."""
-        return [*self.plot.dynamic, *self.loss_lines, self.loss_text,
-                self.limit_span, self.limit_line, self.lr_marker, self.lr_text]
+        return self._figure_dynamic
 
     def _loss_limits(self, surface):
         """``(LOSS_FLOOR, top)``: ``top`` a 1-2-5 value above the loss anywhere on the window."""
