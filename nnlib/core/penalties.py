@@ -24,6 +24,22 @@ def _kernels(weights):
     return [np.asarray(W, dtype=float) for W in weights]
 
 
+def _l1(kernels, l1):
+    return l1 * float(sum(np.abs(W).sum() for W in kernels))
+
+
+def _l1_grad(W, l1):
+    return l1 * np.sign(W)
+
+
+def _l2(kernels, l2):
+    return l2 * float(sum((W * W).sum() for W in kernels))
+
+
+def _l2_grad(W, l2):
+    return (2.0 * l2) * W
+
+
 def l1_penalty(weights, l1) -> float:
     """``l1 * sum(|W|)`` over a list of kernels (or one array).
 
@@ -39,14 +55,13 @@ def l1_penalty(weights, l1) -> float:
     >>> l1_penalty([np.array([[1.0, -2.0]])], 0.1)
     0.30000000000000004
     """
-    l1 = check_positive(l1, "l1", allow_zero=True)
-    return l1 * float(sum(np.abs(W).sum() for W in _kernels(weights)))
+    return _l1(_kernels(weights), check_positive(l1, "l1", allow_zero=True))
 
 
 def l1_penalty_grad(weights, l1):
     """The gradient of ``l1_penalty``: ``l1 * sign(W)`` for each kernel (list of arrays)."""
     l1 = check_positive(l1, "l1", allow_zero=True)
-    return [l1 * np.sign(W) for W in _kernels(weights)]
+    return [_l1_grad(W, l1) for W in _kernels(weights)]
 
 
 def l2_penalty(weights, l2) -> float:
@@ -57,26 +72,24 @@ def l2_penalty(weights, l2) -> float:
     >>> l2_penalty([np.array([[1.0, -2.0]])], 0.1)
     0.5
     """
-    l2 = check_positive(l2, "l2", allow_zero=True)
-    return l2 * float(sum((W * W).sum() for W in _kernels(weights)))
+    return _l2(_kernels(weights), check_positive(l2, "l2", allow_zero=True))
 
 
 def l2_penalty_grad(weights, l2):
     """The gradient of ``l2_penalty``: ``2 * l2 * W`` for each kernel (list of arrays)."""
     l2 = check_positive(l2, "l2", allow_zero=True)
-    return [2.0 * l2 * W for W in _kernels(weights)]
+    return [_l2_grad(W, l2) for W in _kernels(weights)]
 
 
-def penalty(weights, l1=0.0, l2=0.0) -> float:
-    """``l1_penalty + l2_penalty``: what a regularized loss adds to the data term."""
-    return (l1_penalty(weights, l1) if l1 else 0.0) + (l2_penalty(weights, l2) if l2 else 0.0)
+def penalty(kernels, l1=0.0, l2=0.0) -> float:
+    """``l1_penalty + l2_penalty`` of a list of kernels, for strengths already checked."""
+    return (_l1(kernels, l1) if l1 else 0.0) + (_l2(kernels, l2) if l2 else 0.0)
 
 
-def add_penalty_grads(weights, grads, l1=0.0, l2=0.0):
+def add_penalty_grads(kernels, grads, l1=0.0, l2=0.0):
     """Add the penalties' gradients to ``grads`` (one array per kernel, in place)."""
-    if l1:
-        for dW, g in zip(grads, l1_penalty_grad(weights, l1), strict=True):
-            dW += g
-    if l2:
-        for dW, g in zip(grads, l2_penalty_grad(weights, l2), strict=True):
-            dW += g
+    for W, dW in zip(kernels, grads, strict=True):
+        if l1:
+            dW += _l1_grad(W, l1)
+        if l2:
+            dW += _l2_grad(W, l2)
