@@ -49,6 +49,7 @@ _MODULES = {
     "keras_bridge": "with_keras.twin",
     "keras_compare": "with_keras.article",
     "keras_models": "with_keras.models",
+    "keras_experiments": "with_keras.experiments",
 }
 
 

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib import attention, conv, keras_models, recurrent, sequences
+from nnlib import attention, conv, keras_experiments, keras_models, recurrent, sequences
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_errors(keras):
 def test_compare_rnns_seeds_shapes_and_mse(keras, rng):
     X, y = rng.normal(size=(40, 5, 2)), rng.normal(size=(40, 1))
     Xt, yt = rng.normal(size=(7, 5, 2)), rng.normal(size=(7, 1))
-    preds, mse = keras_models.compare_rnns(["simple_rnn", "gru"], X, y, Xt, yt, epochs=1,
+    preds, mse = keras_experiments.compare_rnns(["simple_rnn", "gru"], X, y, Xt, yt, epochs=1,
                                            seeds=(3, 4), units=4)
     assert list(preds) == list(mse) == ["simple_rnn", "gru"]
     assert preds["gru"].shape == (2, 7, 1) and mse["gru"].shape == (2,)
@@ -107,7 +107,7 @@ def test_compare_rnns_seeds_shapes_and_mse(keras, rng):
 
 def test_compare_rnns_lstm_learns_to_copy_the_last_value(keras, rng):
     X = rng.uniform(-1, 1, size=(600, 4, 1))
-    preds, mse = keras_models.compare_rnns(["lstm"], X, X[:, -1], X[:50], X[:50, -1],
+    preds, mse = keras_experiments.compare_rnns(["lstm"], X, X[:, -1], X[:50], X[:50, -1],
                                            epochs=30, seeds=(0,), units=8)
     assert mse["lstm"][0] < 0.01 < np.var(X[:50, -1])
 
@@ -115,11 +115,11 @@ def test_compare_rnns_lstm_learns_to_copy_the_last_value(keras, rng):
 def test_compare_rnns_errors():
     X, y = np.zeros((4, 3, 1)), np.zeros((4, 1))
     with pytest.raises(ValueError, match=r"kinds and seeds must not be empty"):
-        keras_models.compare_rnns([], X, y, X, y)
+        keras_experiments.compare_rnns([], X, y, X, y)
     with pytest.raises(ValueError, match=r"same steps and features.*X_test.shape=\(4, 2, 1\)"):
-        keras_models.compare_rnns(["lstm"], X, y, X[:, :2], y)
+        keras_experiments.compare_rnns(["lstm"], X, y, X[:, :2], y)
     with pytest.raises(ValueError, match=r"y_test must have shape \(4, 1\)"):
-        keras_models.compare_rnns(["lstm"], X, y, X, y.ravel())
+        keras_experiments.compare_rnns(["lstm"], X, y, X, y.ravel())
 
 
 def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
@@ -127,7 +127,7 @@ def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
     y = (X[:, 0] + 0.5 * rng.normal(size=1200) > 0).astype(int)  # noisy: accuracy ~0.85
     Xtr, ytr, Xte, yte = X[:200], y[:200], X[200:], y[200:]  # large test set: sensitive
     build = lambda: keras_models.build_mlp_classifier((4,), 2, hidden=(8,))  # noqa: E731
-    acc = keras_models.accuracy_over_seeds(build, Xtr, ytr, Xte, yte, seeds=(0, 7), epochs=5)
+    acc = keras_experiments.accuracy_over_seeds(build, Xtr, ytr, Xte, yte, seeds=(0, 7), epochs=5)
     assert acc.shape == (2,) and np.all(acc > 0.7)  # it learns
     keras.utils.set_random_seed(7)
     model = build()
@@ -140,6 +140,6 @@ def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
 def test_accuracy_over_seeds_errors():
     X, y = np.zeros((4, 2)), np.zeros(4, dtype=int)
     with pytest.raises(TypeError, match=r"build must be a callable"):
-        keras_models.accuracy_over_seeds("mlp", X, y, X, y)
+        keras_experiments.accuracy_over_seeds("mlp", X, y, X, y)
     with pytest.raises(ValueError, match=r"seeds must not be empty"):
-        keras_models.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])
+        keras_experiments.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])

@@ -3,10 +3,11 @@
 - ``twin``      the Keras twin of an nnlib ``MLP`` with the same weights; ``import_keras``
 - ``article``   the article's experiment (notebook 07) on the Keras side
 - ``models``    small Keras CNN / RNN / Transformer builders for 05a-05c, a look inside
-                them, and multi-seed comparisons
+                them
+- ``experiments``  the same models trained from several seeds
 
-Also reachable under their former names ``nnlib.keras_bridge``, ``nnlib.keras_compare``
-and ``nnlib.keras_models``.
+Also reachable under the names the notebooks use: ``nnlib.keras_bridge``,
+``nnlib.keras_compare``, ``nnlib.keras_models`` and ``nnlib.keras_experiments``.
 """
 
 
