@@ -361,3 +361,31 @@ def test_seed_dropout_repeats_the_masks():
     assert not np.array_equal(first, model.forward(X, training=True))  # new masks
     model.seed_dropout(7)
     np.testing.assert_array_equal(model.forward(X, training=True), first)
+
+
+def test_step_callback_sees_each_batch_loss_before_its_update_and_can_stop():
+    X = np.linspace(-1, 1, 10)[:, None]
+    y = 2 * X
+    model = MLP([1, 4, 1], ["tanh", "linear"], seed=0)
+    twin = model.copy()
+    seen = []
+    opt = SGD(learning_rate=0.1)
+
+    def before_update(step, loss):
+        seen.append((step, loss))
+        opt.learning_rate = 0.1 / step  # a schedule, set before each update
+        return step == 7
+
+    history = model.fit(X, y, optimizer=opt, epochs=5, batch_size=4, shuffle=False,
+                        step_callback=before_update)
+    assert [s for s, _ in seen] == list(range(1, 8)) and history.stopped_early
+    assert history.message == "stopped by the step callback at step 7"
+    # the same six updates by hand: step k uses rate 0.1 / k
+    for k, idx in zip(range(1, 7), [slice(0, 4), slice(4, 8), slice(8, 10)] * 2, strict=True):
+        value, grads = twin.loss_and_grads(X[idx], y[idx])
+        assert value == pytest.approx(seen[k - 1][1], rel=1e-12)
+        for p, g in zip(twin.params, grads, strict=True):
+            p -= (0.1 / k) * g
+    np.testing.assert_allclose(model.theta, twin.theta, rtol=1e-12)
+    with pytest.raises(TypeError, match="step_callback must be callable"):
+        model.fit(X, y, step_callback=3)

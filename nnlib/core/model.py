@@ -371,7 +371,8 @@ class MLP:
     # ------------------------------------------------------------ training
 
     def fit(self, X, y, *, optimizer="adam", loss="mse", epochs=1, batch_size=32, shuffle=True,
-            seed=None, validation_data=None, callback=None, l1=0.0, l2=0.0, warn=True):
+            seed=None, validation_data=None, callback=None, l1=0.0, l2=0.0, warn=True,
+            step_callback=None):
         """Train with mini-batch gradient descent, like Keras' ``model.fit``.
 
         Parameters
@@ -402,6 +403,9 @@ class MLP:
         warn : bool, default=True
             Issue a ``DivergenceWarning`` if training diverges. False for a caller that
             reports ``history.diverged`` itself (a widget, a search over settings).
+        step_callback : callable ``step_callback(step, loss) -> bool``, optional
+            Called at every step (from 1) with the batch's loss, before the update (it
+            may change ``optimizer.learning_rate``); returning True stops training there.
 
         Returns
         -------
@@ -430,8 +434,9 @@ class MLP:
                 raise ValueError("validation_data must be a tuple (X_val, y_val).")
             X_val = self._check_X(validation_data[0], "X_val")
             y_val = self._check_y(validation_data[1], X_val, loss, "y_val")
-        if callback is not None and not callable(callback):
-            raise TypeError(f"callback must be callable. Received: {callback!r}")
+        for name, fn in (("callback", callback), ("step_callback", step_callback)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{name} must be callable. Received: {fn!r}")
 
         rng = np.random.default_rng(seed)
         history = History()
@@ -448,6 +453,10 @@ class MLP:
                     step += 1
                     X_batch, y_batch = X[idx], y[idx]
                     value = self._loss_and_grad(X_batch, y_batch, loss, l1, l2, True)
+                    if step_callback is not None and step_callback(step, value):
+                        history.stopped_early = True
+                        history.message = f"stopped by the step callback at step {step}"
+                        return history
                     if not math.isfinite(value):
                         return self._diverged(history, step, epoch, value, warn)
                     optimizer.step(params, grads)

@@ -28,7 +28,6 @@ import numpy as np
 from ..core import losses as _losses
 from ..core import optimizers
 from ..core._validation import check_positive, check_positive_int
-from ..core.batching import batch_indices
 from ..core.optimizers import SGD
 
 
@@ -106,29 +105,28 @@ def lr_range_test(model, X, y, *, loss="mse", optimizer="sgd", min_rate=1e-4, ma
     stop_factor = check_positive(stop_factor, "stop_factor")
     opt = optimizers.get(optimizer)  # an unknown name: ValueError listing the valid ones
     net = model.copy()
-    rng = np.random.default_rng(seed)
     rates = np.geomspace(min_rate, max_rate, steps)
-    n = len(X)
     values, smooth = [], []
-    average, best, stopped_at = 0.0, math.inf, None
-    batches = iter(())
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k, rate in enumerate(rates, start=1):
-            idx = next(batches, None)
-            if idx is None:
-                batches = iter(batch_indices(n, batch_size, shuffle=True, rng=rng))
-                idx = next(batches)
-            value, grads = net.loss_and_grads(X[idx], y[idx], loss=loss, training=True)
-            average = smoothing * average + (1 - smoothing) * value
-            smoothed = average / (1 - smoothing**k)
-            values.append(value)
-            smooth.append(smoothed)
-            if not math.isfinite(smoothed) or smoothed > stop_factor * best:
-                stopped_at = k
-                break
-            best = min(best, smoothed)
-            opt.learning_rate = float(rate)
-            opt.step(net.params, grads)
+    state = {"average": 0.0, "best": math.inf, "stopped_at": None}
+
+    def before_update(k, value):  # MLP.fit's step_callback: record, stop, or set rate k
+        if k > steps:
+            return True
+        state["average"] = smoothing * state["average"] + (1 - smoothing) * value
+        smoothed = state["average"] / (1 - smoothing**k)
+        values.append(value)
+        smooth.append(smoothed)
+        if not math.isfinite(smoothed) or smoothed > stop_factor * state["best"]:
+            state["stopped_at"] = k
+            return True
+        state["best"] = min(state["best"], smoothed)
+        opt.learning_rate = float(rates[k - 1])
+        return False
+
+    epochs = -(-(steps + 1) // -(-len(X) // batch_size))  # enough epochs for steps + 1
+    net.fit(X, y, optimizer=opt, loss=loss, epochs=epochs, batch_size=batch_size, seed=seed,
+            step_callback=before_update, warn=False)
+    stopped_at = state["stopped_at"]
     smooth_arr = np.array(smooth)
     finite = np.where(np.isfinite(smooth_arr), smooth_arr, np.inf)
     suggested = float(rates[int(np.argmin(finite))] / 10.0)
@@ -198,31 +196,46 @@ def compare_batch_sizes(model, X, y, batch_sizes, *, loss="mse", learning_rate=0
     if not sizes:
         raise ValueError("batch_sizes must list at least one batch size. Received: []")
     loss_name = _losses.get(loss).name
+    return [_batch_run(model, X, y, batch_size, loss_name, learning_rate, epochs, seed)
+            for batch_size in sizes]
+
+
+def _batch_run(model, X, y, batch_size, loss_name, learning_rate, epochs, seed) -> BatchRun:
+    """Train a copy of ``model`` with ``MLP.fit``, recording the loss after every update."""
+    net = model.copy()
     n = len(X)
-    runs = []
-    for batch_size in sizes:
-        net = model.copy()
-        opt = SGD(learning_rate=learning_rate)
-        rng = np.random.default_rng(seed)
-        seen, curve = [0], [net.loss(X, y, loss=loss_name)]
-        epoch_loss, seconds = [], []
-        count = 0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(epochs):
-                elapsed = 0.0
-                for idx in batch_indices(n, batch_size, shuffle=True, rng=rng):
-                    start = time.perf_counter()
-                    _, grads = net.loss_and_grads(X[idx], y[idx], loss=loss_name)
-                    opt.step(net.params, grads)
-                    elapsed += time.perf_counter() - start
-                    count += len(idx)
-                    seen.append(count)
-                    curve.append(net.loss(X, y, loss=loss_name))
-                epoch_loss.append(curve[-1])
-                seconds.append(elapsed)
-        runs.append(BatchRun(batch_size, np.array(seen), np.array(curve), np.array(epoch_loss),
-                             np.array(seconds)))
-    return runs
+    # the batches of an epoch: all of batch_size, the last one what is left
+    batch_of_step = [min(batch_size, n - start) for start in range(0, n, batch_size)]
+    seen, curve = [0], [net.loss(X, y, loss=loss_name)]
+    epoch_loss, seconds = [], []
+    clock = {"mark": time.perf_counter(), "elapsed": 0.0, "pending": False}
+
+    def record():  # the loss after the last update, on the whole training set
+        seen.append(seen[-1] + batch_of_step[(len(seen) - 1) % len(batch_of_step)])
+        curve.append(net.loss(X, y, loss=loss_name))
+        clock["pending"] = False
+
+    def before_update(k, value):  # MLP.fit's step_callback; recording is not timed
+        clock["elapsed"] += time.perf_counter() - clock["mark"]
+        if clock["pending"]:
+            record()
+        clock["pending"] = True
+        clock["mark"] = time.perf_counter()
+
+    def after_epoch(epoch, logs):  # MLP.fit's callback
+        clock["elapsed"] += time.perf_counter() - clock["mark"]
+        record()
+        epoch_loss.append(curve[-1])
+        seconds.append(clock["elapsed"])
+        clock["elapsed"] = 0.0
+        clock["mark"] = time.perf_counter()
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        net.fit(X, y, optimizer=SGD(learning_rate=learning_rate), loss=loss_name,
+                epochs=epochs, batch_size=batch_size, seed=seed, callback=after_epoch,
+                step_callback=before_update, warn=False)
+    return BatchRun(batch_size, np.array(seen), np.array(curve), np.array(epoch_loss),
+                    np.array(seconds))
 
 
 def final_loss_with_rate(model, X, y, learning_rate, *, loss="mse", epochs=30, batch_size=32,
