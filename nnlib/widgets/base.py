@@ -336,19 +336,19 @@ class Explorer:
     message: str = ""
     _held = False
 
-    def _start(self, fig, dynamic=(), on_top=()):
+    def _start(self, fig, dynamic=(), on_top=(), *, first=None):
         """Show ``fig`` (as ``self.view`` and ``self.fig``), connect the controls, draw once.
 
         ``dynamic``: the artists an update changes, ``on_top``: boxed legends over them
         (``FigureView.set_dynamic``); the rest of the figure is drawn only when axis
-        limits change.
+        limits change. ``first``: what draws the first time, if not ``update``.
         """
         self.fig = fig
         self.view = FigureView(fig)
         self.view.set_dynamic(dynamic, on_top=on_top)
         self._wire()
         with one_blas_thread():
-            self.update()
+            (first or self.update)()
 
     def _wire(self):
         for control in self.controls.values():

@@ -26,7 +26,7 @@ from ..lessons import playground as pg
 from ..plots import OKABE_ITO, new_axes
 from ..plots.neuron_maps import MAP_CMAP, NeuronMaps
 from ..plots.style import STYLE
-from .base import Explorer, FigureView, loss_limits, one_blas_thread
+from .base import Explorer, loss_limits, one_blas_thread
 from .feature_checkboxes import FeatureCheckboxes
 
 #: Controls that define the configuration (the ones a teacher can lock), in display order.
@@ -169,13 +169,15 @@ class Playground(Explorer):
         self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                              ha="center", va="center", wrap=True, fontsize=10,
                                              color=OKABE_ITO["vermillion"])
-        self.view = FigureView(fig)
+        # set_config lists the dynamic artists: they depend on the network drawn
+        self._start(fig, first=lambda: self.set_config(config))
+        self.lock(lock)
 
+    def _wire(self):
+        """A setting rebuilds the data and the network (``set_config``), not just a redraw."""
         for name in CONFIG_CONTROLS:
             self.controls[name].observe(self._on_config_control, names="value")
         self.controls["config"].observe(self._on_config_text, names="value")
-        self.set_config(config)
-        self.lock(lock)
 
     # ------------------------------------------------------------ configuration
 
