@@ -43,9 +43,10 @@ _LAZY_NAMES = {"course_seed": "envcheck", "env_check": "envcheck"}
 # Modules that live in a subpackage, under the short names the notebooks use.
 _MODULES = {
     **{name: f"lessons.{name}" for name in (
-        "descent", "surfaces", "regularization", "tuning", "search", "trainer",
+        "descent", "surfaces", "regularization", "rate_and_batch", "search", "trainer",
         "search_result", "selection_bias", "comparison", "playground", "playground_config",
         "features", "depth", "diagnostics", "conv", "recurrent", "attention", "sequences")},
+    "tuning": "lessons.rate_and_batch",
     "keras_bridge": "with_keras.twin",
     "keras_compare": "with_keras.article",
     "keras_models": "with_keras.models",

@@ -8,7 +8,8 @@ One idea per module (the notebook in brackets):
 - ``surfaces``       2-D loss surfaces and optimizers walking on them (04)
 - ``regularization`` overfitting data, near-zero weights, ``fit_regularized`` (04)
 - ``conv``, ``recurrent``, ``attention``, ``sequences``  the architectures in numpy (05)
-- ``tuning``         learning-rate range test; per-sample, mini-batch and full batch (06)
+- ``rate_and_batch`` choosing the learning rate (range test) and the batch size (04;
+                     also ``nnlib.tuning``, its former name)
 - ``search``         grid and random search; ``trainer`` (``MLPTrainer``),
                      ``search_result`` (``SearchResult``), ``selection_bias`` (06)
 - ``comparison``     the article's MLP trained with nnlib, weight trajectories (07)

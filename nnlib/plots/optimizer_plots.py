@@ -1,7 +1,7 @@
 """Plots of optimizers at work (notebook 04): paths on 2-D loss surfaces, the loss per
 step, the learning-rate range test and the batch-size comparison.
 
-The numbers come from ``nnlib.lessons.surfaces`` and ``nnlib.lessons.tuning``; this module
+The numbers come from ``nnlib.lessons.surfaces`` and ``nnlib.lessons.rate_and_batch``; this module
 only draws.
 """
 
@@ -186,7 +186,7 @@ def plot_loss_per_step(paths, ax=None, *, min_value=0.0, title="Loss after each 
 
 
 def plot_lr_range(result, ax=None, *, title="Learning-rate range test"):
-    """The loss against the learning rate (log axis) from ``nnlib.lessons.tuning.lr_range_test``.
+    """The loss against the learning rate (log axis) from ``rate_and_batch.lr_range_test``.
 
     Draws the raw and smoothed loss and marks ``result.suggested_rate``.
 
@@ -213,11 +213,11 @@ def plot_lr_range(result, ax=None, *, title="Learning-rate range test"):
 
 
 def plot_batch_runs(runs, axes=None, *, labels=None):
-    """Loss curves and time per epoch of ``nnlib.lessons.tuning.compare_batch_sizes`` runs.
+    """Loss curves and time per epoch of ``nnlib.lessons.rate_and_batch.compare_batch_sizes`` runs.
 
     Parameters
     ----------
-    runs : list of nnlib.lessons.tuning.BatchRun
+    runs : list of nnlib.lessons.rate_and_batch.BatchRun
     axes : pair of matplotlib Axes, optional
         Left: training loss against samples seen; right: time per epoch (bars).
     labels : list of str, optional
