@@ -75,10 +75,12 @@ def main():
     # The regularization explorer keeps its trainings: a new setting retrains (timed
     # with the cache emptied before each update), one seen before only redraws.
     strengths = [0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2]
+    retrained = []
     for control, values in (("l2", strengths), ("l1", strengths),
                             ("dropout", [round(0.05 * k, 2) for k in range(13)])):
-        cases.append((f"04 regularization_explorer (retrain): {control}",
-                      widgets.regularization_explorer(), control, values))
+        retrained.append(widgets.regularization_explorer())
+        cases.append((f"04 regularization_explorer (retrain): {control}", retrained[-1],
+                      control, values))
     cases.append(("04 regularization_explorer: L2, seen before", widgets.regularization_explorer(),
                   "l2", strengths * 2))
     print(f"machine: {machine.describe()}")
@@ -86,8 +88,8 @@ def main():
     for label, explorer, control, values in cases:
         explorer.controls[control].value = values[-1]  # warm up caches and fonts
         cpu = []
-        forget = "(retrain)" in label
-        median, p95 = _summary(_time_updates(explorer, control, values, cpu, forget=forget))
+        median, p95 = _summary(_time_updates(explorer, control, values, cpu,
+                                             forget=explorer in retrained))
         print(f"{label:46} {len(values):>7} {median:6.1f}ms {p95:6.1f}ms "
               f"{statistics.median(cpu):6.1f}ms")
 

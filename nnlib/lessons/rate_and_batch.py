@@ -123,7 +123,8 @@ def lr_range_test(model, X, y, *, loss="mse", optimizer="sgd", min_rate=1e-4, ma
         opt.learning_rate = float(rates[k - 1])
         return False
 
-    epochs = -(-(steps + 1) // -(-len(X) // batch_size))  # enough epochs for steps + 1
+    # enough epochs for steps + 1 calls of before_update (the last one stops)
+    epochs = math.ceil((steps + 1) / math.ceil(len(X) / batch_size))
     net.fit(X, y, optimizer=opt, loss=loss, epochs=epochs, batch_size=batch_size, seed=seed,
             step_callback=before_update, warn=False)
     stopped_at = state["stopped_at"]

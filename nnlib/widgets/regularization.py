@@ -33,7 +33,7 @@ class RegularizationExplorer(Explorer):
 
     Left: the training points, the test points, the true curve ``sin(2x)``, the fit
     without regularization (dashed) and the current fit. Middle: training and test
-    MSE after each epoch. Right: histograms of the kernel values without
+    MSE every ``RECORD_EVERY`` (10) epochs. Right: histograms of the kernel values without
     regularization and now. The sliders act on release (``continuous_update=False``):
     a new setting trains the network again (~85 ms on a fast machine); a setting seen
     before is kept and shown at once.
