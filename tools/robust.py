@@ -45,6 +45,10 @@ SETTINGS = {
                      "ONEDNN_MAX_CPU_ISA": "AVX2", "OPENBLAS_CORETYPE": "Haswell"},
 }
 THREAD_VARIABLES = [*ONE_THREAD, "MKL_NUM_THREADS"]
+# Notebooks that train Keras models: the seed sweep runs them on fewer seeds, each under
+# both TensorFlow CPU kernels (oneDNN on and off).
+KERAS_TRAINING = {"05a_mlp_cnn", "05b_rnn_lstm_gru", "05c_transformers",
+                  "06_training_evaluation", "07_mlp_tensorflow_comparison"}
 
 
 def _slug(text):
@@ -61,16 +65,27 @@ def _describe(error_output):
     return text
 
 
-def run_notebook(path, setting, env, out_dir, timeout=600):
-    """Execute one notebook under ``env`` (added to this process' environment).
+def run_environment(base, env):
+    """The environment of one run: ``base`` (the parent's, never a worker's changed one)
+    without thread limits or a plotting backend, then ``env`` on top.
+
+    Built from ``base`` each time, so one run's setting (``OPENBLAS_CORETYPE``,
+    ``ONEDNN_*``, ...) never leaks into the next run of the same pool worker.
+    """
+    kept = {k: v for k, v in base.items()
+            if k not in THREAD_VARIABLES and k != "MPLBACKEND"}  # inline figures, as students
+    return {"TF_CPP_MIN_LOG_LEVEL": "2", **kept, **env}
+
+
+def run_notebook(path, setting, env, out_dir, timeout=600, base=None):
+    """Execute one notebook under ``env`` added to ``base`` (default: this process').
 
     Returns ``(setting, notebook name, seconds, failures)``; each failure is
     ``(cell index, "ErrorName: message")``. The executed notebook goes to ``out_dir``.
     """
-    base = {k: v for k, v in os.environ.items()
-            if k not in THREAD_VARIABLES and k != "MPLBACKEND"}  # inline figures, as students
+    environment = run_environment(dict(os.environ) if base is None else base, env)
     os.environ.clear()
-    os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "2", **base, **env})
+    os.environ.update(environment)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # this worker's kernels log to stderr; the failures are reported below
     nb = nbformat.read(path, as_version=4)
@@ -97,8 +112,14 @@ def run_notebook(path, setting, env, out_dir, timeout=600):
 def run_all(notebooks, settings, out_dir, jobs=2, timeout=600):
     """Run every notebook under every setting, ``jobs`` at a time; return the results."""
     tasks = [(path, name, env) for name, env in settings.items() for path in notebooks]
+    return run_tasks(tasks, out_dir, jobs, timeout)
+
+
+def run_tasks(tasks, out_dir, jobs=2, timeout=600):
+    """Run each ``(notebook, setting name, env)``, ``jobs`` at a time; return the results."""
+    base = dict(os.environ)  # this process' environment, handed to every run unchanged
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_notebook, path, name, env, out_dir, timeout)
+        futures = [pool.submit(run_notebook, path, name, env, out_dir, timeout, base)
                    for path, name, env in tasks]
         results = []
         for future in futures:
@@ -117,10 +138,59 @@ def report(results):
         for index, message in failures:
             where = f"cell {index}" if index >= 0 else "the run"
             lines.append(f"FAILED [{setting}] {name} {where}: {message}")
+    runs = {}
+    for _, name, _, _ in results:
+        runs[name] = runs.get(name, 0) + 1
+    for (name, index, message), settings in failure_counts(results).items():
+        where = f"cell {index}" if index >= 0 else "the run"
+        lines.append(f"RATE {name} {where}: failed in {len(settings)} of {runs[name]} runs "
+                     f"({', '.join(settings)}): {message}")
     n_failed = sum(1 for *_, failures in results if failures)
     lines.append(f"make robust: {len(results) - n_failed} notebook runs passed, "
                  f"{n_failed} failed")
     return "\n".join(lines)
+
+
+def failure_counts(results):
+    """``{(notebook, cell index, message): [settings it failed under]}``: each failing
+    check once, with how often it failed (the rate a teacher's seed would meet)."""
+    counts = {}
+    for setting, name, _, failures in results:
+        for index, message in failures:
+            counts.setdefault((name, index, message.split(" at: ")[-1]), []).append(setting)
+    return counts
+
+
+def sweep_tasks(notebooks, first_seed, n_seeds, n_keras_seeds):
+    """``n_seeds`` seeds for each notebook, ``n_keras_seeds`` (each under both TensorFlow
+    CPU kernels) for the notebooks that train Keras models (seconds a run)."""
+    tasks = []
+    for path in notebooks:
+        keras = Path(path).stem in KERAS_TRAINING
+        seeds = range(first_seed, first_seed + (n_keras_seeds if keras else n_seeds))
+        settings = seed_settings(seeds, ("0", "1") if keras else ("0",))
+        tasks += [(path, name, env) for name, env in settings.items()]
+    return tasks
+
+
+def seed_settings(seeds, onednn=("0",)):
+    """One setting per seed (one thread each) and per TensorFlow CPU kernel choice."""
+    settings = {}
+    for seed in seeds:
+        for flag in onednn:
+            name = f"seed {seed}" + (f", oneDNN {flag}" if len(onednn) > 1 else "")
+            settings[name] = {"COURSE_SEED": str(seed), "TF_ENABLE_ONEDNN_OPTS": flag,
+                              **ONE_THREAD}
+    return settings
+
+
+def parse_seeds(words):
+    """``["3", "10-12"]`` -> ``[3, 10, 11, 12]``."""
+    seeds = []
+    for word in words:
+        low, _, high = word.partition("-")
+        seeds.extend(range(int(low), int(high or low) + 1))
+    return seeds
 
 
 def main(argv=None):
@@ -128,8 +198,16 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--setting", action="append", choices=list(SETTINGS),
                         help="run only this setting (repeatable); default: all")
-    parser.add_argument("--seeds", type=int, nargs="+",
-                        help="instead of the settings: these seeds, one thread each")
+    parser.add_argument("--seeds", nargs="+",
+                        help="instead of the settings: these seeds (e.g. 3 10-29), one "
+                             "thread each")
+    parser.add_argument("--onednn", nargs="+", default=["0"], choices=["0", "1"],
+                        help="with --seeds: TF_ENABLE_ONEDNN_OPTS values to run each seed "
+                             "under (default 0)")
+    parser.add_argument("--sweep", type=int, nargs=3, metavar=("FIRST", "N", "N_KERAS"),
+                        help="instead of the settings: seeds FIRST.. , N of them for each "
+                             "notebook, N_KERAS (each with oneDNN off and on) for those that "
+                             "train Keras")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "robust")
     args = parser.parse_args(argv)
@@ -137,9 +215,13 @@ def main(argv=None):
         (ROOT / "notebooks").glob("*.ipynb"))
     settings = {name: SETTINGS[name] for name in (args.setting or SETTINGS)}
     if args.seeds:
-        settings = {f"seed {seed}": {"COURSE_SEED": str(seed), **ONE_THREAD} for seed in args.seeds}
+        settings = seed_settings(parse_seeds(args.seeds), args.onednn)
+    if args.sweep:
+        tasks = sweep_tasks(notebooks, *args.sweep)
+    else:
+        tasks = [(path, name, env) for name, env in settings.items() for path in notebooks]
     start = time.perf_counter()
-    results = run_all(notebooks, settings, args.out, jobs=args.jobs)
+    results = run_tasks(tasks, args.out, jobs=args.jobs)
     print(report(results))
     print(f"{time.perf_counter() - start:.0f} s in all; executed notebooks in {args.out}")
     return 1 if any(failures for *_, failures in results) else 0
