@@ -29,6 +29,8 @@ import html
 
 import numpy as np
 
+from .task_guards import LibraryWatch, TimedOut, time_limit
+
 NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
 
 _STYLE = {
@@ -93,18 +95,33 @@ class Exercise:
         the code or the number.
     """
 
-    def __init__(self, name, checker, hints=()):
+    def __init__(self, name, checker, hints=(), *, time_limit=5.0, forbidden=None):
         self.name = name
         self.checker = checker
         self.hints = list(hints)
+        self.time_limit = time_limit
+        self.forbidden = dict(forbidden or {})
         self._hint_level = 0
 
     def _run(self, answers, *args):
-        """``(status, reason)`` of ``checker(*answers, *args)``; never raises."""
+        """``(status, reason)`` of ``checker(*answers, *args)``; never raises.
+
+        The checker runs under ``time_limit`` seconds, watched for calls of nnlib's own
+        version of the answer (``forbidden``): either makes the answer incorrect.
+        """
         if any(_is_placeholder(a) for a in answers):
             return NOT_ATTEMPTED, "replace the placeholder `...` with your answer."
+        watch = LibraryWatch(self.forbidden)
+        for answer in answers:
+            copied = watch.examine(answer)
+            if copied:
+                return INCORRECT, _copied(copied)
         try:
-            reason = self.checker(*answers, *args)
+            with time_limit(self.time_limit), watch.watching():
+                reason = self.checker(*answers, *args)
+        except TimedOut:
+            reason = (f"your {self.name} did not finish in {self.time_limit:g} s: is there "
+                      "a loop that never ends?")
         except (NotAttempted, NotImplementedError):
             return NOT_ATTEMPTED, ("replace `raise NotImplementedError()` (or the `...`) "
                                    "with your code.")
@@ -113,6 +130,8 @@ class Exercise:
             if "matmul" in str(exc) or "not aligned" in str(exc):
                 reason += (" (the shapes do not fit a matrix product: compare each "
                            "operand's shape with the docstring; is one transposed?)")
+        if watch.caught:
+            reason = _copied(watch.caught)
         return (CORRECT, "well done!") if reason is None else (INCORRECT, reason)
 
     def check(self, answer) -> Feedback:
@@ -130,6 +149,11 @@ class Exercise:
         level = max(1, min(int(level), len(self.hints)))
         return f"Hint {level}/{len(self.hints)}: {self.hints[level - 1]}"
 
+
+
+def _copied(name):
+    return (f"your code calls nnlib's {name}, which is what it is compared with: write it "
+            "yourself with numpy.")
 
 
 class Task(Exercise):
@@ -150,16 +174,27 @@ class Task(Exercise):
     seed : int
         Seeds the inputs of ``check``; ``grade`` uses ``seed + 1``, so the hidden tests
         see inputs the visible check never showed.
+    time_limit : float, default=5.0
+        Seconds the check may take before the student's code is called endless.
+    forbidden : dict ``{name: function or class}``, optional
+        nnlib's own versions of what the student writes: an answer that calls one (or is
+        one, or subclasses one) is incorrect.
     """
 
-    def __init__(self, name, checker, reference, hints=(), *, seed=0):
-        super().__init__(name, checker, hints)
+    def __init__(self, name, checker, reference, hints=(), *, seed=0, time_limit=5.0,
+                 forbidden=None):
+        references = reference if isinstance(reference, tuple) else (reference,)
+        forbidden = {**{f"reference {name} ({i + 1})": r for i, r in enumerate(references)},
+                     **(forbidden or {})}
+        super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden)
         self.reference = reference
         self.seed = seed
+        self._last = None  # (the answers, their status) of the last check, for use()
 
     def check(self, *fns) -> Feedback:
         """Check the student's code on fresh inputs; never raises."""
         status, reason = self._run(fns, np.random.default_rng(self.seed))
+        self._last = (fns, status)
         return Feedback(status, f"{self.name}: {reason}")
 
     def grade(self, *fns):
@@ -174,13 +209,23 @@ class Task(Exercise):
         Prints which one the notebook goes on with (unless ``quiet``). With several
         functions, returns a tuple.
         """
-        status, _ = self._run(fns, np.random.default_rng(self.seed))
+        if self._last is not None and _same(self._last[0], fns):
+            status = self._last[1]  # just checked: an endless loop costs its seconds once
+        else:
+            status, _ = self._run(fns, np.random.default_rng(self.seed))
         mine = status == CORRECT
         if not quiet:
             print(f"Using your {self.name}." if mine else
-                  f"Using nnlib's {self.name} until yours passes its check.")
+                  f"nnlib's {self.name} stands in for yours until yours passes its check.")
         chosen = fns if mine else (self.reference if len(fns) > 1 else (self.reference,))
         return chosen[0] if len(fns) == 1 else tuple(chosen)
+
+
+def _same(before, now):
+    """The same objects, with the same code (a cell run again makes new functions)."""
+    return len(before) == len(now) and all(
+        a is b and getattr(a, "__code__", None) is getattr(b, "__code__", None)
+        for a, b in zip(before, now))
 
 
 def call(fn, *args, **kwargs):

@@ -37,6 +37,14 @@ def _loops(X, kernel, bias, *, flip=False, rows=None, with_bias=True, channels="
     return Z
 
 
+def _conv(X, kernel, bias=None, padding="valid"):
+    """The teacher's looped conv2d (a student's code, not nnlib's): mistakes are built on it."""
+    if padding == "same":
+        kh, kw = kernel.shape[:2]
+        X = np.pad(X, ((0, 0), ((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2), (0, 0)))
+    return solutions.conv2d(X, kernel, np.zeros(kernel.shape[3]) if bias is None else bias)
+
+
 def test_the_solution_is_correct_and_passes_the_hidden_test():
     assert tasks.conv2d.check(solutions.conv2d).status == CORRECT
     tasks.conv2d.grade(solutions.conv2d)
@@ -46,22 +54,22 @@ def test_the_solution_is_correct_and_passes_the_hidden_test():
 @pytest.mark.parametrize("wrong, pattern", [
     (lambda X, k, b: _loops(X, k, b, flip=True), r"flipped .*180 degrees.*cross-correlation"),
     (lambda X, k, b: _loops(X, k, b, rows=X.shape[1] - k.shape[0]), r"one row and one column short"),
-    (lambda X, k, b: conv.conv2d(np.pad(X, ((0, 0), (0, 1), (0, 1), (0, 0))), k, b),
+    (lambda X, k, b: _conv(np.pad(X, ((0, 0), (0, 1), (0, 1), (0, 0))), k, b),
      r"one row and one column too many"),
     (lambda X, k, b: _loops(X, k, b, with_bias=False), r"bias is missing"),
     (lambda X, k, b: _loops(X, k, b, channels="swapped"), r"channel axes are swapped"),
-    (lambda X, k, b: conv.conv2d(X, k, b, padding="same"), r"padding='same'"),
-    (lambda X, k, b: conv.conv2d(X[..., :1], k[:, :, :1], b), r"only the first input channel"),
-    (lambda X, k, b: conv.conv2d(X, k) + X.shape[3] * b, r"once per input channel"),
-    (lambda X, k, b: np.moveaxis(conv.conv2d(X, k, b), 3, 1), r"channels\s+last"),
-    (lambda X, k, b: conv.conv2d(X, np.swapaxes(k, 0, 1), b), r"rows and columns are swapped"),
+    (lambda X, k, b: _conv(X, k, b, padding="same"), r"padding='same'"),
+    (lambda X, k, b: _conv(X[..., :1], k[:, :, :1], b), r"only the first input channel"),
+    (lambda X, k, b: _conv(X, k) + X.shape[3] * b, r"once per input channel"),
+    (lambda X, k, b: np.moveaxis(_conv(X, k, b), 3, 1), r"channels\s+last"),
+    (lambda X, k, b: _conv(X, np.swapaxes(k, 0, 1), b), r"rows and columns are swapped"),
 ])
 def test_typical_mistakes_are_named(wrong, pattern, assert_named):
     assert_named(tasks.conv2d, wrong, pattern=pattern)
 
 
 def test_an_unrecognised_mistake_gets_a_general_reason():
-    feedback = tasks.conv2d.check(lambda X, k, b: conv.conv2d(X, k, b) * 1.5)
+    feedback = tasks.conv2d.check(lambda X, k, b: _conv(X, k, b) * 1.5)
     assert feedback.status == INCORRECT
     assert re.search(r"right shape, but every entry differ", feedback.message), feedback.message
 
@@ -71,7 +79,7 @@ def test_not_attempted_and_use_falls_back_to_nnlib():
         raise NotImplementedError()
 
     assert tasks.conv2d.check(placeholder).status == NOT_ATTEMPTED
-    wrong = lambda X, k, b: conv.conv2d(X, k)  # noqa: E731
+    wrong = lambda X, k, b: _conv(X, k)  # noqa: E731
     assert tasks.conv2d.use(wrong, quiet=True) is tasks.conv2d.reference
     assert tasks.conv2d.use(solutions.conv2d, quiet=True) is solutions.conv2d
 
@@ -90,3 +98,12 @@ def test_practice_exercises(name, assert_practice):
 ])
 def test_practice_mistakes_are_named(name, wrong, pattern, assert_named):
     assert_named(getattr(tasks, name), wrong, pattern=pattern)
+
+
+@pytest.mark.parametrize("copy", [
+    conv.conv2d,
+    lambda X, k, b: conv.conv2d(X, k, b),
+    lambda X, k, b: tasks.conv2d.reference(X, k, b),
+])
+def test_a_call_of_nnlibs_conv2d_is_not_accepted(copy, assert_named):
+    assert_named(tasks.conv2d, copy, pattern=r"calls nnlib's .* write it yourself")

@@ -266,7 +266,8 @@ def test_the_variant_factory_without_mistakes_is_correct():
 def test_early_stopping_solution_is_correct():
     assert tasks.early_stopping.check(sol.EarlyStopping).status == CORRECT
     tasks.early_stopping.grade(sol.EarlyStopping)
-    assert tasks.early_stopping.check(tasks.EarlyStoppingReference).status == CORRECT
+    # the checker's own reference, handed in as the student's, is a copy
+    assert "calls nnlib's" in tasks.early_stopping.check(tasks.EarlyStoppingReference).message
 
 
 @pytest.mark.parametrize(("cls", "message"), [

@@ -48,6 +48,7 @@ mse_grad = Task(
     hints=["MSE is the mean of (y_hat_i - y_i)^2 over all N entries; differentiate one term.",
            "dL/dy_hat_i = 2 (y_hat_i - y_i) / N, where N counts every entry."],
     seed=301,
+    forbidden={"losses.mse_grad": losses.mse_grad, "MLP.loss_and_grads": MLP.loss_and_grads},
 )
 
 # ---------------------------------------------------------------- softmax + cross-entropy
@@ -104,6 +105,9 @@ softmax_cross_entropy = Task(
            "With p = softmax(scores): loss = -mean over samples of sum_c Y log p, and "
            "dL/dscores = (p - Y) / n."],
     seed=302,
+    forbidden={"losses.categorical_cross_entropy": losses.categorical_cross_entropy,
+               "losses.categorical_cross_entropy_grad": losses.categorical_cross_entropy_grad,
+               "activations.softmax": activations.softmax},
 )
 
 # ---------------------------------------------------------------- a dense layer backwards
@@ -155,6 +159,7 @@ dense_backward = Task(
            "A_prev's shape (n, n_in).",
            "dW = A_prev^T dZ, db = the sum of dZ over samples, dA_prev = dZ W^T."],
     seed=303,
+    forbidden={"MLP.loss_and_grads": MLP.loss_and_grads},
 )
 
 # ---------------------------------------------------------------- backprop through a network
@@ -210,6 +215,7 @@ backprop = Task(
            "dZ = dA * (Z > 0).",
            "The MSE's gradient is 2 (y_hat - y) / N."],
     seed=304,
+    forbidden={"MLP.loss_and_grads": MLP.loss_and_grads, "MLP.fit": MLP.fit},
 )
 
 # ---------------------------------------------------------------- the training loop
@@ -289,6 +295,7 @@ train = Task(
            "optimizer.step(model.params, grads) updates the weights in place. The epoch's "
            "loss is the mean of the batch losses weighted by batch size."],
     seed=305,
+    forbidden={"MLP.fit": MLP.fit},
 )
 
 # ---------------------------------------------------------------- practice: numbers

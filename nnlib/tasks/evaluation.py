@@ -125,6 +125,8 @@ precision_recall_f1 = Task(
            "precision = TP / (TP + FP), recall = TP / (TP + FN), and F1 = 2 P R / (P + R).",
            "Test each denominator before dividing: when it is 0 the score is 0."],
     seed=601,
+    forbidden={"metrics.precision": metrics.precision, "metrics.recall": metrics.recall,
+               "metrics.f1": metrics.f1, "metrics.confusion_matrix": metrics.confusion_matrix},
 )
 
 # ---------------------------------------------------------------- R^2
@@ -170,6 +172,7 @@ r2_score = Task(
            "model that always predicts the mean of the true values.",
            "R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean(y))^2."],
     seed=602,
+    forbidden={"metrics.r2": metrics.r2},
 )
 
 # ---------------------------------------------------------------- early stopping
@@ -327,6 +330,7 @@ early_stopping = Task(
            "Epochs count from 1, as fit passes them; best_epoch is the epoch of the lowest "
            "loss."],
     seed=603,
+    forbidden={"callbacks.EarlyStopping": callbacks.EarlyStopping},
 )
 
 # ---------------------------------------------------------------- practice: numbers

@@ -147,6 +147,8 @@ relu = Task(
            "relu(z) = max(0, z) taken entry by entry (not the largest entry of z); "
            "relu_grad(z) is 1.0 where z > 0, else 0.0, as numbers (not True/False)."],
     seed=201,
+    forbidden={"activations.relu": activations.relu,
+               "activations.relu_grad": activations.relu_grad},
 )
 
 # ---------------------------------------------------------------- the sigmoid and its slope
@@ -234,6 +236,8 @@ sigmoid = Task(
            "Compute e = e^(-|z|), never larger than 1; then σ is 1 / (1 + e) where "
            "z >= 0 and e / (1 + e) where z < 0."],
     seed=202,
+    forbidden={"activations.sigmoid": activations.sigmoid,
+               "activations.sigmoid_grad": activations.sigmoid_grad},
 )
 
 # ---------------------------------------------------------------- practice: softmax by hand

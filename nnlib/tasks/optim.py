@@ -206,6 +206,7 @@ momentum = Task(
            "Change the arrays in place (w += v, not w = w + v): the caller keeps the same "
            "arrays and must see them change."],
     seed=401,
+    forbidden={"nnlib.SGD": SGD},
 )
 
 # ---------------------------------------------------------------- Adam
@@ -314,6 +315,7 @@ adam = Task(
            "Then alpha_t = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t) and "
            "w = w - alpha_t * m / (sqrt(v) + epsilon), in place."],
     seed=402,
+    forbidden={"nnlib.Adam": Adam},
 )
 
 # ---------------------------------------------------------------- practice: numbers

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import penalties
+from ..core.model import MLP
 from ..exercises import Task, call, compare_arrays, gradient_reason
 from ..lessons import regularization
 
@@ -133,6 +135,7 @@ dropout = Task(
            "A; out = A * mask.",
            "out = A * mask entry by entry, so d out / d A is the mask: dA = dout * mask."],
     seed=403,
+    forbidden={"MLP.forward": MLP.forward, "MLP.loss_and_grads": MLP.loss_and_grads},
 )
 
 # ---------------------------------------------------------------- the L2 penalty's gradient
@@ -182,4 +185,5 @@ l2_penalty_grad = Task(
            "exactly one term, l2 * w^2.",
            "The derivative of l2 * w^2 is 2 * l2 * w: one array per kernel, shaped like it."],
     seed=404,
+    forbidden={"penalties.l2_penalty_grad": penalties.l2_penalty_grad},
 )

@@ -128,6 +128,7 @@ lstm_step = Task(
            "The gates i, f, o go through the sigmoid, the candidate c~ through tanh.",
            "c_new = f * c + i * c~ and h_new = o * tanh(c_new), entry by entry."],
     seed=511,
+    forbidden={"recurrent.lstm_cell": recurrent.lstm_cell},
 )
 
 # ---------------------------------------------------------------- practice: a SimpleRNN step
@@ -164,6 +165,7 @@ rnn_step = Task(
            "through its own matrix, plus a bias, then squashes the sum.",
            "h_new = tanh(x W + h U + b)."],
     seed=512,
+    forbidden={"recurrent.simple_rnn_cell": recurrent.simple_rnn_cell},
 )
 
 # ---------------------------------------------------------------- practice: numbers

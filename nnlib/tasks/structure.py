@@ -106,6 +106,7 @@ dense_forward = Task(
            "Z = X W + b, with b (one entry per neuron) added to every row. No activation "
            "here."],
     seed=101,
+    forbidden={"MLP.forward": MLP.forward, "MLP.predict": MLP.predict},
 )
 
 # ---------------------------------------------------------------- practice: numbers

@@ -1,0 +1,151 @@
+"""What a build-it task's checker guards against while it runs the student's code.
+
+- ``time_limit``: an endless loop stops after a few seconds instead of hanging the
+  notebook (or nbgrader's autograde for ten minutes a cell).
+- ``LibraryWatch``: a task's function that calls nnlib's own version of the same thing
+  (``return activations.relu(z)``, a subclass of ``callbacks.EarlyStopping``, a wrapper of
+  ``nnlib.Adam``) is found out: it would only be compared with itself.
+
+Both are used by ``nnlib.exercises.Exercise`` around every call of a checker.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import signal
+import sys
+import sysconfig
+import threading
+from contextlib import contextmanager
+
+
+class TimedOut(BaseException):
+    """The student's code ran past its time limit (a BaseException, so a student's
+    ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds):
+    """Raise ``TimedOut`` in the block after ``seconds`` of wall time.
+
+    Uses ``SIGALRM``, so it only limits code in the main thread on a system that has it
+    (Linux and macOS, and the main thread is where a notebook cell runs); elsewhere the
+    block runs without a limit. Whatever timer and handler were set before come back.
+    """
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TimedOut
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    before, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if before:
+            signal.setitimer(signal.ITIMER_REAL, before)
+
+
+def _library_roots():
+    """Folders whose code is not the student's: nnlib and everything installed."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = sysconfig.get_paths()
+    roots = {here, sys.prefix, sys.base_prefix, sys.exec_prefix, paths["stdlib"],
+             paths["purelib"], paths["platlib"]}
+    return tuple(sorted(os.path.join(os.path.abspath(r), "") for r in roots if r))
+
+
+_ROOTS = _library_roots()
+
+
+def is_students_code(code):
+    """Whether a code object was written outside nnlib and the installed packages: in a
+    notebook cell, a script, a test."""
+    name = code.co_filename
+    if name.startswith("<frozen") or name.startswith("<built-in"):
+        return False
+    return not os.path.abspath(name).startswith(_ROOTS) if os.path.isabs(name) else True
+
+
+def _codes(thing):
+    """The code objects of a function, a method, a class' own functions, a partial."""
+    if isinstance(thing, functools.partial):
+        return _codes(thing.func)
+    if isinstance(thing, (staticmethod, classmethod)):
+        return _codes(thing.__func__)
+    if isinstance(thing, property):
+        return [c for f in (thing.fget, thing.fset) if f for c in _codes(f)]
+    if inspect.ismethod(thing):
+        return _codes(thing.__func__)
+    if inspect.isclass(thing):
+        return [c for value in vars(thing).values() for c in _codes(value)]
+    code = getattr(thing, "__code__", None)
+    return [code] if code is not None else []
+
+
+class LibraryWatch:
+    """Watches a checker's run for calls of ``forbidden`` (nnlib's own versions of what
+    the student writes) made from the student's code.
+
+    Parameters
+    ----------
+    forbidden : dict ``{name: function or class}``
+        ``name`` is what the message calls it (``"activations.relu"``).
+
+    After the run, ``caught`` is the name of the first forbidden thing the student's
+    code used, or None. ``examine(answer)`` looks at the answer itself first: nnlib's
+    function under the student's name, a partial of it, a subclass of nnlib's class.
+    """
+
+    def __init__(self, forbidden):
+        self.forbidden = dict(forbidden)
+        self.codes = {code: name for name, thing in self.forbidden.items()
+                      for code in _codes(thing)}
+        self.classes = {thing: name for name, thing in self.forbidden.items()
+                        if inspect.isclass(thing)}
+        self.caught = None
+        self._boundary = None
+
+    def examine(self, answer):
+        """The forbidden name ``answer`` is (or derives from), else None."""
+        if inspect.isclass(answer):
+            for base in answer.__mro__:
+                if base in self.classes:
+                    return self.classes[base]
+            return None
+        for code in _codes(answer):
+            if code in self.codes:
+                return self.codes[code]
+        return None
+
+    @contextmanager
+    def watching(self):
+        """Record, in ``caught``, a forbidden call made by the student's code in the block."""
+        if not self.codes:
+            yield self
+            return
+        self._boundary = sys._getframe(2)  # the caller of the ``with``: its frames are ours
+        previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        try:
+            yield self
+        finally:
+            sys.setprofile(previous)
+
+    def _profile(self, frame, event, arg):
+        if event != "call" or self.caught is not None or frame.f_code not in self.codes:
+            return
+        caller = frame.f_back
+        while caller is not None and caller is not self._boundary:
+            if is_students_code(caller.f_code):
+                self.caught = self.codes[frame.f_code]
+                return
+            caller = caller.f_back

@@ -1,0 +1,159 @@
+"""nnlib.task_guards: a time limit on the student's code, and calls of nnlib's own version
+found out, for every build-it task."""
+
+import time
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import callbacks, conv, metrics, recurrent
+from nnlib.core import activations, losses
+from nnlib.exercises import CORRECT, INCORRECT, Exercise, Task
+from nnlib.lessons import attention
+from nnlib.task_guards import LibraryWatch, TimedOut, is_students_code, time_limit
+from nnlib.tasks import attention as attention_tasks
+from nnlib.tasks import backprop, cnn, evaluation, forward, optim, regularize, rnn, structure
+
+ALL_TASKS = [task for module in (structure, forward, backprop, optim, regularize, cnn, rnn,
+                                 attention_tasks, evaluation)
+             for task in vars(module).values() if isinstance(task, Task)]
+
+
+def test_every_task_is_covered():
+    assert {t.name for t in ALL_TASKS} == {
+        "dense_forward", "relu", "sigmoid", "mse_grad", "softmax_cross_entropy",
+        "dense_backward", "backprop", "train", "Momentum", "Adam", "dropout",
+        "l2_penalty_grad", "conv2d", "lstm_step", "2. One step of a SimpleRNN", "attention",
+        "precision_recall_f1", "r2_score", "EarlyStopping"}
+
+
+def _wrappers(task):
+    """One-line cheats built on the task's reference: a call of it, or a subclass."""
+    refs = task.reference if isinstance(task.reference, tuple) else (task.reference,)
+    if isinstance(refs[0], type):
+        return [(type("Mine", (refs[0],), {}),)]
+    return [refs, tuple(_calling(r) for r in refs)]
+
+
+def _calling(reference):
+    return lambda *args, **kwargs: reference(*args, **kwargs)
+
+
+@pytest.mark.parametrize("task", ALL_TASKS, ids=lambda t: t.name)
+def test_the_reference_or_a_one_line_call_of_it_fails_the_check_and_the_hidden_test(
+        task, assert_named):
+    for cheat in _wrappers(task):
+        assert_named(task, *cheat, pattern=r"calls nnlib's .*write it yourself")
+
+
+class _AdamWrapper:
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        self.inner = nnlib.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
+                                epsilon=epsilon)
+
+    def step(self, params, grads):
+        self.inner.step(params, grads)
+
+
+class _StoppingSubclass(callbacks.EarlyStopping):
+    pass
+
+
+def _train_by_fit(model, X, y, optimizer, *, epochs, batch_size, seed):
+    return model.fit(X, y, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
+                     seed=seed)["loss"]
+
+
+# The issue's list of one-line copies of nnlib: each one fails.
+@pytest.mark.parametrize("task, answer", [
+    (forward.relu, (lambda z: activations.relu(z), lambda z: activations.relu_grad(z))),
+    (backprop.mse_grad, (losses.mse_grad,)),
+    (backprop.train, (_train_by_fit,)),
+    (optim.adam, (_AdamWrapper,)),
+    (cnn.conv2d, (lambda X, k, b: conv.conv2d(X, k, b),)),
+    (rnn.lstm_step, (lambda x, h, c, W, U, b: recurrent.lstm_cell(x, (h, c), W, U, b),)),
+    (attention_tasks.attention, (attention.scaled_dot_product_attention,)),
+    (evaluation.r2_score, (lambda y, y_hat: metrics.r2(y, y_hat),)),
+    (evaluation.early_stopping, (_StoppingSubclass,)),
+], ids=lambda v: getattr(v, "name", ""))
+def test_a_one_line_call_of_nnlib_fails(task, answer, assert_named):
+    assert_named(task, *answer, pattern=r"calls nnlib's .*write it yourself")
+
+
+def test_nnlib_used_for_other_things_is_fine():
+    # backprop may use nnlib's relu; only nnlib's backprop (MLP.loss_and_grads) is a copy
+    import importlib
+    import sys
+
+    sys.path.insert(0, "teacher/solutions")
+    solutions = importlib.import_module("03_learning_backprop")
+    assert backprop.backprop.check(solutions.backprop).status == CORRECT
+    assert backprop.train.check(solutions.train).status == CORRECT
+
+
+def test_an_endless_loop_stops_at_the_time_limit_with_a_message():
+    def forever(z):
+        while True:
+            pass
+
+    task = Task("relu", lambda fn, rng: fn(np.zeros(3)), activations.relu, time_limit=0.3)
+    start = time.perf_counter()
+    feedback = task.check(forever)
+    assert time.perf_counter() - start < 2
+    assert feedback.status == INCORRECT
+    assert "did not finish in 0.3 s: is there a loop that never ends?" in feedback.message
+    with pytest.raises(AssertionError, match="did not finish"):
+        task.grade(forever)
+    # use() right after the check does not wait again
+    start = time.perf_counter()
+    assert task.use(forever, quiet=True) is activations.relu
+    assert time.perf_counter() - start < 0.2
+
+
+def test_a_students_except_does_not_swallow_the_time_limit():
+    def stubborn(z):
+        while True:
+            try:
+                while True:
+                    pass
+            except Exception:
+                pass
+
+    task = Exercise("probe", lambda fn: fn(0), time_limit=0.2)
+    assert "did not finish" in task.check(stubborn).message
+
+
+def test_time_limit_restores_an_outer_timer():
+    import signal
+
+    with time_limit(0.1):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with pytest.raises(TimedOut):
+        with time_limit(0.05):
+            while True:
+                pass
+
+
+def test_students_code_is_told_from_the_librarys():
+    assert not is_students_code(activations.relu.__code__)
+    assert not is_students_code(np.mean.__code__ if hasattr(np.mean, "__code__")
+                                else LibraryWatch.examine.__code__)
+    assert is_students_code(test_students_code_is_told_from_the_librarys.__code__)
+    assert is_students_code(compile("1", "/tmp/ipykernel_1/123.py", "eval"))
+
+
+def test_the_watch_ignores_the_checkers_own_calls():
+    watch = LibraryWatch({"activations.relu": activations.relu})
+
+    def checker():
+        return activations.relu(np.ones(2))  # library code calling the reference: fine
+
+    checker.__code__ = checker.__code__.replace(co_filename=activations.__file__)
+    with watch.watching():
+        checker()
+    assert watch.caught is None
+    with watch.watching():
+        (lambda: activations.relu(np.ones(2)))()  # the student's code calling it
+    assert watch.caught == "activations.relu"
