@@ -75,6 +75,28 @@ def test_softmax_cross_entropy_must_be_stable_and_match_its_own_gradient(assert_
     assert_named(tasks.softmax_cross_entropy, unstable, pattern="subtract each row's largest")
 
 
+def _log_of_softmax(s, Y):
+    shifted = s - s.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        return -np.sum(Y * np.log(p)) / len(s), (p - Y) / len(s)
+
+
+def _global_max(s, Y):
+    shifted = s - s.max()  # the whole batch's largest score, not each row's
+    with np.errstate(all="ignore"):
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -np.sum(Y * log_p) / len(s), (np.exp(log_p) - Y) / len(s)
+
+
+@pytest.mark.parametrize(("fn", "pattern"), [
+    (_log_of_softmax, r"true class 1000 below .* log\(0\) is -inf"),
+    (_global_max, r"whole batch.*each row's own largest"),
+])
+def test_softmax_cross_entropy_is_checked_on_extreme_scores(fn, pattern, assert_named):
+    assert_named(tasks.softmax_cross_entropy, fn, pattern=pattern)
+
+
 @pytest.mark.parametrize(("fn", "pattern"), [
     (lambda dZ, A, W: (dZ.T @ A, dZ.sum(0), dZ @ W.T), "transposed"),
     (lambda dZ, A, W: (A.T @ dZ, dZ.sum(1), dZ @ W.T), "one entry per sample"),
@@ -112,7 +134,43 @@ def test_backprop_says_which_gradient_is_wrong():
     no_relu = _backprop_with(lambda Z, A: 1.0)  # forgot the activation's derivative
     feedback = tasks.backprop.check(no_relu)
     assert feedback.status == INCORRECT
-    assert re.search(r"d[Wb][12].*later layers are right", feedback.message), feedback
+    assert re.search(r"d[Wb][12].*dW3, db3 are right", feedback.message), feedback
+
+
+def _backprop_variant(output="linear", scale=1.0, in_place=False):
+    """The solution with one thing changed: a ReLU on the output, a factor on the output's
+    dZ, or the parameters changed in place."""
+    def backprop(params, X, y):
+        n = len(params) // 2
+        inputs, scores, A = [], [], X
+        for l in range(n):
+            Z = A @ params[2 * l] + params[2 * l + 1]
+            inputs.append(A)
+            scores.append(Z)
+            A = np.maximum(Z, 0) if (l < n - 1 or output == "relu") else Z
+        dZ = scale * 2 * (A - y) / A.size
+        if output == "relu":
+            dZ = dZ * (scores[-1] > 0)
+        grads = [None] * len(params)
+        for l in range(n - 1, -1, -1):
+            grads[2 * l], grads[2 * l + 1] = inputs[l].T @ dZ, dZ.sum(0)
+            if l:
+                dZ = (dZ @ params[2 * l].T) * (scores[l - 1] > 0)
+        if in_place:
+            params[0] -= 0.1 * grads[0]
+        return float(np.mean((A - y) ** 2)), grads
+    return backprop
+
+
+@pytest.mark.parametrize(("fn", "pattern"), [
+    (_backprop_variant(output="relu"), r"output layer goes through ReLU"),
+    (_backprop_variant(scale=8.0), r"every gradient is 8 times too large, N = 8: .*1/N"),
+    (_backprop_variant(scale=0.5), r"every gradient is 0.5 times the right one"),
+    (_backprop_variant(in_place=True), r"changed the parameters it was given"),
+])
+def test_backprop_names_only_mistakes_it_verified(fn, pattern, assert_named):
+    feedback = assert_named(tasks.backprop, fn, pattern=pattern)
+    assert "are right" not in feedback.message
 
 
 def _train_variant(**kwargs):
@@ -145,6 +203,58 @@ def _train_variant(**kwargs):
 def test_train_names_the_mistake(kwargs, pattern, assert_named):
     assert tasks.train.check(_train_variant()).status == CORRECT
     assert_named(tasks.train, _train_variant(**kwargs), pattern=pattern)
+
+
+def _train_as_written(mistake):
+    """A training loop as a student writes it, with one of six silent mistakes."""
+    def train(model, X, y, optimizer, *, epochs, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        history = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            X_shuffled = X[order]
+            y_shuffled = y if mistake == "y not shuffled" else y[order]
+            total, last = 0.0, 0.0
+            for start in range(0, len(X), batch_size):
+                Xb = X_shuffled[start:start + batch_size]
+                yb = y_shuffled[start:start + batch_size]
+                if mistake == "last batch dropped" and len(Xb) < batch_size:
+                    break
+                loss, grads = model.loss_and_grads(Xb, yb)
+                if mistake == "optimizer ignored":
+                    for w, g in zip(model.params, grads):
+                        w -= 0.01 * g
+                elif mistake != "no update":
+                    optimizer.step(model.params, grads)
+                if mistake == "loss after the update":
+                    loss = model.loss(Xb, yb)
+                total += loss * len(Xb)
+                last = loss
+            history.append(last if mistake == "last batch only" else total / len(X))
+        return history
+    return train
+
+
+@pytest.mark.parametrize(("mistake", "pattern"), [
+    ("y not shuffled", "X is shuffled but y is not"),
+    ("last batch dropped", "last, smaller batch is skipped"),
+    ("optimizer ignored", "not by the optimizer you were given"),
+    ("no update", "the weights never change"),
+    ("last batch only", "the last batch's loss only"),
+    ("loss after the update", "measured after the update"),
+])
+def test_train_names_each_silent_mistake(mistake, pattern, assert_named):
+    assert tasks.train.check(_train_as_written("none")).status == CORRECT
+    assert_named(tasks.train, _train_as_written(mistake), pattern=pattern)
+
+
+def test_an_unknown_training_mistake_says_where_the_history_differs(assert_named):
+    def doubled_rate(model, X, y, optimizer, *, epochs, batch_size, seed):
+        optimizer.learning_rate *= 2
+        return solutions.train(model, X, y, optimizer, epochs=epochs, batch_size=batch_size,
+                               seed=seed)
+    assert_named(tasks.train, doubled_rate,
+                 pattern=r"differs from MLP.fit's from epoch [12] on \((higher|lower) there\)")
 
 
 def test_train_must_update_the_model_it_is_given(assert_named):

@@ -292,7 +292,42 @@ class RebindW(_AdamBase):
             w = w - self.learning_rate * m / (np.sqrt(v) + self.epsilon)  # noqa: F841, PLW2901
 
 
+class SwappedInTheMoments(_AdamBase):
+    def step(self, params, grads):
+        self.t += 1
+        for w, m, v in self.moments(params, grads, b1=self.beta_2, b2=self.beta_1):
+            _folded(self, w, m, v, self.t)
+
+
+class VFromG(_AdamBase):
+    def step(self, params, grads):
+        self.t += 1
+        ms, vs = self.state(params)
+        for w, g, m, v in zip(params, grads, ms, vs):
+            m[...] = self.beta_1 * m + (1 - self.beta_1) * g
+            v[...] = self.beta_2 * v + (1 - self.beta_2) * g  # g, not g**2
+            with np.errstate(invalid="ignore"):
+                _folded(self, w, m, v, self.t)
+
+
+def _epsilon_inside(self, w, m, v, t):
+    alpha = self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+    w -= alpha * m / np.sqrt(v + self.epsilon)
+
+
+def _textbook_epsilon_inside(self, w, m, v, t):
+    m_hat, v_hat = m / (1 - self.beta_1**t), v / (1 - self.beta_2**t)
+    w -= self.learning_rate * m_hat / np.sqrt(v_hat + self.epsilon)
+
+
 ADAM_MISTAKES["betas swapped"] = (SwappedBetas, r"beta_1 and beta_2 are swapped")
+ADAM_MISTAKES["betas swapped in the moments"] = (SwappedInTheMoments,
+                                                 r"updated with each other's beta")
+ADAM_MISTAKES["v from g"] = (VFromG, r"v is built from the gradients g, not from their squares")
+ADAM_MISTAKES["epsilon inside the root"] = (_adam_class(_epsilon_inside),
+                                            r"epsilon is inside the square root")
+ADAM_MISTAKES["textbook, epsilon inside"] = (_adam_class(_textbook_epsilon_inside),
+                                             r"textbook form with epsilon inside")
 ADAM_MISTAKES["state and t reset"] = (ResetEverything, r"state is not kept between calls")
 ADAM_MISTAKES["default betas"] = (DefaultBetas, r"default betas and epsilon")
 ADAM_MISTAKES["params rebound"] = (RebindW, r"left the parameters unchanged")
@@ -466,7 +501,9 @@ def test_dropout_reference_draws_the_mask_mlp_draws():
     (lambda ws, l2: l2 * sum(float(np.sum(W**2)) for W in ws), r"returns one number"),
     (lambda ws, l2: 2 * l2 * ws[0], r"return a list of 3 arrays"),
     (lambda ws, l2: [2 * l2 * ws[0]], r"returned 1 array\(s\) for 3 kernels"),
-], ids=["no 2", "sign", "no l2", "L1", "penalty", "one array", "first kernel only"])
+    (lambda ws, l2: [W.__imul__(2 * l2) for W in ws], r"changed the kernels it was given"),
+], ids=["no 2", "sign", "no l2", "L1", "penalty", "one array", "first kernel only",
+        "in place"])
 def test_l2_penalty_grad_names_each_mistake(fn, pattern):
     _incorrect(tasks.l2_penalty_grad.check(fn), pattern)
     with pytest.raises(AssertionError):

@@ -13,12 +13,11 @@ def batch_indices(n_samples, batch_size, *, shuffle=False, rng=None):
 
     Yields
     ------
-    slice (no shuffle) or ndarray of int (shuffle)
+    ndarray of int
+        The sample indices of one batch (in order without ``shuffle``), so ``len(idx)``
+        and ``X[idx]`` work the same either way.
     """
-    if shuffle:
-        order = np.random.default_rng(rng).permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            yield order[start : start + batch_size]
-    else:
-        for start in range(0, n_samples, batch_size):
-            yield slice(start, min(start + batch_size, n_samples))
+    order = (np.random.default_rng(rng).permutation(n_samples) if shuffle
+             else np.arange(n_samples))
+    for start in range(0, n_samples, batch_size):
+        yield order[start : start + batch_size]

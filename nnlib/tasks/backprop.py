@@ -94,6 +94,47 @@ def _check_softmax_ce(fn, rng):
         return ("adding 1000 to every score should not change the loss, but yours became "
                 f"{float(loss_big):.3g}: subtract each row's largest score before exp "
                 "(it does not change the softmax).")
+    return _extreme_scores_reason(fn, c)
+
+
+def _ce_variants(scores, Y):
+    """The loss of two typical mistakes: ``log`` of a (stable) softmax, and the largest score
+    of the whole batch subtracted instead of each row's (the log taken stably or not)."""
+    n = len(scores)
+    with np.errstate(all="ignore"):
+        rows = scores - scores.max(axis=1, keepdims=True)
+        whole = scores - scores.max()
+        p = np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)
+        log_whole = whole - np.log(np.exp(whole).sum(axis=1, keepdims=True))
+        p_whole = np.exp(whole) / np.exp(whole).sum(axis=1, keepdims=True)
+        return {"log of p": -np.sum(Y * np.log(p)) / n,
+                "whole batch": [-np.sum(Y * log_whole) / n, -np.sum(Y * np.log(p_whole)) / n]}
+
+
+def _extreme_scores_reason(fn, c):
+    """The loss on scores far apart: finite, and right, as a stable version gives it."""
+    far = np.zeros((1, c))
+    far[0, 1] = -1000.0  # the true class is 1000 below the others: p rounds to 0
+    apart = np.array([[1000.0] + [999.0] * (c - 1), [-1000.0] + [-1001.0] * (c - 1)])
+    for scores, true, what in ((far, 1, "a true class 1000 below the others"),
+                               (apart, 0, "one row near +1000 and another near -1000")):
+        Y = data.one_hot(np.full(len(scores), true), c)
+        right_loss, right_grad = softmax_cross_entropy_reference(scores, Y)
+        with np.errstate(all="ignore"):
+            loss, dscores = call(fn, scores.copy(), Y)
+        if np.isclose(loss, right_loss, rtol=1e-6) and np.allclose(dscores, right_grad):
+            continue
+        said = f"with {what}, your loss is {float(loss):.4g}"
+        variants = _ce_variants(scores, Y)
+        if np.array_equal(loss, variants["log of p"], equal_nan=True):
+            return (f"{said}: the softmax rounds the true class's probability to 0, and "
+                    "log(0) is -inf. Take the log without forming p: log p = shifted - "
+                    "log(sum(exp(shifted))), with shifted = scores - each row's max.")
+        if any(np.array_equal(loss, v, equal_nan=True) for v in variants["whole batch"]):
+            return (f"{said}: you subtract the largest score of the whole batch, so a row "
+                    "far below it gives exp = 0 everywhere; subtract each row's own largest "
+                    "score (axis=1, keepdims=True).")
+        return f"{said}, not the right value: keep every step stable for large |scores|."
     return None
 
 
@@ -179,23 +220,52 @@ def _check_backprop(fn, rng):
     X = rng.uniform(-1, 1, size=(8, 1))
     y = 2 * X + 1 + 0.1 * rng.normal(size=X.shape)
     params = [p.copy() for p in model.get_weights()]
-    out = call(fn, [p.copy() for p in params], X, y)
+    # the output bias at the median score: half of the outputs negative, so a ReLU on the
+    # output layer (which must be linear) changes the result
+    params[-1] = params[-1] - np.median(model.predict(X))
+    model.set_weights(params)
+    given = [p.copy() for p in params]
+    out = call(fn, given, X, y)
+    if not all(np.array_equal(a, b) for a, b in zip(given, params)):
+        return ("your backprop changed the parameters it was given; compute new arrays "
+                "(the optimizer changes the weights, after backprop).")
     if not isinstance(out, tuple) or len(out) != 2:
         return "return a pair (loss, grads) with grads = [dW1, db1, dW2, db2, dW3, db3]."
     loss, grads = out
     right_loss, right_grads = model.loss_and_grads(X, y, loss="mse")
+    relu_out = MLP([1, 10, 5, 1], ["relu", "relu", "relu"])
+    relu_out.set_weights(params)
+    relu_loss, relu_grads = relu_out.loss_and_grads(X, y, loss="mse")
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        return f"grads should be a list of {len(params)} arrays, [dW1, db1, dW2, db2, dW3, db3]."
+    if (np.isclose(loss, relu_loss) and not np.isclose(relu_loss, right_loss)) or all(
+            np.shape(g) == np.shape(r) and np.allclose(g, r) for g, r in zip(grads, relu_grads)):
+        return ("your output layer goes through ReLU: the last layer is linear (y_hat = Z3), "
+                "so its dZ is dL/dy_hat itself.")
     reason = compare_arrays(loss, right_loss, name="the loss")
     if reason:
         return reason
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
-        return f"grads should be a list of {len(params)} arrays, [dW1, db1, dW2, db2, dW3, db3]."
     names = [f"{kind}{i // 2 + 1}" for i, kind in zip(range(len(params)), ["dW", "db"] * 3)]
-    for name, got, right in zip(names, grads, right_grads):
-        reason = compare_arrays(got, right, name=name, scale_hint=True)
-        if reason:
-            later = " (the later layers are right, so look at how dZ passes back)" \
-                if name[-1] != "3" else ""
-            return reason + later
+    reasons = [compare_arrays(got, right, name=name, scale_hint=True)
+               for name, got, right in zip(names, grads, right_grads)]
+    if all(reasons):
+        ratios = [np.asarray(g, float) / r for g, r in zip(grads, right_grads)
+                  if np.shape(g) == np.shape(r) and np.all(np.abs(r) > 1e-9)]
+        factor = ratios[0].flat[0] if ratios else np.nan
+        if ratios and all(np.allclose(q, factor, rtol=1e-6) for q in ratios):
+            if np.isclose(factor, len(X)):
+                return (f"every gradient is {factor:.4g} times too large, N = {len(X)}: the "
+                        "output's dZ = 2 (y_hat - y) / N is missing its 1/N.")
+            return (f"every gradient is {factor:.4g} times the right one: the output's dZ "
+                    "= 2 (y_hat - y) / N has a wrong factor.")
+    if any(reasons):
+        last_wrong = max(i for i, r in enumerate(reasons) if r)
+        right_after = [names[i] for i in range(last_wrong + 1, len(names))]
+        said = reasons[last_wrong]
+        if right_after:
+            said += (f" ({', '.join(right_after)} are right, so look at how dZ passes back "
+                     f"into layer {last_wrong // 2 + 1})")
+        return said
     for i, (p, g) in enumerate(zip(params, grads)):
         def loss_of(v, i=i):
             trial = [q.copy() for q in params]
@@ -228,8 +298,10 @@ def train_reference(model, X, y, optimizer, *, epochs, batch_size, seed):
 
 
 def _loop_variants(model, X, y, epochs, batch_size, seed):
-    """Loss histories of four typical mistakes, each named."""
-    def run(shuffle=True, reseed=False, weighted=True, after=False):
+    """Loss histories of typical mistakes, each named: a history equal to one of them is
+    what that mistake gives (the cause is reproduced, not guessed)."""
+    def run(shuffle=True, reseed=False, weighted=True, after=False, y_in_order=False,
+            drop_last=False, own_step=False, no_update=False, last_only=False, over_all=False):
         m = model.copy()
         opt = Adam(learning_rate=0.01)
         rng = np.random.default_rng(seed)
@@ -239,14 +311,25 @@ def _loop_variants(model, X, y, epochs, batch_size, seed):
                 rng = np.random.default_rng(seed)
             batches = list(data.batch_indices(len(X), batch_size, shuffle=shuffle, rng=rng))
             values, sizes = [], []
-            for idx in batches:
-                value, grads = m.loss_and_grads(X[idx], y[idx])
-                opt.step(m.params, grads)
+            for start, idx in zip(range(0, len(X), batch_size), batches):
+                if drop_last and len(idx) < batch_size:
+                    continue
+                y_batch = y[start:start + len(idx)] if y_in_order else y[idx]
+                value, grads = m.loss_and_grads(X[idx], y_batch)
+                if own_step:
+                    for w, g in zip(m.params, grads):
+                        w -= 0.01 * g
+                elif not no_update:
+                    opt.step(m.params, grads)
                 if after:
-                    value = m.loss(X[idx], y[idx])
+                    value = m.loss(X[idx], y_batch)
                 values.append(value)
-                sizes.append(len(X[idx]))
-            out.append(np.average(values, weights=sizes if weighted else None))
+                sizes.append(len(idx))
+            if over_all:  # the kept batches' losses summed, divided by every sample
+                out.append(np.dot(values, sizes) / len(X))
+            else:
+                out.append(values[-1] if last_only else
+                           np.average(values, weights=sizes if weighted else None))
         return out
     return [
         (run(shuffle=False), "the samples are never shuffled: shuffle them at the start of "
@@ -257,6 +340,18 @@ def _loop_variants(model, X, y, epochs, batch_size, seed):
                               "each by its batch size (the last batch is smaller)."),
         (run(after=True), "the loss is measured after the update; record it before, as it "
                           "comes with the gradients."),
+        (run(y_in_order=True), "X is shuffled but y is not: index X and y with the same "
+                               "batch indices, so each sample keeps its target."),
+        *[(run(drop_last=True, over_all=over_all),
+           "the last, smaller batch is skipped: keep it (22 samples in batches of 8 are 8, 8 "
+           "and 6).") for over_all in (False, True)],
+        (run(own_step=True), "the weights move by a plain gradient step, not by the "
+                             "optimizer you were given: call optimizer.step(model.params, "
+                             "grads)."),
+        (run(no_update=True), "the weights never change: call optimizer.step(model.params, "
+                              "grads) after each batch's gradients."),
+        (run(last_only=True), "each epoch's loss is the last batch's loss only: average "
+                              "over every batch of the epoch, weighted by batch size."),
     ]
 
 
@@ -276,6 +371,16 @@ def _check_train(fn, rng):
         return "return the list of epoch losses."
     reason = compare_arrays(got, right, rtol=1e-10, atol=1e-12, name="the loss history",
                             mistakes=_loop_variants(model, X, y, epochs, batch_size, seed))
+    if reason and reason.endswith("from the right values.") and np.shape(got) == (epochs,):
+        got = np.asarray(got, dtype=float)
+        first = int(np.argmax(~np.isclose(got, right, rtol=1e-10, atol=1e-12)))
+        side = "higher" if got[first] > right[first] else "lower"
+        moved = not all(np.allclose(a, b) for a, b in zip(mine.get_weights(),
+                                                          model.get_weights()))
+        return (f"the loss history differs from MLP.fit's from epoch {first + 1} on "
+                f"({side} there), and none of the typical mistakes gives yours; the model's "
+                f"weights {'did' if moved else 'did not'} change. Compare your loop with the "
+                "three hints, step by step.")
     if reason:
         return reason
     for w_mine, w_ref in zip(mine.get_weights(), ref_model.get_weights()):

@@ -81,10 +81,19 @@ _DIVIDED_BY_ZERO = (
     "t counts the steps from 1, so advance it before computing the step size.")
 
 
-def _compare_paths(path, right, variants, *, rtol=1e-12, atol=1e-12):
-    """None if the student's ``path`` matches ``right``, else the reason (naming a variant)."""
+def _compare_paths(path, right, variants, *, rtol=1e-12, atol=1e-12, not_finite=()):
+    """None if the student's ``path`` matches ``right``, else the reason (naming a variant).
+
+    ``not_finite``: ``(path, message)`` of mistakes that give NaN or infinite values; a
+    student's path with the same NaN/inf pattern (and equal finite values) gets its message.
+    """
     if isinstance(path, str):
         return path
+    for wrong, message in not_finite:
+        with np.errstate(invalid="ignore"):
+            if wrong.shape == path.shape and np.allclose(path, wrong, rtol=rtol, atol=atol,
+                                                         equal_nan=True):
+                return message
     if not np.all(np.isfinite(path)):
         if not np.all(np.isfinite(path[0])):
             return _DIVIDED_BY_ZERO.replace("divides by zero", "gives NaN or infinite values")
@@ -219,6 +228,7 @@ def _adam_variant(params0, grad_seq, lr, b1, b2, eps, kind):
     vs = [np.zeros_like(p) for p in ws]
     if kind == "swapped":
         b1, b2 = b2, b1
+    mb1, mb2 = (b2, b1) if kind == "swapped moments" else (b1, b2)  # the moments' betas
     rows, t = [], 0
     for grads in grad_seq:
         t += 1
@@ -230,10 +240,14 @@ def _adam_variant(params0, grad_seq, lr, b1, b2, eps, kind):
         alpha = {"no correction": lr, "only m": lr / c1,
                  "only v": lr * math.sqrt(c2)}.get(kind, lr * math.sqrt(c2) / c1)
         for w, m, v, g in zip(ws, ms, vs, grads):
-            m += (g - m) * (1 - b1)
-            v += (g * g - v) * (1 - b2)
+            m += (g - m) * (1 - mb1)
+            v += ((g if kind == "v from g" else g * g) - v) * (1 - mb2)
             if kind == "textbook":
                 w -= lr * (m / c1) / (np.sqrt(v / c2) + eps)
+            elif kind == "epsilon inside":
+                w -= alpha * m / np.sqrt(v + eps)
+            elif kind == "textbook, epsilon inside":
+                w -= lr * (m / c1) / np.sqrt(v / c2 + eps)
             elif kind == "no sqrt":
                 w -= alpha * m / (v + eps)
             elif kind == "uphill":
@@ -269,6 +283,13 @@ _ADAM_MISTAKES = [
                   "step. Create m and v on the first call only, keep them and t on self."),
     ("swapped", "beta_1 and beta_2 are swapped: beta_1 (0.9 by default) decays the mean of "
                 "the gradients m, beta_2 (0.999) the mean of their squares v."),
+    ("swapped moments", "m and v are updated with each other's beta: m with beta_1 (0.9 by "
+                        "default), v with beta_2 (0.999). The bias correction has them right."),
+    ("epsilon inside", "epsilon is inside the square root, sqrt(v + epsilon): add it outside, "
+                       "sqrt(v) + epsilon (the trap the text warns about)."),
+    ("textbook, epsilon inside", "this is the textbook form with epsilon inside the square "
+                                 "root, sqrt(v_hat + epsilon). Implement the form given in the "
+                                 "text: alpha_t * m / (sqrt(v) + epsilon)."),
     ("no sqrt", "the step divides by v + epsilon: divide by sqrt(v) + epsilon, so that the "
                 "step has the size of the learning rate."),
     ("uphill", "the parameters move uphill: subtract the step."),
@@ -298,7 +319,11 @@ def _check_adam(cls, rng):
                  "these are the steps of the default betas and epsilon: use self.beta_1, "
                  "self.beta_2 and self.epsilon, the values given to __init__."),
             ]
-        reason = _compare_paths(path, right, variants)
+        with np.errstate(invalid="ignore"):
+            from_g = _adam_variant(params0, grad_seq, *args, "v from g")
+        reason = _compare_paths(path, right, variants, not_finite=[(from_g, (
+            "v is built from the gradients g, not from their squares g^2: v goes negative "
+            "and its square root is NaN. v = v + (1 - beta_2) (g^2 - v)."))])
         if reason:
             settings = ", ".join(f"{k}={v}" for k, v in config.items())
             return f"with {settings}: {reason}"
