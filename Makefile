@@ -11,16 +11,19 @@ PORT   ?= 8888
 # Quiet TensorFlow's C++ start-up logs in tests and notebooks.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: lab test unit notebooks lint robust bench html student teacher clean help
+.PHONY: lab test unit notebooks lint robust sweep bench html student teacher release report clean help
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (prints the URL to open)"
 	@echo "make test    - unit tests, every notebook with nbval, lint; reports all failures"
 	@echo "make robust  - every notebook again with other seeds and TensorFlow's other CPU kernels"
+	@echo "make sweep   - every notebook check on chance over 200 seeds (30 for Keras)"
 	@echo "make bench   - benchmarks (nnlib vs Keras, widget latency)"
 	@echo "make html    - execute every notebook into a static site in _site/"
 	@echo "make student - nbgrader course in build/course and the student notebooks in student/"
 	@echo "make teacher - the teacher's notebooks (solutions merged in) in build/teacher/"
+	@echo "make release - what students get (no solutions, no tests) in build/release/"
+	@echo "make report ASSIGNMENT=03_learning_backprop - after autograde, what it found"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), \
@@ -90,8 +93,27 @@ test: $(STAMP)
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo "make test: unit tests, notebooks and lint all passed"
 
-robust: $(STAMP)
-	$(PY) tools/robust.py --jobs $(JOBS)
+# make robust: (1) every notebook under four settings (other seeds, all threads, other CPU
+# kernels); (2) a seed sweep: every notebook on 20 seeds from FIRST_SEED, those that train
+# Keras on 5 under both TensorFlow kernels, each failing check counted; (3) make sweep.
+FIRST_SEED ?= 1000
+robust: $(TEACHER_STAMP)
+	@failed=""; \
+	$(PY) tools/robust.py --jobs $(JOBS) || failed="$$failed settings"; \
+	$(PY) tools/robust.py --jobs $(JOBS) --sweep $(FIRST_SEED) 20 5 \
+	  --out build/robust/sweep || failed="$$failed seed-sweep"; \
+	$(MAKE) --no-print-directory sweep || failed="$$failed sweep"; \
+	if [ -n "$$failed" ]; then echo "make robust: FAILED:$$failed"; exit 1; fi; \
+	echo "make robust: every setting, the seed sweep and every claim's sweep passed"
+
+# Every check on chance in the notebooks, swept over 200 seeds (30 for trained Keras
+# models): one line per check in build/robust/claims.txt (make test runs 3 seeds and 1).
+sweep: $(STAMP)
+	@mkdir -p build/robust && rm -f build/robust/claims.txt
+	SWEEP_SEEDS=200 KERAS_SWEEP_SEEDS=30 SWEEP_REPORT=$(abspath build/robust/claims.txt) \
+	  MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) \
+	  -q -p no:cacheprovider tests/claims
+	@echo "each check's failure count: build/robust/claims.txt"
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
@@ -105,6 +127,16 @@ COURSE ?= build/course
 student: $(TEACHER_STAMP)
 	@rm -rf $(COURSE)/source $(COURSE)/release student
 	$(PY) tools/course.py student --out student --course $(COURSE)
+
+# What students get (Binder, nbgitpuller, a clone): notebooks and nnlib, no solutions or
+# tests. Publish it as its own repository or branch (README, "Grading a class").
+release: $(STAMP)
+	$(PY) tools/course.py release --out build/release
+
+# After nbgrader autograde: one line per student (dropped statements, deleted or changed
+# locked cells, time-outs, copies of nnlib, tampering). ASSIGNMENT=03_learning_backprop
+report: $(TEACHER_STAMP)
+	$(PY) tools/course.py report --course $(COURSE) $(ASSIGNMENT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build

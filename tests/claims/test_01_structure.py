@@ -1,0 +1,102 @@
+"""01_structure: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
+
+import numpy as np
+from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
+
+import nnlib
+
+ROUNDING = "float64 rounding (about 1e-16 of values of size 1-10), far inside the tolerance"
+SHAPES = "the layer sizes alone decide it"
+
+CHECKS = {
+    # cell 5
+    'np.isclose(z_loop, z) and np.isclose(z, 1.1)': Exact("fixed inputs"),
+    # cell 5
+    'np.isclose(a, nnlib.activations.relu(z))': Exact("fixed inputs"),
+    # cell 5
+    'nnlib.activations.relu(w @ x - 2.0) == 0.0': Exact("fixed inputs"),
+    # cell 9
+    'np.allclose(Z_loops, Z)': Exact("the same float64 sums: " + ROUNDING),
+    # cell 11
+    'np.allclose(layer.predict(X), A)': Exact("the same float64 sums: " + ROUNDING),
+    # cell 18
+    'np.allclose(first_layer.predict(X_data), A1)': Exact("the same float64 sums: " + ROUNDING),
+    # cell 20
+    'y_hat.shape == (100, 1)': Exact(SHAPES),
+    # cell 20
+    'gap <= 1e-12': Exact("the same float64 operations as model.forward: " + ROUNDING),
+    # cell 24
+    'drawing.n_neurons == 1 + 10 + 5 + 1': Exact(SHAPES),
+    # cell 24
+    'drawing.n_connections == n_weights == 1 * 10 + 10 * 5 + 5 * 1': Exact(SHAPES),
+    # cell 27
+    'all((np.all(b_l == 0) for b_l in model.biases))': Exact("biases start at zeros"),
+    # cell 27
+    '0.25 < negative < 0.75': Bounded(
+        5.1e-5, "65 independent symmetric draws, negatives ~ Binomial(65, 1/2); the check "
+        "fails for <= 16 or >= 49 negatives: 2 * scipy.stats.binom.cdf(16, 65, 0.5) = 5.1e-5"),
+    # cell 27
+    'np.abs(W_l).max() <= limit': Exact("rng.uniform(-limit, limit) stays inside [-limit, limit)"),
+    # cell 27
+    'np.concatenate(fractions).max() > 0.7': Bounded(
+        8.6e-11, "the 65 fractions |w| / limit are independent and uniform on [0, 1): "
+        "all of them <= 0.7 with probability 0.7**65 = 8.5e-11"),
+    # cell 30
+    'drawing.truncated == [True, True, False] and len(drawing.ellipses) == 2': Exact(SHAPES),
+    # cell 30
+    'drawing.n_connections == n_drawn[0] * n_drawn[1] + n_drawn[1] * n_drawn[2]': Exact(SHAPES),
+    # cell 30
+    "any(('784 neurons' in t.get_text() for t in ax.texts))": Exact(SHAPES),
+    # cell 32
+    'P == model.count_params() == 81': Exact(SHAPES),
+    # cell 35
+    'keras_model.count_params() == model.count_params()': Exact(SHAPES),
+    # cell 35
+    '[w.shape for w in keras_weights] == [w.shape for w in model.get_weights()]': Exact(SHAPES),
+    # cell 35
+    'all((np.all(b == 0) for b in keras_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
+    # cell 35
+    'np.testing.assert_allclose(from_keras.predict(X_data), keras_out, rtol=1e-05, atol=1e-06)':
+        Swept("test_keras_weights_give_the_same_predictions"),
+    # cell 35
+    "type(layer.kernel_initializer).__name__ == 'GlorotUniform'": Exact("Keras' Dense default"),
+    # cell 35
+    "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
+    # cell 35
+    'twin.count_params() == mlp.count_params()': Exact(SHAPES),
+    # cell 39
+    'shape == [1, 10, 5, 8, 1]': Exact("the widget's controls, set from code"),
+    # cell 39
+    "probe.n_params == nnlib.MLP(shape, ['relu'] * 3 + ['linear']).count_params()": Exact(SHAPES),
+    # cell 39
+    'probe.n_params == 81 - (5 * 1 + 1) + (5 * 8 + 8) + (8 * 1 + 1)': Exact(SHAPES),
+    # cell 39
+    'probe.drawing.n_connections == 10 + 50 + 40 + 8': Exact(SHAPES),
+}
+
+
+def test_keras_weights_give_the_same_predictions():
+    """Cell 35: the notebook's Keras model draws its weights from Keras' own (unseeded) RNG,
+    so each seed here seeds Keras to get another draw; the value is the largest
+    ``|difference| / (atol + rtol * |keras_out|)``, which ``assert_allclose`` needs below 1."""
+    from nnlib import keras_bridge
+
+    keras = keras_bridge.import_keras()
+    X_data, _ = nnlib.data.make_linear()  # X is evenly spaced: the same for every seed
+
+    def measure(seed):
+        keras.utils.set_random_seed(seed)
+        keras_model = keras.Sequential([
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(10, activation="relu"),
+            keras.layers.Dense(5, activation="relu"),
+            keras.layers.Dense(1, activation="linear"),
+        ])
+        from_keras = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"])
+        from_keras.set_weights(keras_model.get_weights())
+        keras_out = np.asarray(keras_model(X_data))
+        excess = np.abs(from_keras.predict(X_data) - keras_out) / (1e-6 + 1e-5 * np.abs(keras_out))
+        return {"excess": float(excess.max())}
+
+    sweep(measure, {"Keras' weights in an MLP give Keras' predictions (float32)":
+                    ("excess", lambda v: v <= 1)})
