@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nnlib.exercises import CORRECT, NOT_ATTEMPTED
 from nnlib.tasks import attention as tasks
 
 sys.path.insert(0, "teacher/solutions")
@@ -37,30 +37,39 @@ def test_the_solution_is_correct_and_passes_the_hidden_test():
     assert tasks.attention.check(attend).status == CORRECT
 
 
-@pytest.mark.parametrize("kwargs, pattern", [
-    ({"scale": False}, r"not divided by sqrt\(d_k\)"),
-    ({"axis": -2}, r"softmax runs over the queries.*sum to 1"),
-    ({"use_mask": False}, r"mask is ignored"),
-    ({"invert": True}, r"mask is inverted.*True marks the keys a query MAY look at"),
-    ({"fill": 0.0}, r"score of 0.*exactly 0"),
-    ({"fill": -12.0}, r"still get a small weight.*must be 0"),
-    ({"zero_after": True}, r"zeroed after the softmax.*sum\s+to 1"),
-    ({"stable": False}, r"large scores.*NaN or inf.*largest score"),
-    ({"batched": False}, r"batch .*last two axes"),
-])
-def test_typical_mistakes_are_named(kwargs, pattern, assert_named):
+ATTENTION_MISTAKES = {
+    "no 1/sqrt(d_k)": ({"scale": False}, r"not divided by sqrt\(d_k\)"),
+    "softmax over the queries": ({"axis": -2}, r"softmax runs over the queries.*sum to 1"),
+    "mask ignored": ({"use_mask": False}, r"mask is ignored"),
+    "mask inverted": ({"invert": True},
+                      r"mask is inverted.*True marks the keys a query MAY look at"),
+    "masked scores set to 0": ({"fill": 0.0}, r"score of 0.*exactly 0"),
+    "masked scores set to -12": ({"fill": -12.0}, r"still get a small weight.*must be 0"),
+    "mask applied after the softmax": ({"zero_after": True},
+                                       r"zeroed after the softmax.*sum\s+to 1"),
+    "no max subtracted": ({"stable": False}, r"large scores.*NaN or inf.*largest score"),
+    "K.T on a batch": ({"batched": False}, r"batch .*last two axes"),
+    "(weights, output) returned": ({"swap": True}, r"wrong way round"),
+    "no mask argument": ({"no_mask_argument": True}, r"unexpected keyword argument 'mask'"),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTENTION_MISTAKES))
+def test_attention_mistake_catalogue(name, assert_named):
+    kwargs, pattern = ATTENTION_MISTAKES[name]
+    swap = kwargs.get("swap", False)
+    options = {k: v for k, v in kwargs.items() if k not in ("swap", "no_mask_argument")}
+
     def wrong(Q, K, V, mask=None):
         with np.errstate(all="ignore"):
-            return attend(Q, K, V, mask, **kwargs)
+            out = attend(Q, K, V, mask, **options)
+        return out[::-1] if swap else out
 
-    assert_named(tasks.attention, wrong, pattern=pattern)
+    def wrong_without_mask(Q, K, V):
+        return attend(Q, K, V)
 
-
-def test_swapped_outputs_and_a_missing_mask_argument():
-    feedback = tasks.attention.check(lambda Q, K, V, mask=None: attend(Q, K, V, mask)[::-1])
-    assert feedback.status == INCORRECT and "wrong way round" in feedback.message
-    feedback = tasks.attention.check(lambda Q, K, V: attend(Q, K, V))
-    assert feedback.status == INCORRECT and "mask" in feedback.message
+    assert_named(tasks.attention, wrong_without_mask if "no_mask_argument" in kwargs else wrong,
+                 pattern=pattern)
 
 
 def test_not_attempted_and_use_falls_back_to_nnlib():

@@ -37,14 +37,27 @@ def test_every_task_accepts_the_solution_and_its_hidden_test_passes():
         assert task.use(placeholder, quiet=True) is task.reference
 
 
-@pytest.mark.parametrize(("fn", "pattern"), [
-    (lambda y, yh: 2 * (yh - y), "1/N is missing"),
-    (lambda y, yh: 2 * (y - yh) / y.size, "sign is flipped"),
-    (lambda y, yh: (yh - y) / y.size, "the 2 of the derivative"),
-    (lambda y, yh: 2 * (yh - y) / y.shape[0], "not by the rows"),
-    (lambda y, yh: (yh - y).sum(axis=1), "shape"),
-])
-def test_mse_grad_names_the_mistake(fn, pattern, assert_named):
+MSE_GRAD_MISTAKES = {
+    "1/N missing": (lambda y, yh: 2 * (yh - y), r"1/N is missing"),
+    "sign flipped": (lambda y, yh: 2 * (y - yh) / y.size, r"sign is flipped"),
+    "2 missing": (lambda y, yh: (yh - y) / y.size, r"the 2 of the derivative"),
+    "divided by the rows": (lambda y, yh: 2 * (yh - y) / y.shape[0], r"not by the rows"),
+    "summed over columns": (lambda y, yh: (yh - y).sum(axis=1), r"shape"),
+    "2 and 1/N missing": (lambda y, yh: yh - y, r"both the 2 .* and the 1/N .* are missing"),
+    "the squared errors": (lambda y, yh: (yh - y) ** 2 / y.size,
+                           r"share of the loss, \(y_hat - y\)\^2 / N, not its derivative"),
+    "the MAE's gradient": (lambda y, yh: np.sign(yh - y) / y.size,
+                           r"gradient of the mean absolute error"),
+    "sign flipped, 2 missing": (lambda y, yh: (y - yh) / y.size,
+                                r"-0.5 times the right values everywhere"),
+    "mean taken, one number": (lambda y, yh: np.mean(2 * (yh - y)),
+                               r"has shape \(\), expected shape \(5, 1\)"),
+}
+
+
+@pytest.mark.parametrize("name", list(MSE_GRAD_MISTAKES))
+def test_mse_grad_mistake_catalogue(name, assert_named):
+    fn, pattern = MSE_GRAD_MISTAKES[name]
     assert_named(tasks.mse_grad, fn, pattern=pattern)
 
 
@@ -53,26 +66,10 @@ def _ce(s, Y):
     return -np.sum(Y * np.log(p)) / len(s), (p - Y) / len(s)
 
 
-@pytest.mark.parametrize(("fn", "pattern"), [
-    (lambda s, Y: (_ce(s, Y)[0] * len(s), _ce(s, Y)[1]), "summed over samples"),
-    (lambda s, Y: (-_ce(s, Y)[0], _ce(s, Y)[1]), "wrong sign"),
-    (lambda s, Y: (-np.mean(np.log(_softmax(s))), _ce(s, Y)[1]), "multiply by Y"),
-    (lambda s, Y: (_ce(s, Y)[0], _ce(s, Y)[1] * len(s)), "divides by n"),
-    (lambda s, Y: (_ce(s, Y)[0], -_ce(s, Y)[1]), "wrong sign"),
-    (lambda s, Y: (_ce(s, Y)[0], _softmax(s) / len(s)), "subtract Y"),
-    (lambda s, Y: _ce(s, Y)[0], "pair"),
-])
-def test_softmax_cross_entropy_names_the_mistake(fn, pattern, assert_named):
-    assert_named(tasks.softmax_cross_entropy, fn, pattern=pattern)
-
-
-def test_softmax_cross_entropy_must_be_stable_and_match_its_own_gradient(assert_named):
-    def unstable(s, Y):
-        with np.errstate(all="ignore"):
-            p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
-            return -np.sum(Y * np.log(p)) / len(s), (p - Y) / len(s)
-
-    assert_named(tasks.softmax_cross_entropy, unstable, pattern="subtract each row's largest")
+def _unstable(s, Y):
+    with np.errstate(all="ignore"):
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        return -np.sum(Y * np.log(p)) / len(s), (p - Y) / len(s)
 
 
 def _log_of_softmax(s, Y):
@@ -89,28 +86,49 @@ def _global_max(s, Y):
         return -np.sum(Y * log_p) / len(s), (np.exp(log_p) - Y) / len(s)
 
 
-@pytest.mark.parametrize(("fn", "pattern"), [
-    (_log_of_softmax, r"true class 1000 below .* log\(0\) is -inf"),
-    (_global_max, r"whole batch.*each row's own largest"),
-])
-def test_softmax_cross_entropy_is_checked_on_extreme_scores(fn, pattern, assert_named):
+SOFTMAX_CE_MISTAKES = {
+    "loss summed": (lambda s, Y: (_ce(s, Y)[0] * len(s), _ce(s, Y)[1]), r"summed over samples"),
+    "loss sign": (lambda s, Y: (-_ce(s, Y)[0], _ce(s, Y)[1]), r"wrong sign"),
+    "Y not used in the loss": (lambda s, Y: (-np.mean(np.log(_softmax(s))), _ce(s, Y)[1]),
+                               r"multiply by Y"),
+    "dscores not divided by n": (lambda s, Y: (_ce(s, Y)[0], _ce(s, Y)[1] * len(s)),
+                                 r"divides by n"),
+    "dscores sign": (lambda s, Y: (_ce(s, Y)[0], -_ce(s, Y)[1]), r"wrong sign"),
+    "Y not subtracted": (lambda s, Y: (_ce(s, Y)[0], _softmax(s) / len(s)), r"subtract Y"),
+    "loss only": (lambda s, Y: _ce(s, Y)[0], r"pair"),
+    "no max subtracted": (_unstable, r"subtract each row's largest"),
+    "log of a rounded p": (_log_of_softmax, r"true class 1000 below .* log\(0\) is -inf"),
+    "the batch's max": (_global_max, r"whole batch.*each row's own largest"),
+}
+
+
+@pytest.mark.parametrize("name", list(SOFTMAX_CE_MISTAKES))
+def test_softmax_cross_entropy_mistake_catalogue(name, assert_named):
+    fn, pattern = SOFTMAX_CE_MISTAKES[name]
     assert_named(tasks.softmax_cross_entropy, fn, pattern=pattern)
 
 
-@pytest.mark.parametrize(("fn", "pattern"), [
-    (lambda dZ, A, W: (dZ.T @ A, dZ.sum(0), dZ @ W.T), "transposed"),
-    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(1), dZ @ W.T), "one entry per sample"),
-    (lambda dZ, A, W: (A.T @ dZ / len(A), dZ.sum(0), dZ @ W.T), "divided by n"),
-    (lambda dZ, A, W: (A.T @ dZ, dZ.mean(0), dZ @ W.T), "db is a mean"),
-    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0), dZ @ W), "shapes do not fit a matrix product"),
-    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0)), "three arrays"),
-])
-def test_dense_backward_names_the_mistake(fn, pattern, assert_named):
+DENSE_BACKWARD_MISTAKES = {
+    "dW transposed": (lambda dZ, A, W: (dZ.T @ A, dZ.sum(0), dZ @ W.T), r"transposed"),
+    "db summed over the units": (lambda dZ, A, W: (A.T @ dZ, dZ.sum(1), dZ @ W.T),
+                                 r"one entry per sample"),
+    "dW divided by n": (lambda dZ, A, W: (A.T @ dZ / len(A), dZ.sum(0), dZ @ W.T),
+                        r"divided by n"),
+    "db a mean": (lambda dZ, A, W: (A.T @ dZ, dZ.mean(0), dZ @ W.T), r"db is a mean"),
+    "W not transposed": (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0), dZ @ W),
+                         r"shapes do not fit a matrix product"),
+    "dA_prev not returned": (lambda dZ, A, W: (A.T @ dZ, dZ.sum(0)), r"three arrays"),
+}
+
+
+@pytest.mark.parametrize("name", list(DENSE_BACKWARD_MISTAKES))
+def test_dense_backward_mistake_catalogue(name, assert_named):
+    fn, pattern = DENSE_BACKWARD_MISTAKES[name]
     assert_named(tasks.dense_backward, fn, pattern=pattern)
 
 
-def _backprop_with(relu_grad_of):
-    """The solution with the ReLU derivative taken of something else (a typical bug)."""
+def _backprop_as_written(mistake="none"):
+    """Backprop as a student writes it, with one typical mistake."""
     def backprop(params, X, y):
         n = len(params) // 2
         inputs, scores, A = [], [], X
@@ -118,59 +136,49 @@ def _backprop_with(relu_grad_of):
             Z = A @ params[2 * l] + params[2 * l + 1]
             inputs.append(A)
             scores.append(Z)
-            A = np.maximum(Z, 0) if l < n - 1 else Z
-        grads, dZ = [None] * len(params), 2 * (A - y) / A.size
-        for l in range(n - 1, -1, -1):
-            grads[2 * l], grads[2 * l + 1] = inputs[l].T @ dZ, dZ.sum(0)
-            if l:
-                dZ = (dZ @ params[2 * l].T) * relu_grad_of(scores[l - 1], inputs[l])
-        return float(np.mean((A - y) ** 2)), grads
-    return backprop
-
-
-def test_backprop_says_which_gradient_is_wrong():
-    right = _backprop_with(lambda Z, A: Z > 0)
-    assert tasks.backprop.check(right).status == CORRECT
-    no_relu = _backprop_with(lambda Z, A: 1.0)  # forgot the activation's derivative
-    feedback = tasks.backprop.check(no_relu)
-    assert feedback.status == INCORRECT
-    assert re.search(r"d[Wb][12].*dW3, db3 are right", feedback.message), feedback
-
-
-def _backprop_variant(output="linear", scale=1.0, in_place=False):
-    """The solution with one thing changed: a ReLU on the output, a factor on the output's
-    dZ, or the parameters changed in place."""
-    def backprop(params, X, y):
-        n = len(params) // 2
-        inputs, scores, A = [], [], X
-        for l in range(n):
-            Z = A @ params[2 * l] + params[2 * l + 1]
-            inputs.append(A)
-            scores.append(Z)
-            A = np.maximum(Z, 0) if (l < n - 1 or output == "relu") else Z
-        dZ = scale * 2 * (A - y) / A.size
-        if output == "relu":
+            A = np.maximum(Z, 0) if (l < n - 1 or mistake == "ReLU on the output") else Z
+        loss = np.sum((A - y) ** 2) if mistake == "loss summed" else np.mean((A - y) ** 2)
+        dZ = {"1/N missing": 2 * (A - y), "2 missing": (A - y) / A.size,
+              "dZ sign flipped": 2 * (y - A) / A.size}.get(mistake, 2 * (A - y) / A.size)
+        if mistake == "ReLU on the output":
             dZ = dZ * (scores[-1] > 0)
         grads = [None] * len(params)
         for l in range(n - 1, -1, -1):
-            grads[2 * l], grads[2 * l + 1] = inputs[l].T @ dZ, dZ.sum(0)
+            dW = dZ.T @ inputs[l] if mistake == "dW transposed" else inputs[l].T @ dZ
+            grads[2 * l], grads[2 * l + 1] = dW, dZ.sum(axis=0)
             if l:
-                dZ = (dZ @ params[2 * l].T) * (scores[l - 1] > 0)
-        if in_place:
+                dZ = dZ @ params[2 * l].T
+                if mistake != "no ReLU derivative":
+                    dZ = dZ * (scores[l - 1] > 0)
+        if mistake == "params changed in place":
             params[0] -= 0.1 * grads[0]
-        return float(np.mean((A - y) ** 2)), grads
+        return float(loss), grads
     return backprop
 
 
-@pytest.mark.parametrize(("fn", "pattern"), [
-    (_backprop_variant(output="relu"), r"output layer goes through ReLU"),
-    (_backprop_variant(scale=8.0), r"every gradient is 8 times too large, N = 8: .*1/N"),
-    (_backprop_variant(scale=0.5), r"every gradient is 0.5 times the right one"),
-    (_backprop_variant(in_place=True), r"changed the parameters it was given"),
-])
-def test_backprop_names_only_mistakes_it_verified(fn, pattern, assert_named):
-    feedback = assert_named(tasks.backprop, fn, pattern=pattern)
-    assert "are right" not in feedback.message
+BACKPROP_MISTAKES = {
+    "no ReLU derivative": r"d[Wb][12].*dW3, db3 are right, so look at how dZ passes back",
+    "ReLU on the output": r"output layer goes through ReLU",
+    "1/N missing": r"every gradient is 8 times too large, N = 8: .*1/N",
+    "2 missing": r"every gradient is 0.5 times the right one",
+    "dZ sign flipped": r"every gradient has its sign flipped.*prediction minus target",
+    "loss summed": r"the loss: it is the sum of the squared errors; the MSE is their mean",
+    "dW transposed": (r"dW3 has shape \(1, 5\).*transposed"
+                      r".*\(db3 is right: look at how dW3 is formed"),
+    "params changed in place": r"changed the parameters it was given",
+}
+
+
+def test_backprop_as_written_without_a_mistake_is_correct():
+    assert tasks.backprop.check(_backprop_as_written()).status == CORRECT
+
+
+@pytest.mark.parametrize("mistake", list(BACKPROP_MISTAKES))
+def test_backprop_mistake_catalogue(mistake, assert_named):
+    feedback = assert_named(tasks.backprop, _backprop_as_written(mistake),
+                            pattern=BACKPROP_MISTAKES[mistake])
+    if mistake not in ("no ReLU derivative", "dW transposed"):  # those are per gradient
+        assert "right" not in feedback.message.replace("the right one", "")
 
 
 def _train_variant(**kwargs):
@@ -192,17 +200,6 @@ def _train_variant(**kwargs):
             out.append(np.average(values, weights=None if kwargs.get("plain") else sizes))
         return out
     return train
-
-
-@pytest.mark.parametrize(("kwargs", "pattern"), [
-    ({"no_shuffle": True}, "never shuffled"),
-    ({"reseed": True}, "same order"),
-    ({"plain": True}, "weight each by its batch size"),
-    ({"after": True}, "measured after the update"),
-])
-def test_train_names_the_mistake(kwargs, pattern, assert_named):
-    assert tasks.train.check(_train_variant()).status == CORRECT
-    assert_named(tasks.train, _train_variant(**kwargs), pattern=pattern)
 
 
 def _train_as_written(mistake):
@@ -235,33 +232,47 @@ def _train_as_written(mistake):
     return train
 
 
-@pytest.mark.parametrize(("mistake", "pattern"), [
-    ("y not shuffled", "X is shuffled but y is not"),
-    ("last batch dropped", "last, smaller batch is skipped"),
-    ("optimizer ignored", "not by the optimizer you were given"),
-    ("no update", "the weights never change"),
-    ("last batch only", "the last batch's loss only"),
-    ("loss after the update", "measured after the update"),
-])
-def test_train_names_each_silent_mistake(mistake, pattern, assert_named):
+def _doubled_rate(model, X, y, optimizer, *, epochs, batch_size, seed):
+    optimizer.learning_rate *= 2
+    return solutions.train(model, X, y, optimizer, epochs=epochs, batch_size=batch_size,
+                           seed=seed)
+
+
+def _trains_a_copy(model, X, y, optimizer, *, epochs, batch_size, seed):
+    return solutions.train(model.copy(), X, y, optimizer, epochs=epochs,
+                           batch_size=batch_size, seed=seed)
+
+
+TRAIN_MISTAKES = {
+    "never shuffled": (_train_variant(no_shuffle=True), r"never shuffled"),
+    "rng reseeded every epoch": (_train_variant(reseed=True), r"same order"),
+    "plain mean of the batches": (_train_variant(plain=True), r"weight each by its batch size"),
+    "y not shuffled": (_train_as_written("y not shuffled"), r"X is shuffled but y is not"),
+    "last batch dropped": (_train_as_written("last batch dropped"),
+                           r"last, smaller batch is skipped"),
+    "optimizer ignored": (_train_as_written("optimizer ignored"),
+                          r"not by the optimizer you were given"),
+    "no update": (_train_as_written("no update"), r"the weights never change"),
+    "last batch only": (_train_as_written("last batch only"), r"the last batch's loss only"),
+    "loss after the update": (_train_as_written("loss after the update"),
+                              r"measured after the update"),
+    "loss after the update, batch_indices": (_train_variant(after=True),
+                                             r"measured after the update"),
+    "learning rate doubled (unnamed)": (
+        _doubled_rate, r"differs from MLP.fit's from epoch [12] on \((higher|lower) there\)"),
+    "a copy of the model trained": (_trains_a_copy, r"update model.params in place"),
+}
+
+
+def test_the_training_loops_without_a_mistake_are_correct():
+    assert tasks.train.check(_train_variant()).status == CORRECT
     assert tasks.train.check(_train_as_written("none")).status == CORRECT
-    assert_named(tasks.train, _train_as_written(mistake), pattern=pattern)
 
 
-def test_an_unknown_training_mistake_says_where_the_history_differs(assert_named):
-    def doubled_rate(model, X, y, optimizer, *, epochs, batch_size, seed):
-        optimizer.learning_rate *= 2
-        return solutions.train(model, X, y, optimizer, epochs=epochs, batch_size=batch_size,
-                               seed=seed)
-    assert_named(tasks.train, doubled_rate,
-                 pattern=r"differs from MLP.fit's from epoch [12] on \((higher|lower) there\)")
-
-
-def test_train_must_update_the_model_it_is_given(assert_named):
-    def copies(model, X, y, optimizer, *, epochs, batch_size, seed):
-        return solutions.train(model.copy(), X, y, optimizer, epochs=epochs,
-                               batch_size=batch_size, seed=seed)
-    assert_named(tasks.train, copies, pattern="update model.params in place")
+@pytest.mark.parametrize("name", list(TRAIN_MISTAKES))
+def test_train_mistake_catalogue(name, assert_named):
+    fn, pattern = TRAIN_MISTAKES[name]
+    assert_named(tasks.train, fn, pattern=pattern)
 
 
 def test_the_students_train_plugs_into_real_training():

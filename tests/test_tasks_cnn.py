@@ -51,20 +51,30 @@ def test_the_solution_is_correct_and_passes_the_hidden_test():
     assert tasks.conv2d.check(_loops).status == CORRECT  # the looped version too
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (lambda X, k, b: _loops(X, k, b, flip=True), r"flipped .*180 degrees.*cross-correlation"),
-    (lambda X, k, b: _loops(X, k, b, rows=X.shape[1] - k.shape[0]), r"one row and one column short"),
-    (lambda X, k, b: _conv(np.pad(X, ((0, 0), (0, 1), (0, 1), (0, 0))), k, b),
-     r"one row and one column too many"),
-    (lambda X, k, b: _loops(X, k, b, with_bias=False), r"bias is missing"),
-    (lambda X, k, b: _loops(X, k, b, channels="swapped"), r"channel axes are swapped"),
-    (lambda X, k, b: _conv(X, k, b, padding="same"), r"padding='same'"),
-    (lambda X, k, b: _conv(X[..., :1], k[:, :, :1], b), r"only the first input channel"),
-    (lambda X, k, b: _conv(X, k) + X.shape[3] * b, r"once per input channel"),
-    (lambda X, k, b: np.moveaxis(_conv(X, k, b), 3, 1), r"channels\s+last"),
-    (lambda X, k, b: _conv(X, np.swapaxes(k, 0, 1), b), r"rows and columns are swapped"),
-])
-def test_typical_mistakes_are_named(wrong, pattern, assert_named):
+CONV2D_MISTAKES = {
+    "kernel flipped (true convolution)": (lambda X, k, b: _loops(X, k, b, flip=True),
+                                          r"flipped .*180 degrees.*cross-correlation"),
+    "output one short": (lambda X, k, b: _loops(X, k, b, rows=X.shape[1] - k.shape[0]),
+                         r"one row and one column short"),
+    "output one too many": (lambda X, k, b: _conv(np.pad(X, ((0, 0), (0, 1), (0, 1), (0, 0))),
+                                                  k, b), r"one row and one column too many"),
+    "bias forgotten": (lambda X, k, b: _loops(X, k, b, with_bias=False), r"bias is missing"),
+    "channel axes swapped": (lambda X, k, b: _loops(X, k, b, channels="swapped"),
+                             r"channel axes are swapped"),
+    "padding 'same'": (lambda X, k, b: _conv(X, k, b, padding="same"), r"padding='same'"),
+    "first input channel only": (lambda X, k, b: _conv(X[..., :1], k[:, :, :1], b),
+                                 r"only the first input channel"),
+    "bias once per input channel": (lambda X, k, b: _conv(X, k) + X.shape[3] * b,
+                                    r"once per input channel"),
+    "channels first": (lambda X, k, b: np.moveaxis(_conv(X, k, b), 3, 1), r"channels\s+last"),
+    "kernel rows and columns swapped": (lambda X, k, b: _conv(X, np.swapaxes(k, 0, 1), b),
+                                        r"rows and columns are swapped"),
+}
+
+
+@pytest.mark.parametrize("name", list(CONV2D_MISTAKES))
+def test_conv2d_mistake_catalogue(name, assert_named):
+    wrong, pattern = CONV2D_MISTAKES[name]
     assert_named(tasks.conv2d, wrong, pattern=pattern)
 
 

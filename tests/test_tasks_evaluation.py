@@ -114,8 +114,11 @@ def test_precision_recall_f1_reference_is_nnlib_metrics():
     (prf_nan_to_one, r"nothing is predicted positive.*0 by convention"),
     (prf_warns_but_finite, r"divided by zero \(a division warning\)"),
     (lambda cm: (0.5, 0.5), r"return three numbers"),
-])
-def test_precision_recall_f1_names_the_mistake(fn, message):
+], ids=["precision and recall swapped", "rows and columns swapped", "scores of class 0",
+        "F1 the average", "F1 the geometric mean", "0/0 with numpy counts (NaN)",
+        "0/0 with Python ints", "F1 divides 0 by 0", "precision 1 when nothing is predicted",
+        "divides by zero, then nan_to_num", "two numbers returned"])
+def test_precision_recall_f1_mistake_catalogue(fn, message):
     for feedback in (tasks.precision_recall_f1.check(fn), _grade_feedback(
             tasks.precision_recall_f1, fn)):
         assert feedback.status == INCORRECT
@@ -202,8 +205,9 @@ def test_r2_solution_is_correct():
     (r2_correlation, r"squared correlation"),
     (r2_mean_over_sum, r"a mean and the bottom a sum"),
     (lambda y, y_hat: None, r"forget `return`"),
-])
-def test_r2_names_the_mistake(fn, message):
+], ids=["mean of y_hat instead of y", "spread of the predictions", "no 1 -",
+        "SST / SSE (upside down)", "squared correlation", "mean over sum", "no return"])
+def test_r2_score_mistake_catalogue(fn, message):
     for feedback in (tasks.r2_score.check(fn), _grade_feedback(tasks.r2_score, fn)):
         assert feedback.status == INCORRECT
         assert re.search(message, feedback.message), feedback.message
@@ -282,8 +286,11 @@ def test_early_stopping_solution_is_correct():
     (make_variant(never=True), r"never asked to stop"),
     (make_variant(best_epoch=False), r"best_epoch is never set"),
     (BestIsTheLast, r"self.best is not the lowest"),
-])
-def test_early_stopping_names_the_mistake(cls, message):
+], ids=["one epoch late", "one epoch early", "stops on the first rise", "no patience",
+        "ties count as better", "compared with the last epoch", "wait not reset",
+        "monitors the training loss", "never stops", "best_epoch never set",
+        "best is the latest loss"])
+def test_early_stopping_mistake_catalogue(cls, message):
     for feedback in (tasks.early_stopping.check(cls), _grade_feedback(tasks.early_stopping,
                                                                        cls)):
         assert feedback.status == INCORRECT

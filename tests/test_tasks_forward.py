@@ -34,29 +34,32 @@ def _relu_in_place(z):
     return z
 
 
-RELU_MISTAKES = [
-    ((lambda z: np.max(z, 0), SOL.relu_grad), r"np\.max reduces.*np\.maximum"),
-    ((lambda z: np.max(z), SOL.relu_grad), r"np\.max reduces"),
-    ((lambda z: max(0, z), SOL.relu_grad), r"Python's max and np\.max"),
-    ((lambda z: np.max(0, z), SOL.relu_grad), r"np\.maximum compares"),
-    ((_relu_in_place, SOL.relu_grad), r"changed its input z in place"),
-    ((SOL.relu, SOL.relu), r"relu_grad returns ReLU's own values"),
-    ((SOL.relu, np.sign), r"-1 for z < 0"),
-    ((SOL.relu, np.ones_like), r"1 everywhere"),
-    ((SOL.relu, lambda z: (z < 0).astype(float)), r"wrong way round"),
-    ((SOL.relu, lambda z: (z >= 0).astype(float)), r"at z = 0.*use 0"),
-    ((SOL.relu, lambda z: z > 0), r"True/False"),
-    ((SOL.relu, lambda z: np.where(z > 0, 1.0, 0.01)), r"wrong for z < 0"),
-    ((lambda z: z.copy(), SOL.relu_grad), r"negative z through unchanged"),
-    ((np.abs, SOL.relu_grad), r"flips negative z"),
-    ((lambda z: np.minimum(z, 0), SOL.relu_grad), r"keeps the negative part"),
-    ((lambda z: np.where(z > 0, z, 0.01 * z), SOL.relu_grad), r"wrong for z < 0"),
-    ((lambda z: None, SOL.relu_grad), r"returned None"),
-]
+RELU_MISTAKES = {
+    "np.max(z, 0)": ((lambda z: np.max(z, 0), SOL.relu_grad), r"np\.max reduces.*np\.maximum"),
+    "np.max(z)": ((lambda z: np.max(z), SOL.relu_grad), r"np\.max reduces"),
+    "Python's max(0, z)": ((lambda z: max(0, z), SOL.relu_grad), r"Python's max and np\.max"),
+    "np.max(0, z)": ((lambda z: np.max(0, z), SOL.relu_grad), r"np\.maximum compares"),
+    "z changed in place": ((_relu_in_place, SOL.relu_grad), r"changed its input z in place"),
+    "relu_grad returns relu": ((SOL.relu, SOL.relu), r"relu_grad returns ReLU's own values"),
+    "relu_grad is np.sign": ((SOL.relu, np.sign), r"-1 for z < 0"),
+    "relu_grad is 1 everywhere": ((SOL.relu, np.ones_like), r"1 everywhere"),
+    "relu_grad inverted": ((SOL.relu, lambda z: (z < 0).astype(float)), r"wrong way round"),
+    "relu_grad 1 at the kink": ((SOL.relu, lambda z: (z >= 0).astype(float)),
+                                r"at z = 0.*use 0"),
+    "relu_grad booleans": ((SOL.relu, lambda z: z > 0), r"True/False"),
+    "relu_grad leaky": ((SOL.relu, lambda z: np.where(z > 0, 1.0, 0.01)), r"wrong for z < 0"),
+    "relu is the identity": ((lambda z: z.copy(), SOL.relu_grad),
+                             r"negative z through unchanged"),
+    "relu is np.abs": ((np.abs, SOL.relu_grad), r"flips negative z"),
+    "np.minimum": ((lambda z: np.minimum(z, 0), SOL.relu_grad), r"keeps the negative part"),
+    "leaky relu": ((lambda z: np.where(z > 0, z, 0.01 * z), SOL.relu_grad), r"wrong for z < 0"),
+    "no return": ((lambda z: None, SOL.relu_grad), r"returned None"),
+}
 
 
-@pytest.mark.parametrize("fns, pattern", RELU_MISTAKES)
-def test_relu_names_each_mistake(fns, pattern, assert_named):
+@pytest.mark.parametrize("name", list(RELU_MISTAKES))
+def test_relu_mistake_catalogue(name, assert_named):
+    fns, pattern = RELU_MISTAKES[name]
     assert_named(forward.relu, *fns, pattern=pattern)
 
 
@@ -103,25 +106,36 @@ def _sigmoid_in_place(z):
     return 1 / (1 + z)
 
 
-SIGMOID_MISTAKES = [
-    ((lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500))), SOL.sigmoid_grad),
-     r"sign error in the exponent"),
-    ((SOL.sigmoid, SOL.sigmoid), r"missing the factor \(1 - σ\(z\)\)"),
-    ((SOL.sigmoid, lambda z: 1 - SOL.sigmoid(z)), r"missing the factor σ\(z\)"),
-    ((SOL.sigmoid, lambda z: z * (1 - z)), r"uses z where σ\(z\) belongs"),
-    ((SOL.sigmoid, lambda z: SOL.sigmoid(z) * (1 - z)), r"\(1 - σ\(z\)\), not \(1 - z\)"),
-    ((SOL.sigmoid, lambda z: -SOL.sigmoid_grad(z)), r"every sign flipped"),
-    ((_naive, lambda z: _naive(z) * (1 - _naive(z))), r"sigmoid overflows for large \|z\|"),
-    ((_where_both_branches, SOL.sigmoid_grad), r"sigmoid overflows.*np\.where computes both"),
-    ((SOL.sigmoid, lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
-     r"sigmoid_grad overflows for large \|z\|"),
-    ((_sigmoid_in_place, SOL.sigmoid_grad), r"changed its input z in place"),
-    ((lambda z: 1 + np.exp(-z), SOL.sigmoid_grad), r"denominator only"),
-]
+SIGMOID_MISTAKES = {
+    "sign error in the exponent": ((lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500))),
+                                    SOL.sigmoid_grad), r"sign error in the exponent"),
+    "grad is s": ((SOL.sigmoid, SOL.sigmoid), r"missing the factor \(1 - σ\(z\)\)"),
+    "grad is 1 - s": ((SOL.sigmoid, lambda z: 1 - SOL.sigmoid(z)),
+                      r"missing the factor σ\(z\)"),
+    "grad from z: z (1 - z)": ((SOL.sigmoid, lambda z: z * (1 - z)),
+                               r"uses z where σ\(z\) belongs"),
+    "grad s (1 - z)": ((SOL.sigmoid, lambda z: SOL.sigmoid(z) * (1 - z)),
+                       r"\(1 - σ\(z\)\), not \(1 - z\)"),
+    "grad s (1 + s)": ((SOL.sigmoid, lambda z: SOL.sigmoid(z) * (1 + SOL.sigmoid(z))),
+                       r"adds σ\(z\) in the second factor"),
+    "grad sign flipped": ((SOL.sigmoid, lambda z: -SOL.sigmoid_grad(z)), r"every sign flipped"),
+    "exp overflow at z = -1000": ((_naive, lambda z: _naive(z) * (1 - _naive(z))),
+                                  r"sigmoid overflows for large \|z\|"),
+    "np.where computes both branches": ((_where_both_branches, SOL.sigmoid_grad),
+                                        r"sigmoid overflows.*np\.where computes both"),
+    "grad overflows": ((SOL.sigmoid, lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
+                       r"sigmoid_grad overflows for large \|z\|"),
+    "z changed in place": ((_sigmoid_in_place, SOL.sigmoid_grad),
+                           r"changed its input z in place"),
+    "denominator only": ((lambda z: 1 + np.exp(-z), SOL.sigmoid_grad), r"denominator only"),
+    "tanh instead (unnamed)": ((np.tanh, SOL.sigmoid_grad),
+                               r"sigmoid\(z\) has the right shape, but every entry differs"),
+}
 
 
-@pytest.mark.parametrize("fns, pattern", SIGMOID_MISTAKES)
-def test_sigmoid_names_each_mistake(fns, pattern, assert_named):
+@pytest.mark.parametrize("name", list(SIGMOID_MISTAKES))
+def test_sigmoid_mistake_catalogue(name, assert_named):
+    fns, pattern = SIGMOID_MISTAKES[name]
     assert_named(forward.sigmoid, *fns, pattern=pattern)
 
 

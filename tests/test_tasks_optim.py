@@ -162,8 +162,11 @@ def test_momentum_in_pytorchs_form_is_correct_too():
     (Nesterov, r"Nesterov"),
     (SwappedMomentum, r"learning_rate and momentum are swapped"),
     (DefaultMomentum, r"default settings.*self\.learning_rate and self\.momentum"),
-], ids=lambda x: getattr(x, "__name__", ""))
-def test_momentum_names_each_mistake(cls, pattern):
+], ids=["plain SGD", "a fresh velocity every call", "velocity rebound (v = ...)",
+        "w rebound (w = w + v)", "new arrays put in the list", "uphill", "dampened by 1 - momentum",
+        "the previous step's velocity", "momentum on the new gradient too", "Nesterov",
+        "learning_rate and momentum swapped", "default settings hard-coded"])
+def test_momentum_mistake_catalogue(cls, pattern):
     _incorrect(tasks.momentum.check(cls), pattern)
     with pytest.raises(AssertionError):
         tasks.momentum.grade(cls)
@@ -351,7 +354,7 @@ def test_adam_in_another_order_is_correct_too():
 
 
 @pytest.mark.parametrize("name", list(ADAM_MISTAKES))
-def test_adam_names_each_mistake(name):
+def test_adam_mistake_catalogue(name):
     cls, pattern = ADAM_MISTAKES[name]
     _incorrect(tasks.adam.check(cls), pattern)
     with pytest.raises(AssertionError):
@@ -428,12 +431,26 @@ def _in_place_forward(A, rate, rng):
 
 DROPOUT_FORWARD_MISTAKES["changes A in place"] = (_in_place_forward, r"changed its input A")
 
+def _new_mask_backward(dout, mask):
+    keep = np.mean(mask != 0)  # a fresh draw with the same share kept
+    return dout * (np.random.default_rng().random(mask.shape) < keep) / keep
+
+
 DROPOUT_BACKWARD_MISTAKES = {
     "passes dout through": (lambda dout, mask: dout, r"dropped units must pass no gradient"),
     "0/1 mask": (lambda dout, mask: dout * (mask > 0), r"not by \(mask > 0\)"),
     "returns the mask": (lambda dout, mask: mask, r"not the mask"),
     "scaled twice": (
         lambda dout, mask: dout * mask * mask.max(), r"scaled twice"),  # mask.max() = 1/(1-rate)
+    "new mask in backward": (_new_mask_backward,
+                             r"0 at other units than the ones the mask drops"),
+}
+
+DROPOUT_MISTAKES = {
+    **{f"forward: {name}": ((fn, sol.dropout_backward), pattern)
+       for name, (fn, pattern) in DROPOUT_FORWARD_MISTAKES.items()},
+    **{f"backward: {name}": ((sol.dropout_forward, fn), pattern)
+       for name, (fn, pattern) in DROPOUT_BACKWARD_MISTAKES.items()},
 }
 
 
@@ -452,18 +469,10 @@ def test_dropout_drawn_other_ways_is_correct_too(make_mask):
     assert tasks.dropout.check(_forward(make_mask), sol.dropout_backward).status == CORRECT
 
 
-@pytest.mark.parametrize("name", list(DROPOUT_FORWARD_MISTAKES))
-def test_dropout_forward_names_each_mistake(name):
-    forward, pattern = DROPOUT_FORWARD_MISTAKES[name]
-    _incorrect(tasks.dropout.check(forward, sol.dropout_backward), pattern)
-
-
-@pytest.mark.parametrize("name", list(DROPOUT_BACKWARD_MISTAKES))
-def test_dropout_backward_names_each_mistake(name):
-    backward, pattern = DROPOUT_BACKWARD_MISTAKES[name]
-    _incorrect(tasks.dropout.check(sol.dropout_forward, backward), pattern)
-    with pytest.raises(AssertionError):
-        tasks.dropout.grade(sol.dropout_forward, backward)
+@pytest.mark.parametrize("name", list(DROPOUT_MISTAKES))
+def test_dropout_mistake_catalogue(name, assert_named):
+    fns, pattern = DROPOUT_MISTAKES[name]
+    assert_named(tasks.dropout, *fns, pattern=pattern)
 
 
 def test_dropout_not_attempted_and_use_falls_back_to_nnlib():
@@ -504,7 +513,7 @@ def test_dropout_reference_draws_the_mask_mlp_draws():
     (lambda ws, l2: [W.__imul__(2 * l2) for W in ws], r"changed the kernels it was given"),
 ], ids=["no 2", "sign", "no l2", "L1", "penalty", "one array", "first kernel only",
         "in place"])
-def test_l2_penalty_grad_names_each_mistake(fn, pattern):
+def test_l2_penalty_grad_mistake_catalogue(fn, pattern):
     _incorrect(tasks.l2_penalty_grad.check(fn), pattern)
     with pytest.raises(AssertionError):
         tasks.l2_penalty_grad.grade(fn)

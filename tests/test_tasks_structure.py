@@ -34,23 +34,31 @@ def _in_place(X, W, b):
     return X @ W + b
 
 
-DENSE_MISTAKES = [
-    (lambda X, W, b: X @ W, r"bias b is missing"),
-    (lambda X, W, b: X @ W + b[:, None], r"bias is added along the wrong axis"),
-    (lambda X, W, b: X @ W.T + b, r"matrix product failed.*X comes first"),
-    (lambda X, W, b: (X @ W + b).T, r"transposed"),
-    (lambda X, W, b: W.T @ X.T + b[:, None], r"transposed"),
-    (lambda X, W, b: X @ W - b, r"bias is subtracted"),
-    (lambda X, W, b: np.maximum(X @ W + b, 0), r"went through ReLU.*only the linear step"),
-    (lambda X, W, b: 1 / (1 + np.exp(-(X @ W + b))), r"went through the sigmoid"),
-    (lambda X, W, b: np.tanh(X @ W + b), r"went through tanh"),
-    (_in_place, r"changed one of its inputs"),
-    (lambda X, W, b: None, r"returned None"),
-]
+DENSE_MISTAKES = {
+    "bias forgotten": (lambda X, W, b: X @ W, r"bias b is missing"),
+    "bias per sample (wrong axis)": (lambda X, W, b: X @ W + b[:, None],
+                                     r"bias is added along the wrong axis"),
+    "X.T @ W": (lambda X, W, b: X.T @ W + b, r"matrix product failed.*X comes first"),
+    "W @ X": (lambda X, W, b: W @ X + b, r"adding the bias failed.*one bias per neuron"),
+    "X @ W.T": (lambda X, W, b: X @ W.T + b, r"matrix product failed.*X comes first"),
+    "result transposed": (lambda X, W, b: (X @ W + b).T, r"transposed"),
+    "W.T @ X.T (one row per neuron)": (lambda X, W, b: W.T @ X.T + b[:, None], r"transposed"),
+    "bias subtracted": (lambda X, W, b: X @ W - b, r"bias is subtracted"),
+    "ReLU applied inside": (lambda X, W, b: np.maximum(X @ W + b, 0),
+                            r"went through ReLU.*only the linear step"),
+    "sigmoid applied inside": (lambda X, W, b: 1 / (1 + np.exp(-(X @ W + b))),
+                               r"went through the sigmoid"),
+    "tanh applied inside": (lambda X, W, b: np.tanh(X @ W + b), r"went through tanh"),
+    "X changed in place": (_in_place, r"changed one of its inputs"),
+    "no return": (lambda X, W, b: None, r"returned None"),
+    "all biases summed (unnamed)": (lambda X, W, b: X @ W + b.sum(),
+                                    r"right shape, but every entry differs"),
+}
 
 
-@pytest.mark.parametrize("fn, pattern", DENSE_MISTAKES)
-def test_dense_forward_names_each_mistake(fn, pattern, assert_named):
+@pytest.mark.parametrize("name", list(DENSE_MISTAKES))
+def test_dense_forward_mistake_catalogue(name, assert_named):
+    fn, pattern = DENSE_MISTAKES[name]
     assert_named(structure.dense_forward, fn, pattern=pattern)
 
 
@@ -68,7 +76,7 @@ def test_dense_forward_transposed_weights_named_when_square():
 def test_dense_forward_not_attempted_and_use_falls_back():
     assert structure.dense_forward.check(_not_implemented).status == NOT_ATTEMPTED
     assert structure.dense_forward.check(lambda X, W, b: ...).status == NOT_ATTEMPTED
-    wrong = DENSE_MISTAKES[0][0]
+    wrong = DENSE_MISTAKES["bias forgotten"][0]
     chosen = structure.dense_forward.use(wrong, quiet=True)
     assert chosen is structure.dense_forward_reference
     X, W, b = np.ones((2, 3)), np.ones((3, 4)), np.arange(4.0)

@@ -34,7 +34,14 @@ def _check_mse_grad(fn, rng):
             (-right, "the sign is flipped: differentiate (y_hat - y)^2 with respect to y_hat."),
             (right / 2, "the 2 of the derivative of a square is missing."),
             (2 * (y_hat - y) / n_rows, "divide by every entry, y_hat.size, not by the rows."),
-        ])
+            (y_hat - y, "both the 2 of the derivative of a square and the 1/N of the mean "
+                        "are missing."),
+            ((y_hat - y) ** 2 / y.size, "that is each entry's share of the loss, "
+                                        "(y_hat - y)^2 / N, not its derivative."),
+            (np.sign(y_hat - y) / y.size, "that is the gradient of the mean absolute error, "
+                                          "sign(y_hat - y) / N; a square's derivative is "
+                                          "2 (y_hat - y)."),
+        ], scale_hint=True)
         if reason:
             return reason
         reason = gradient_reason(lambda v, y=y: losses.mse(y, v), y_hat, got, "the result")
@@ -242,7 +249,9 @@ def _check_backprop(fn, rng):
             np.shape(g) == np.shape(r) and np.allclose(g, r) for g, r in zip(grads, relu_grads)):
         return ("your output layer goes through ReLU: the last layer is linear (y_hat = Z3), "
                 "so its dZ is dL/dy_hat itself.")
-    reason = compare_arrays(loss, right_loss, name="the loss")
+    reason = compare_arrays(loss, right_loss, name="the loss", mistakes=[
+        (right_loss * y.size, "it is the sum of the squared errors; the MSE is their mean."),
+    ])
     if reason:
         return reason
     names = [f"{kind}{i // 2 + 1}" for i, kind in zip(range(len(params)), ["dW", "db"] * 3)]
@@ -253,6 +262,9 @@ def _check_backprop(fn, rng):
                   if np.shape(g) == np.shape(r) and np.all(np.abs(r) > 1e-9)]
         factor = ratios[0].flat[0] if ratios else np.nan
         if ratios and all(np.allclose(q, factor, rtol=1e-6) for q in ratios):
+            if np.isclose(factor, -1.0):
+                return ("every gradient has its sign flipped: the output's dZ is "
+                        "2 (y_hat - y) / N, prediction minus target.")
             if np.isclose(factor, len(X)):
                 return (f"every gradient is {factor:.4g} times too large, N = {len(X)}: the "
                         "output's dZ = 2 (y_hat - y) / N is missing its 1/N.")
@@ -262,9 +274,13 @@ def _check_backprop(fn, rng):
         last_wrong = max(i for i, r in enumerate(reasons) if r)
         right_after = [names[i] for i in range(last_wrong + 1, len(names))]
         said = reasons[last_wrong]
-        if right_after:
+        layer = last_wrong // 2 + 1
+        if right_after and last_wrong % 2 == 0:  # dW wrong, db of its layer right
+            said += (f" ({', '.join(right_after)} {'is' if len(right_after) == 1 else 'are'} "
+                     f"right: look at how dW{layer} is formed from dZ and the layer's input)")
+        elif right_after:
             said += (f" ({', '.join(right_after)} are right, so look at how dZ passes back "
-                     f"into layer {last_wrong // 2 + 1})")
+                     f"into layer {layer})")
         return said
     for i, (p, g) in enumerate(zip(params, grads)):
         def loss_of(v, i=i):

@@ -120,6 +120,11 @@ def _check_dropout(forward, backward, rng):
                                 "1/(1 - rate); multiply dout by the mask only."),
         (mask, "return the gradient dout * mask, not the mask."),
     ])
+    if (reason and reason.endswith("from the right values.") and np.shape(dA) == mask.shape
+            and np.any((np.asarray(dA) == 0) != (mask == 0))):
+        return ("dropout_backward's result is 0 at other units than the ones the mask "
+                "drops: a unit dropped in the forward pass (mask 0) passes no gradient and "
+                "every other unit passes dout * mask, so the zeros follow the given mask.")
     if reason:
         return reason
     return gradient_reason(lambda a: float(np.sum(G * (a * mask))), A, dA,

@@ -33,14 +33,14 @@ def lstm_step_reference(x, h, c, W, U, b):
 
 
 def _lstm_variant(x, h, c, W, U, b, *, order=KERAS_ORDER, gate=_sigmoid, candidate=np.tanh,
-                  cell="f*c+i*g", hidden="o*tanh(c_new)"):
+                  cell="f*c+i*g", hidden="o*tanh(c_new)", recurrent=True):
     """An LSTM step with one thing changed: ``(h_new, c_new)``."""
-    blocks = np.split(x @ W + h @ U + b, 4, axis=-1)
+    blocks = np.split(x @ W + (h @ U if recurrent else 0.0) + b, 4, axis=-1)
     z = {name: blocks[order.index(name)] for name in KERAS_ORDER}
     i, f, o = gate(z["i"]), gate(z["f"]), gate(z["o"])
     g = candidate(z["c"])
     c_new = {"f*c+i*g": f * c + i * g, "c+i*g": c + i * g, "i*g": i * g,
-             "f*c+g": f * c + g, "(1-f)*c+i*g": (1 - f) * c + i * g}[cell]
+             "f*c+g": f * c + g, "(1-f)*c+i*g": (1 - f) * c + i * g, "c": c}[cell]
     h_new = {"o*tanh(c_new)": o * np.tanh(c_new), "o*c_new": o * c_new,
              "tanh(c_new)": np.tanh(c_new), "o*tanh(c)": o * np.tanh(c),
              "o*sigmoid(c_new)": o * _sigmoid(c_new), "tanh(o*c_new)": np.tanh(o * c_new)}[hidden]
@@ -77,6 +77,9 @@ def _lstm_mistakes(args):
         (*_lstm_variant(*args, cell="(1-f)*c+i*g"),
          "the forget gate keeps the old cell state when it is close to 1: multiply c by "
          "f, not by 1 - f."),
+        (*_lstm_variant(*args, recurrent=False),
+         "the gates and the candidate ignore the previous hidden state h: their "
+         "pre-activations are x W + h U + b."),
         (*_lstm_variant(*args, hidden="o*c_new"),
          "h_new is computed from c_new directly; squash the new cell state with tanh "
          "first, then apply the output gate."),
@@ -88,6 +91,10 @@ def _lstm_mistakes(args):
          "h_new squashes c_new with the sigmoid; it uses tanh."),
         (*_lstm_variant(*args, hidden="tanh(o*c_new)"),
          "the output gate multiplies tanh(c_new), after the tanh, not before it."),
+        # last: its h_new, o * tanh(c), is the "old cell state" mistake's as well
+        (*_lstm_variant(*args, cell="c"),
+         "c_new is the old cell state c, unchanged: the step updates it to "
+         "f * c + i * c~."),
     ]
     return out
 
