@@ -102,6 +102,11 @@ class Exercise:
         self.time_limit = time_limit
         self.forbidden = dict(forbidden or {})
         self._hint_level = 0
+        self._timed_out = None  # the answers whose last run ran out of time
+
+    def _time_out_reason(self):
+        return (f"your {self.name} did not finish in {self.time_limit:g} s: is there a loop "
+                "that never ends?")
 
     def _run(self, answers, *args):
         """``(status, reason)`` of ``checker(*answers, *args)``; never raises.
@@ -111,6 +116,8 @@ class Exercise:
         """
         if any(_is_placeholder(a) for a in answers):
             return NOT_ATTEMPTED, "replace the placeholder `...` with your answer."
+        if self._timed_out is not None and _same(self._timed_out, answers):
+            return INCORRECT, self._time_out_reason()  # just ran out of time: not again
         watch = LibraryWatch(self.forbidden)
         for answer in answers:
             copied = watch.examine(answer)
@@ -120,8 +127,8 @@ class Exercise:
             with time_limit(self.time_limit), watch.watching():
                 reason = self.checker(*answers, *args)
         except TimedOut:
-            reason = (f"your {self.name} did not finish in {self.time_limit:g} s: is there "
-                      "a loop that never ends?")
+            self._timed_out = answers
+            reason = self._time_out_reason()
         except (NotAttempted, NotImplementedError):
             return NOT_ATTEMPTED, ("replace `raise NotImplementedError()` (or the `...`) "
                                    "with your code.")

@@ -140,3 +140,33 @@ def test_generate_assignment_gives_back_the_student_notebooks(tmp_path):
             released = tmp_path / "course" / "release" / path.stem / path.name
             assert released.exists()
             assert "BEGIN SOLUTION" not in released.read_text()
+
+
+# ---------------------------------------------------------------- the students' release
+
+
+def test_the_students_release_holds_no_solution_no_teacher_and_no_tests(tmp_path):
+    out = course.write_release(tmp_path / "release")
+    files = [p for p in out.rglob("*") if p.is_file()]
+    names = {p.relative_to(out).parts[0] for p in files}
+    assert names == {"notebooks", "nnlib", "pyproject.toml", "requirements.txt",
+                     "environment.yml", ".gitignore", "README.md", "Makefile"}
+    assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == [
+        p.name for p in NOTEBOOKS]
+    for path in (out / "notebooks").glob("*.ipynb"):
+        assert path.read_bytes() == (ROOT / "notebooks" / path.name).read_bytes()
+    solutions = [f.read_text() for f in (ROOT / "teacher" / "solutions").glob("*.py")]
+    for path in files:
+        text = path.read_text(errors="ignore")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path
+        assert "teacher/solutions" not in text and "import solutions" not in text, path
+        assert not any(s in text for s in solutions), path
+    assert "make lab" in (out / "README.md").read_text()
+    assert "lab:" in (out / "Makefile").read_text()
+
+
+def test_the_course_text_never_points_students_to_tests_or_solutions():
+    for path in NOTEBOOKS:
+        for cell in _cells(path):
+            assert "tests/" not in cell.source and "solutions" not in cell.source.lower(), (
+                f"{path.name}: {cell.source[:80]}")

@@ -97,18 +97,25 @@ def test_an_endless_loop_stops_at_the_time_limit_with_a_message():
         while True:
             pass
 
-    task = Task("relu", lambda fn, rng: fn(np.zeros(3)), activations.relu, time_limit=0.3)
+    def checker(fn, rng):
+        return None if np.array_equal(fn(-np.ones(3)), np.zeros(3)) else "wrong"
+
+    task = Task("relu", checker, activations.relu, time_limit=0.3)
     start = time.perf_counter()
     feedback = task.check(forever)
     assert time.perf_counter() - start < 2
     assert feedback.status == INCORRECT
     assert "did not finish in 0.3 s: is there a loop that never ends?" in feedback.message
+    # the hidden test and use() right after the check do not wait again
+    start = time.perf_counter()
     with pytest.raises(AssertionError, match="did not finish"):
         task.grade(forever)
-    # use() right after the check does not wait again
-    start = time.perf_counter()
     assert task.use(forever, quiet=True) is activations.relu
     assert time.perf_counter() - start < 0.2
+    # a new version of the function is run again
+    def fixed(z):
+        return np.maximum(z, 0)
+    assert task.check(fixed).status == CORRECT
 
 
 def test_a_students_except_does_not_swallow_the_time_limit():

@@ -16,6 +16,8 @@ Running nbgrader's ``generate_assignment`` on that source gives back ``notebooks
 
     python tools/course.py teacher --out build/teacher   # teacher's notebooks
     python tools/course.py student --out student         # nbgrader course + student copy
+    python tools/course.py release --out build/release   # what students get: no solutions
+    python tools/course.py report 03_learning_backprop   # after autograde: the class' report
 """
 
 from __future__ import annotations
@@ -39,11 +41,34 @@ STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 COURSE_ID = "neural-networks"
 CONFIG = f'''\
 # nbgrader configuration of the course (written by tools/course.py).
+import sys
+
+sys.path.insert(0, {str(ROOT / "tools")!r})  # grading.py: tasks graded out of the kernel
+
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "{COURSE_ID}"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
-c.ExecutePreprocessor.timeout = 600
-c.Execute.timeout = 600
+# A cell may run this long (the notebooks' longest cell takes well under a minute); the
+# build-it tasks stop the student's code after a few seconds themselves.
+c.ExecutePreprocessor.timeout = 300
+c.Execute.timeout = 300
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "grading.OverwriteCellsQuietly",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "grading.RegradeTasks",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 '''
 
 
@@ -197,6 +222,93 @@ def write_student(out, course):
     return names
 
 
+RELEASE_FILES = ("notebooks", "nnlib", "pyproject.toml", "requirements.txt",
+                 "environment.yml", ".gitignore")
+RELEASE_README = """\
+# How neural networks work: the course
+
+```bash
+make lab    # open the course in JupyterLab (the first run installs everything into .venv)
+```
+
+It needs Python 3.11 and `make` on Linux or macOS. `make lab` prints a URL with a secret
+token: open it in your browser and start with `00_start_here.ipynb`. On Binder or a
+JupyterHub, open `notebooks/00_start_here.ipynb`.
+"""
+RELEASE_MAKEFILE = """\
+# make lab: JupyterLab on notebooks/ (creates .venv with Python 3.11 first)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT   ?= 8888
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+
+.venv/.installed: requirements.txt pyproject.toml
+\t$(PYTHON) -m venv .venv
+\t.venv/bin/python -m pip install --quiet -r requirements.txt
+\t.venv/bin/python -m pip install --quiet --no-deps -e .
+\t@touch $@
+
+lab: .venv/.installed
+\t.venv/bin/python -m jupyterlab --no-browser --ip=127.0.0.1 --port=$(PORT) \\
+\t  --ServerApp.root_dir=notebooks
+"""
+
+
+def write_release(out):
+    """What a teacher publishes for students (Binder, nbgitpuller, a clone): the notebooks
+    and nnlib with a README and a Makefile of their own; no solutions, no teacher's tools,
+    no tests (they import the solutions)."""
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints",
+                                    "*.egg-info")
+    for name in RELEASE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, out / name, ignore=ignore)
+        elif source.exists():
+            shutil.copyfile(source, out / name)
+    (out / "README.md").write_text(RELEASE_README)
+    (out / "Makefile").write_text(RELEASE_MAKEFILE)
+    return out
+
+
+def class_report(course, assignment):
+    """One line per student after autograde: the score, and what the grading found
+    (statements dropped from solution cells, deleted or changed locked cells, tasks that
+    timed out, copied nnlib or tampered with the grading)."""
+    import json
+
+    from nbgrader.api import Gradebook
+
+    lines = []
+    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gradebook:
+        for path in sorted((Path(course) / "reports" / assignment).glob("*.json")):
+            student = path.stem
+            submission = gradebook.find_submission(assignment, student)
+            found = []
+            for notebook in json.loads(path.read_text()).values():
+                tasks = notebook.get("tasks", {})
+                if notebook.get("dropped_statements"):
+                    found.append("extra statements dropped from "
+                                 + ", ".join(sorted(notebook["dropped_statements"])))
+                found += [f"{cell} deleted" for cell in notebook.get("deleted_grade_cells", [])]
+                if notebook.get("changed_locked_cells"):
+                    found.append("locked cells changed: "
+                                 + ", ".join(notebook["changed_locked_cells"]))
+                for label, words in (("timed out", ("did not finish",)),
+                                     ("copied nnlib", ("calls nnlib's",)),
+                                     ("tampering", ("tampering",))):
+                    cells = sorted(cell for cell, v in tasks.items()
+                                   if any(w in v["reason"] for w in words))
+                    if cells:
+                        found.append(f"{label}: " + ", ".join(cells))
+            lines.append(f"{student}: {submission.score:g}/{submission.max_score:g}; "
+                         + ("; ".join(found) or "nothing to report"))
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,8 +317,17 @@ def main(argv=None):
     student = sub.add_parser("student", help="nbgrader course and the student copy")
     student.add_argument("--out", type=Path, default=ROOT / "student")
     student.add_argument("--course", type=Path, default=ROOT / "build" / "course")
+    release = sub.add_parser("release", help="the students' copy: no solutions, no tests")
+    release.add_argument("--out", type=Path, default=ROOT / "build" / "release")
+    report = sub.add_parser("report", help="what autograde found, one line per student")
+    report.add_argument("assignment")
+    report.add_argument("--course", type=Path, default=ROOT / "build" / "course")
     args = parser.parse_args(argv)
-    if args.command == "teacher":
+    if args.command == "report":
+        print(class_report(args.course, args.assignment))
+    elif args.command == "release":
+        print(f"wrote the students' release to {write_release(args.out)}")
+    elif args.command == "teacher":
         print(f"wrote the teacher's notebooks to {write_teacher(args.out)}")
     else:
         names = write_student(args.out, args.course)
