@@ -18,7 +18,7 @@ import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import machine  # noqa: E402  (benchmarks/machine.py)
 import numpy as np  # noqa: E402

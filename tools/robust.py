@@ -74,7 +74,7 @@ def run_environment(base, env):
     """
     kept = {k: v for k, v in base.items()
             if k not in THREAD_VARIABLES and k != "MPLBACKEND"}  # inline figures, as students
-    return {"TF_CPP_MIN_LOG_LEVEL": "2", **kept, **env}
+    return {"TF_CPP_MIN_LOG_LEVEL": "3", **kept, **env}
 
 
 def run_notebook(path, setting, env, out_dir, timeout=600, base=None):
