@@ -104,22 +104,9 @@ def _check_softmax_ce(fn, rng):
     return _extreme_scores_reason(fn, c)
 
 
-def _ce_variants(scores, Y):
-    """The loss of two typical mistakes: ``log`` of a (stable) softmax, and the largest score
-    of the whole batch subtracted instead of each row's (the log taken stably or not)."""
-    n = len(scores)
-    with np.errstate(all="ignore"):
-        rows = scores - scores.max(axis=1, keepdims=True)
-        whole = scores - scores.max()
-        p = np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)
-        log_whole = whole - np.log(np.exp(whole).sum(axis=1, keepdims=True))
-        p_whole = np.exp(whole) / np.exp(whole).sum(axis=1, keepdims=True)
-        return {"log of p": -np.sum(Y * np.log(p)) / n,
-                "whole batch": [-np.sum(Y * log_whole) / n, -np.sum(Y * np.log(p_whole)) / n]}
-
-
 def _extreme_scores_reason(fn, c):
-    """The loss on scores far apart: finite, and right, as a stable version gives it."""
+    """The loss on scores far apart: right, as a stable version gives it, or the mistake
+    reproduced: ``log`` of a rounded softmax, or the whole batch's largest score subtracted."""
     far = np.zeros((1, c))
     far[0, 1] = -1000.0  # the true class is 1000 below the others: p rounds to 0
     apart = np.array([[1000.0] + [999.0] * (c - 1), [-1000.0] + [-1001.0] * (c - 1)])
@@ -129,15 +116,18 @@ def _extreme_scores_reason(fn, c):
         right_loss, right_grad = softmax_cross_entropy_reference(scores, Y)
         with np.errstate(all="ignore"):
             loss, dscores = call(fn, scores.copy(), Y)
+            rows, whole = scores - scores.max(axis=1, keepdims=True), scores - scores.max()
+            log_p = -np.sum(Y * np.log(np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)))
+            batch = [-np.sum(Y * (whole - np.log(np.exp(whole).sum(axis=1, keepdims=True)))),
+                     -np.sum(Y * np.log(np.exp(whole) / np.exp(whole).sum(axis=1, keepdims=True)))]
         if np.isclose(loss, right_loss, rtol=1e-6) and np.allclose(dscores, right_grad):
             continue
         said = f"with {what}, your loss is {float(loss):.4g}"
-        variants = _ce_variants(scores, Y)
-        if np.array_equal(loss, variants["log of p"], equal_nan=True):
+        if np.array_equal(loss, log_p / len(Y), equal_nan=True):
             return (f"{said}: the softmax rounds the true class's probability to 0, and "
                     "log(0) is -inf. Take the log without forming p: log p = shifted - "
                     "log(sum(exp(shifted))), with shifted = scores - each row's max.")
-        if any(np.array_equal(loss, v, equal_nan=True) for v in variants["whole batch"]):
+        if any(np.array_equal(loss, v / len(Y), equal_nan=True) for v in batch):
             return (f"{said}: you subtract the largest score of the whole batch, so a row "
                     "far below it gives exp = 0 everywhere; subtract each row's own largest "
                     "score (axis=1, keepdims=True).")
