@@ -63,8 +63,10 @@ ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=
   OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
 
+# The tests and every >>> example in nnlib's docstrings.
 unit: $(TEACHER_STAMP)
-	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) tests
+	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) \
+	  --doctest-modules nnlib tests
 
 # Each notebook runs once, top to bottom in a fresh kernel, as students get it (tasks not
 # done) and as the teacher's version (solutions merged in, hidden tests that must pass);

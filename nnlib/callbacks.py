@@ -55,10 +55,15 @@ class EarlyStopping:
 
     Examples
     --------
-    >>> early = EarlyStopping(model, patience=20)                          # doctest: +SKIP
-    >>> history = model.fit(X, y, validation_data=(X_val, y_val), epochs=500,
-    ...                     callback=early)                                # doctest: +SKIP
-    >>> early.best_epoch, early.stopped_epoch                              # doctest: +SKIP
+    >>> import nnlib
+    >>> from nnlib.data import make_linear
+    >>> X, y = make_linear(seed=0)
+    >>> model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
+    >>> early = EarlyStopping(model, patience=20)
+    >>> history = model.fit(X[:80], y[:80], validation_data=(X[80:], y[80:]), epochs=500,
+    ...                     callback=early, seed=0)
+    >>> early.best_epoch <= len(history["loss"]) <= 500
+    True
     """
 
     def __init__(self, model=None, *, monitor="val_loss", patience=10, min_delta=0.0,

@@ -72,8 +72,13 @@ class MLPTrainer:
 
     Examples
     --------
-    >>> trainer = MLPTrainer(X_train, y_train, X_val, y_val, task="binary")  # doctest: +SKIP
-    >>> trainer({"learning_rate": 0.01, "n_layers": 2})["val_loss"]          # doctest: +SKIP
+    >>> from nnlib.data import make_moons
+    >>> X, y = make_moons(120, noise=0.2, seed=0)
+    >>> trainer = MLPTrainer(X[:90], y[:90], X[90:], y[90:], task="binary",
+    ...                      defaults={"epochs": 20})
+    >>> result = trainer({"learning_rate": 0.01, "n_layers": 2})
+    >>> 0 < result["val_loss"] < 1
+    True
     """
 
     def __init__(self, X_train, y_train, X_val, y_val, *, task="regression", activation="relu",

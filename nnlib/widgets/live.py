@@ -38,9 +38,14 @@ class LiveLossPlot:
 
     Examples
     --------
+    >>> import nnlib
+    >>> X, y = nnlib.data.make_linear(seed=0)
+    >>> model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
     >>> live = live_loss_plot(every=10)
-    >>> history = model.fit(X, y, epochs=100, callback=live)   # doctest: +SKIP
-    >>> live.finish(history)                                   # doctest: +SKIP
+    >>> history = model.fit(X, y, epochs=100, callback=live, seed=0)
+    >>> _ = live.finish(history)
+    >>> live.epochs[-1]
+    100
     """
 
     def __init__(self, *, every=5, log_scale=True, title="Training loss, live"):
