@@ -21,6 +21,13 @@ def test_config_round_trips_through_text():
     assert pg.PlaygroundConfig.from_string(linear.to_string()) == linear
 
 
+@pytest.mark.parametrize("text, hidden", [("8,8", (8, 8)), (" 4 ", (4,)), ("", ()),
+                                          ("none", ()), ("0", ())])
+def test_one_parser_reads_hidden_layers_for_the_text_and_the_widget(text, hidden):
+    assert pg.PlaygroundConfig.parse_hidden(text) == hidden
+    assert pg.PlaygroundConfig.from_string(f"hidden={text}").hidden == hidden
+
+
 def test_config_text_leaves_out_keys_and_rejects_bad_ones():
     assert pg.PlaygroundConfig.from_string("data=xor; lr=0.1") == pg.PlaygroundConfig(
         dataset="xor", learning_rate=0.1)

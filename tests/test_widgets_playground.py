@@ -255,6 +255,25 @@ def test_learning_rate_control_returns_to_its_start_and_says_when_it_applies(xor
     assert 0.05 in [v for _, v in lr.options] and lr.value == 0.05
 
 
+def test_a_new_learning_rate_or_l2_goes_on_from_the_same_weights(xor):
+    for _ in range(2):
+        xor.step()
+    trainer, epoch = xor.trainer, xor.trainer.epoch
+    theta = trainer.model.theta.copy()
+    moments = [m.copy() for m in trainer.optimizer.m]
+    xor.controls["lr"].value = 0.01
+    xor.controls["l2"].value = 0.001
+    assert xor.trainer is trainer and trainer.epoch == epoch  # no reset
+    np.testing.assert_array_equal(trainer.model.theta, theta)
+    assert all(np.array_equal(a, b) for a, b in zip(trainer.optimizer.m, moments))
+    assert trainer.optimizer.learning_rate == 0.01 and trainer.config.l2 == 0.001
+    assert "training goes on with learning rate 0.01" in xor.readout.value
+    xor.step()
+    assert trainer.epoch == epoch + xor.epochs_per_chunk
+    xor.controls["hidden"].value = "4"  # the network changes: a new start
+    assert xor.trainer is not trainer and xor.trainer.epoch == 0
+
+
 def test_the_whole_share_string_is_visible():
     every = pg.PlaygroundConfig(features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)",
                                           "sin(x2)"))

@@ -99,10 +99,34 @@ class PlaygroundTrainer:
         self.epoch = 0
         self.train_loss, self.test_loss = [], []
         self.diverged = False
-        c = self.config
         # Say the training settings now: they change nothing visible before Start.
-        self.message = (f"ready: press Start (learning rate {c.learning_rate:g}, batch "
-                        f"{c.batch_size}, L2 {c.l2:g}, dropout {c.dropout:g})")
+        self.message = f"ready: press Start ({self._settings()})"
+
+    def _settings(self):
+        c = self.config
+        return (f"learning rate {c.learning_rate:g}, batch {c.batch_size}, L2 {c.l2:g}, "
+                f"dropout {c.dropout:g}")
+
+    #: Settings that change how training goes on, not what is trained: changing only these
+    #: keeps the weights, the optimizer's moments and the curves (as TensorFlow Playground).
+    TRAINING_SETTINGS = ("learning_rate", "l2", "dropout", "batch_size")
+
+    def retune(self, config) -> bool:
+        """Go on training with ``config``'s training settings (``TRAINING_SETTINGS``).
+
+        Returns False, and changes nothing, when ``config`` also differs in the data, the
+        inputs or the network: those need a new ``PlaygroundTrainer``.
+        """
+        same = {name: getattr(self.config, name) for name in self.TRAINING_SETTINGS}
+        if config.replace(**same) != self.config:
+            return False
+        self.config = config
+        self.optimizer.learning_rate = config.learning_rate
+        dropout = config.dropout if config.hidden else 0.0
+        self.model.dropout = MLP._check_dropout(dropout, len(config.hidden))
+        self.message = (f"ready: press Start ({self._settings()})" if self.epoch == 0 else
+                        f"epoch {self.epoch}: training goes on with {self._settings()}")
+        return True
 
     def train_chunk(self, epochs=5):
         """Train ``epochs`` more epochs from the current weights and optimizer state.

@@ -175,6 +175,15 @@ class PlaygroundConfig:
             parts.append(f"{key}={value}")
         return ";".join(parts)
 
+    @staticmethod
+    def parse_hidden(text) -> tuple:
+        """Hidden layer sizes from text, as the widget's box and ``from_string`` read them:
+        ``"8,8"`` is ``(8, 8)``; ``""``, ``"none"`` and ``"0"`` are ``()``, no hidden layer."""
+        text = text.strip()
+        if text in ("", "none", "0"):
+            return ()
+        return tuple(int(v) for v in text.split(","))
+
     @classmethod
     def from_string(cls, text) -> PlaygroundConfig:
         """Read a line written by ``to_string``; keys left out keep their defaults.
@@ -199,8 +208,7 @@ class PlaygroundConfig:
             field = _KEYS[key]
             try:
                 if field == "hidden":
-                    value = () if value in ("", "none") else tuple(int(v) for v in
-                                                                   value.split(","))
+                    value = cls.parse_hidden(value)
                 elif field == "features":
                     value = tuple(v.strip() for v in value.split(","))
                 elif field in ("seed", "batch_size", "n_samples"):

@@ -186,11 +186,19 @@ class Playground(Explorer):
         return self.trainer.config
 
     def set_config(self, config):
-        """Load a configuration (a ``PlaygroundConfig`` or its text): controls, data, model."""
+        """Load a configuration (a ``PlaygroundConfig`` or its text): controls, data, model.
+
+        A change of training settings only (learning rate, L2, dropout, batch size) goes on
+        from the current weights, as TensorFlow Playground does; a change of the data, the
+        inputs or the network builds them anew.
+        """
         if isinstance(config, str):
             config = pg.PlaygroundConfig.from_string(config)
-        self.pause()
-        self.trainer = pg.PlaygroundTrainer(config)
+        trainer = getattr(self, "trainer", None)
+        retuned = trainer is not None and trainer.retune(config)  # rate, L2, ...: go on
+        if not retuned:
+            self.pause()
+            self.trainer = pg.PlaygroundTrainer(config)
         with self.holding(update=False):  # the controls follow the configuration
             c = self.controls
             c["dataset"].value = config.dataset
@@ -215,6 +223,9 @@ class Playground(Explorer):
         self._apply_locks()
         self.keras_view.value = ("<details><summary>as Keras code</summary><pre>"
                                  f"{html.escape(self.keras_code())}</pre></details>")
+        if retuned:
+            self.update()
+            return
         self._setup_data_axes()
         self._draw_network()
         # Drawn every update; the rest (axes, labels, points' legend) only when it changes.
@@ -224,8 +235,7 @@ class Playground(Explorer):
 
     def _config_from_controls(self):
         c = self.controls
-        text = c["hidden"].value.strip()
-        hidden = () if text in ("", "none", "0") else tuple(int(v) for v in text.split(","))
+        hidden = pg.PlaygroundConfig.parse_hidden(c["hidden"].value)
         regression = pg.DATASETS[c["dataset"].value][1] == "regression"
         return pg.PlaygroundConfig(
             dataset=c["dataset"].value, seed=int(c["seed"].value), noise=float(c["noise"].value),
