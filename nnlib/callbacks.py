@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .core._validation import check_positive, check_positive_int
+from .core.validation import check_positive, check_positive_int
 
 
 class EarlyStopping:

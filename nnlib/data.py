@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core._validation import (
+from .core.batching import batch_indices  # noqa: F401  (one home: the core)
+from .core.validation import (
     as_float_array,
     check_in_range,
     check_positive,
     check_positive_int,
     check_same_length,
 )
-from .core.batching import batch_indices  # noqa: F401  (one home: the core)
 
 
 def make_linear(n_samples=100, *, slope=2.0, intercept=1.0, noise=0.1, seed=None):

@@ -194,7 +194,7 @@ class Task(Exercise):
         forbidden = {**{f"reference {name} ({i + 1})": r for i, r in enumerate(references)},
                      **(forbidden or {})}
         super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden)
-        self.reference = reference
+        self._reference = reference
         self.seed = seed
         self._last = None  # (the answers, their status) of the last check, for use()
 
@@ -224,7 +224,7 @@ class Task(Exercise):
         if not quiet:
             print(f"Using your {self.name}." if mine else
                   f"nnlib's {self.name} stands in for yours until yours passes its check.")
-        chosen = fns if mine else (self.reference if len(fns) > 1 else (self.reference,))
+        chosen = fns if mine else (self._reference if len(fns) > 1 else (self._reference,))
         return chosen[0] if len(fns) == 1 else tuple(chosen)
 
 

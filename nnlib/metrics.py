@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core._validation import as_float_array, check_same_length
+from .core.validation import as_float_array, check_same_length
 
 AVERAGES = ("binary", "macro", "micro", "weighted")
 

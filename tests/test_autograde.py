@@ -95,7 +95,7 @@ def _class(released, teacher):
             "mse_grad": lambda s: s.split("### BEGIN SOLUTION")[0]
             + "return nnlib.losses.mse_grad(y, y_hat)\n",
             "dense_backward": lambda s: s.split("### BEGIN SOLUTION")[0]
-            + "return tasks.dense_backward.reference(dZ, A_prev, W)\n"}), 11 - 1 - 2),
+            + "return tasks.dense_backward._reference(dZ, A_prev, W)\n"}), 11 - 1 - 2),
         # endless loops in two tasks; the backprop check cell deleted (no points until
         # the teacher grades it by hand: nbgrader marks it "needs manual grade")
         "loops": (_submission(released, teacher, everything, {

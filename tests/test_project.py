@@ -110,7 +110,7 @@ def _fake_venv(tmp_path, failing):
 
 
 @pytest.mark.parametrize("failing, parts", [("--nbval", "notebooks"), ("ruff", "lint"),
-                                            ("-m pytest -n 2 --dist loadfile tests", "unit")])
+                                            ("-m pytest -n 2 --dist loadfile --doctest-modules nnlib tests", "unit")])
 def test_make_test_runs_every_part_and_names_each_failure(tmp_path, failing, parts):
     import subprocess
 
@@ -121,7 +121,7 @@ def test_make_test_runs_every_part_and_names_each_failure(tmp_path, failing, par
     assert done.returncode != 0
     assert f"make test: FAILED: {parts}" in done.stdout
     # the other parts ran all the same
-    assert "-m pytest -n 2 --dist loadfile tests" in calls and "--nbval-lax" in calls
+    assert "--doctest-modules nnlib tests" in calls and "--nbval-lax" in calls
     assert "ruff check" in calls and "actionlint" in calls
 
 

@@ -30,7 +30,7 @@ def test_every_task_is_covered():
 
 def _wrappers(task):
     """One-line cheats built on the task's reference: a call of it, or a subclass."""
-    refs = task.reference if isinstance(task.reference, tuple) else (task.reference,)
+    refs = task._reference if isinstance(task._reference, tuple) else (task._reference,)
     if isinstance(refs[0], type):
         return [(type("Mine", (refs[0],), {}),)]
     return [refs, tuple(_calling(r) for r in refs)]
@@ -164,3 +164,14 @@ def test_the_watch_ignores_the_checkers_own_calls():
     with watch.watching():
         (lambda: activations.relu(np.ones(2)))()  # the student's code calling it
     assert watch.caught == "activations.relu"
+
+
+@pytest.mark.parametrize("task", ALL_TASKS, ids=lambda t: t.name)
+def test_no_reference_is_one_tab_away(task):
+    # what a student's Tab shows on a task and on its module: no reference code
+    public = [n for n in dir(task) if not n.startswith("_")]
+    assert not any("reference" in n.lower() for n in public), public
+    import sys
+
+    module = sys.modules[task.checker.__module__]
+    assert not any("reference" in n.lower() for n in dir(module) if not n.startswith("_"))

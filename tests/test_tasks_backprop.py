@@ -34,7 +34,7 @@ def test_every_task_accepts_the_solution_and_its_hidden_test_passes():
         assert task.check(solution).status == CORRECT, task.check(solution)
         task.grade(solution)
         assert task.check(placeholder).status == NOT_ATTEMPTED
-        assert task.use(placeholder, quiet=True) is task.reference
+        assert task.use(placeholder, quiet=True) is task._reference
 
 
 MSE_GRAD_MISTAKES = {

@@ -90,7 +90,7 @@ def test_not_attempted_and_use_falls_back_to_nnlib():
 
     assert tasks.conv2d.check(placeholder).status == NOT_ATTEMPTED
     wrong = lambda X, k, b: _conv(X, k)  # noqa: E731
-    assert tasks.conv2d.use(wrong, quiet=True) is tasks.conv2d.reference
+    assert tasks.conv2d.use(wrong, quiet=True) is tasks.conv2d._reference
     assert tasks.conv2d.use(solutions.conv2d, quiet=True) is solutions.conv2d
 
 
@@ -113,7 +113,7 @@ def test_practice_mistakes_are_named(name, wrong, pattern, assert_named):
 @pytest.mark.parametrize("copy", [
     conv.conv2d,
     lambda X, k, b: conv.conv2d(X, k, b),
-    lambda X, k, b: tasks.conv2d.reference(X, k, b),
+    lambda X, k, b: tasks.conv2d._reference(X, k, b),
 ])
 def test_a_call_of_nnlibs_conv2d_is_not_accepted(copy, assert_named):
     assert_named(tasks.conv2d, copy, pattern=r"calls nnlib's .* write it yourself")

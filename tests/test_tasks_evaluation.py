@@ -97,7 +97,7 @@ def test_precision_recall_f1_reference_is_nnlib_metrics():
     y_true = np.array([0, 0, 0, 1, 1, 1, 1, 0, 1])
     y_pred = np.array([0, 1, 0, 1, 0, 1, 1, 0, 0])
     cm = metrics.confusion_matrix(y_true, y_pred)
-    assert np.allclose(tasks.precision_recall_f1_reference(cm),
+    assert np.allclose(tasks._precision_recall_f1_reference(cm),
                        [metrics.precision(y_true, y_pred), metrics.recall(y_true, y_pred),
                         metrics.f1(y_true, y_pred)])
 
@@ -142,7 +142,7 @@ def test_precision_recall_f1_messages_hide_the_numbers():
     feedback = tasks.precision_recall_f1.check(lambda cm: (0.1, 0.2, 0.3))
     assert feedback.status == INCORRECT
     rng = np.random.default_rng(tasks.precision_recall_f1.seed)
-    right = tasks.precision_recall_f1_reference(tasks._random_matrix(rng))
+    right = tasks._precision_recall_f1_reference(tasks._random_matrix(rng))
     assert not any(f"{v:.3f}"[:4] in feedback.message for v in right if 0 < v < 1)
 
 
@@ -150,7 +150,7 @@ def test_precision_recall_f1_not_attempted_and_use():
     assert tasks.precision_recall_f1.check(not_implemented).status == NOT_ATTEMPTED
     assert tasks.precision_recall_f1.check(lambda cm: ...).status == NOT_ATTEMPTED
     assert tasks.precision_recall_f1.use(prf_swapped, quiet=True) is \
-        tasks.precision_recall_f1_reference
+        tasks._precision_recall_f1_reference
     assert tasks.precision_recall_f1.use(sol.precision_recall_f1, quiet=True) is \
         sol.precision_recall_f1
 
@@ -216,7 +216,7 @@ def test_r2_score_mistake_catalogue(fn, message):
 def test_r2_not_attempted_and_use():
     assert tasks.r2_score.check(not_implemented).status == NOT_ATTEMPTED
     ref = tasks.r2_score.use(r2_no_one_minus, quiet=True)
-    assert ref is tasks.r2_score.reference
+    assert ref is tasks.r2_score._reference
     y, y_hat = np.array([[1.0], [2.0], [4.0]]), np.array([[1.5], [2.0], [3.0]])
     assert ref(y, y_hat) == metrics.r2(y, y_hat)
 
@@ -271,7 +271,7 @@ def test_early_stopping_solution_is_correct():
     assert tasks.early_stopping.check(sol.EarlyStopping).status == CORRECT
     tasks.early_stopping.grade(sol.EarlyStopping)
     # the checker's own reference, handed in as the student's, is a copy
-    assert "calls nnlib's" in tasks.early_stopping.check(tasks.EarlyStoppingReference).message
+    assert "calls nnlib's" in tasks.early_stopping.check(tasks._EarlyStoppingReference).message
 
 
 @pytest.mark.parametrize(("cls", "message"), [
@@ -315,7 +315,7 @@ def test_early_stopping_not_attempted_and_use():
     assert tasks.early_stopping.check(Placeholder).status == NOT_ATTEMPTED
     assert "expected the class" in tasks.early_stopping.check(sol.EarlyStopping(3)).message
     assert tasks.early_stopping.use(make_variant(limit=1), quiet=True) is \
-        tasks.EarlyStoppingReference
+        tasks._EarlyStoppingReference
     assert tasks.early_stopping.use(sol.EarlyStopping, quiet=True) is sol.EarlyStopping
 
 

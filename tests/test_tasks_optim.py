@@ -13,6 +13,7 @@ from nnlib.core.optimizers import Adam as NnlibAdam
 from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
 from nnlib.lessons.regularization import l2_penalty_grad as nnlib_l2_penalty_grad
 from nnlib.tasks import optim as tasks
+from nnlib.tasks import regularize as regularize_tasks
 
 sys.path.insert(0, "teacher/solutions")
 sol = importlib.import_module("04_optimizers_regularization")
@@ -175,7 +176,7 @@ def test_momentum_mistake_catalogue(cls, pattern):
 def test_momentum_not_attempted_and_use_falls_back_to_nnlib():
     assert tasks.momentum.check(MomentumNotAttempted).status == NOT_ATTEMPTED
     reference = tasks.momentum.use(PlainSGD, quiet=True)
-    assert reference is tasks.MomentumReference
+    assert reference is tasks._MomentumReference
     assert reference().momentum == 0.9 and reference().learning_rate == 0.01
 
 
@@ -480,7 +481,7 @@ def test_dropout_not_attempted_and_use_falls_back_to_nnlib():
     assert tasks.dropout.check(sol.dropout_forward, _not_implemented).status == NOT_ATTEMPTED
     wrong = DROPOUT_FORWARD_MISTAKES["no scaling"][0]
     assert tasks.dropout.use(wrong, sol.dropout_backward, quiet=True) == (
-        tasks.dropout_forward_reference, tasks.dropout_backward_reference)
+        regularize_tasks._dropout_forward_reference, regularize_tasks._dropout_backward_reference)
 
 
 def test_dropout_reference_draws_the_mask_mlp_draws():
@@ -494,7 +495,7 @@ def test_dropout_reference_draws_the_mask_mlp_draws():
     rng = np.random.default_rng()
     rng.bit_generator.state = rng_state
     A = np.maximum(X @ model.params[0] + model.params[1], 0)
-    out, mask = tasks.dropout_forward_reference(A, 0.4, rng)
+    out, mask = regularize_tasks._dropout_forward_reference(A, 0.4, rng)
     np.testing.assert_array_equal(mask, cache[1][2])
     np.testing.assert_array_equal(out, cache[1][1])
 

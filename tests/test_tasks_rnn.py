@@ -76,7 +76,7 @@ def test_not_attempted_and_use_falls_back_to_nnlib():
 
     assert tasks.lstm_step.check(placeholder).status == NOT_ATTEMPTED
     wrong = lambda *args: lstm(*args, forget=False)  # noqa: E731
-    assert tasks.lstm_step.use(wrong, quiet=True) is tasks.lstm_step.reference
+    assert tasks.lstm_step.use(wrong, quiet=True) is tasks.lstm_step._reference
     assert tasks.lstm_step.use(solutions.lstm_step, quiet=True) is solutions.lstm_step
 
 
@@ -88,7 +88,7 @@ def test_the_reference_unrolls_like_nnlib():
     W, U, b = rng.normal(size=(3, 8)), rng.normal(size=(2, 8)), rng.normal(size=8)
     h = c = np.zeros((2, 2))
     for t in range(4):
-        h, c = tasks.lstm_step.reference(X[:, t], h, c, W, U, b)
+        h, c = tasks.lstm_step._reference(X[:, t], h, c, W, U, b)
     assert np.allclose(h, recurrent.rnn_forward("lstm", X, W, U, b))
 
 

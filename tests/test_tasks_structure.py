@@ -78,7 +78,7 @@ def test_dense_forward_not_attempted_and_use_falls_back():
     assert structure.dense_forward.check(lambda X, W, b: ...).status == NOT_ATTEMPTED
     wrong = DENSE_MISTAKES["bias forgotten"][0]
     chosen = structure.dense_forward.use(wrong, quiet=True)
-    assert chosen is structure.dense_forward_reference
+    assert chosen is structure._dense_forward_reference
     X, W, b = np.ones((2, 3)), np.ones((3, 4)), np.arange(4.0)
     assert np.allclose(chosen(X, W, b), X @ W + b)
 

@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import unknown_name_error
+from .validation import unknown_name_error
 
 # ---------------------------------------------------------------- functions
 

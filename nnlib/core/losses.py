@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from . import activations
-from ._validation import as_float_array, unknown_name_error
+from .validation import as_float_array, unknown_name_error
 
 EPSILON = 1e-7  # Keras' backend.epsilon(): how far probabilities are kept from 0 and 1
 

@@ -31,15 +31,15 @@ from . import activations as _activations
 from . import losses as _losses
 from . import optimizers as _optimizers
 from . import penalties as _penalties
-from ._validation import (
+from .batching import batch_indices
+from .initializers import glorot_uniform
+from .validation import (
     as_float_array,
     check_in_range,
     check_positive,
     check_positive_int,
     check_same_length,
 )
-from .batching import batch_indices
-from .initializers import glorot_uniform
 
 
 class DivergenceWarning(RuntimeWarning):

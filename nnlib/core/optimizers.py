@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_in_range, check_positive, unknown_name_error
+from .validation import check_in_range, check_positive, unknown_name_error
 
 
 class Optimizer:

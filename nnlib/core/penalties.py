@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive
+from .validation import check_positive
 
 
 def _kernels(weights):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import as_float_array, check_positive_int
+from ..core.validation import as_float_array, check_positive_int
 
 
 def softmax(scores, axis=-1):

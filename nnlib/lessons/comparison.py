@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import as_float_array, check_positive_int
 from ..core.model import MLP
 from ..core.optimizers import Adam
+from ..core.validation import as_float_array, check_positive_int
 
 ARTICLE_SIZES = [1, 10, 5, 1]
 ARTICLE_ACTIVATIONS = ["relu", "relu", "linear"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..core._validation import as_float_array, check_positive_int
+from ..core.validation import as_float_array, check_positive_int
 
 IMAGES = "(n_samples, height, width, channels), a batch of images"
 

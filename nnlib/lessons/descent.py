@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import losses as _losses
-from ..core._validation import as_float_array, check_in_range, check_positive, check_positive_int
+from ..core.validation import as_float_array, check_in_range, check_positive, check_positive_int
 
 # ---------------------------------------------------------------- a loss with one parameter
 

@@ -18,9 +18,9 @@ import math
 import numpy as np
 
 from .. import data as _data
-from ..core._validation import check_positive_int
 from ..core.model import MLP
 from ..core.optimizers import Adam
+from ..core.validation import check_positive_int
 from ..thresholds import accuracy_at_threshold
 from . import features as _features
 from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig, config_text_checker

@@ -20,7 +20,7 @@ import dataclasses
 
 import numpy as np
 
-from ..core._validation import (
+from ..core.validation import (
     check_in_range,
     check_positive,
     check_positive_int,

@@ -27,8 +27,8 @@ import numpy as np
 
 from ..core import losses as _losses
 from ..core import optimizers
-from ..core._validation import check_positive, check_positive_int
 from ..core.optimizers import SGD
+from ..core.validation import check_positive, check_positive_int
 
 
 class RangeTest(NamedTuple):

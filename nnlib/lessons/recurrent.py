@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import as_float_array
+from ..core.validation import as_float_array
 
 
 def _sigmoid(z):

@@ -24,7 +24,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core._validation import check_positive, check_positive_int
 from ..core.losses import mse
 from ..core.model import MLP, History
 from ..core.optimizers import Adam
@@ -34,6 +33,7 @@ from ..core.penalties import (  # noqa: F401  (here too: the lesson's names)
     l2_penalty,
     l2_penalty_grad,
 )
+from ..core.validation import check_positive, check_positive_int
 
 
 def kernel_values(model) -> np.ndarray:

@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from ..core._validation import check_positive, check_positive_int
+from ..core.validation import check_positive, check_positive_int
 from .search_result import SearchResult
 from .selection_bias import simulate_test_reuse
 from .trainer import DEFAULTS, HYPERPARAMETERS, TASKS, MLPTrainer, _check_setting

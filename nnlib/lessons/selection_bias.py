@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import check_positive_int
+from ..core.validation import check_positive_int
 
 
 def simulate_test_reuse(correct, chosen_by_validation, *, test_size, n_repeats=200, seed=None):

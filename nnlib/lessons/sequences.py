@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import as_float_array, check_positive, check_positive_int
+from ..core.validation import as_float_array, check_positive, check_positive_int
 
 
 def noisy_periodic_series(n_steps=600, *, period=40, noise=0.1, seed=None):

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import optimizers as _optimizers
-from ..core._validation import (
+from ..core.validation import (
     check_in_range,
     check_positive,
     check_positive_int,

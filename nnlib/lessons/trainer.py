@@ -14,8 +14,8 @@ import numpy as np
 from .. import metrics as _metrics
 from ..core import losses as _losses
 from ..core import optimizers
-from ..core._validation import check_positive, check_positive_int
 from ..core.model import MLP
+from ..core.validation import check_positive, check_positive_int
 from ..thresholds import accuracy_at_threshold
 
 HYPERPARAMETERS = ("learning_rate", "batch_size", "n_layers", "n_neurons", "epochs", "l2")

@@ -19,7 +19,7 @@ from ..lessons import attention as nn_attention
 # ---------------------------------------------------------------- masked attention
 
 
-def attention_reference(Q, K, V, mask=None):
+def _attention_reference(Q, K, V, mask=None):
     """nnlib's scaled dot-product attention: ``(output, weights)``."""
     return nn_attention.scaled_dot_product_attention(Q, K, V, mask=mask)
 
@@ -98,7 +98,7 @@ def _one_case(fn, Q, K, V, mask, where):
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         return "return a pair (output, weights)."
     output, weights = out
-    right_out, right_w = attention_reference(Q, K, V, mask=mask)
+    right_out, right_w = _attention_reference(Q, K, V, mask=mask)
     if (np.shape(output) == right_w.shape and np.shape(weights) == right_out.shape
             and np.allclose(output, right_w) and np.allclose(weights, right_out)):
         return where + "the pair is the wrong way round: return (output, weights)."
@@ -155,7 +155,7 @@ def _check_attention(fn, rng):
 
 
 attention = Task(
-    "attention", _check_attention, attention_reference,
+    "attention", _check_attention, _attention_reference,
     hints=["Compare every query with every key by a dot product, shrink the scores by "
            "sqrt(d_k), turn each query's row of scores into weights with a softmax, and "
            "average the values with those weights.",

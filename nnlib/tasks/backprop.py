@@ -61,7 +61,7 @@ mse_grad = Task(
 # ---------------------------------------------------------------- softmax + cross-entropy
 
 
-def softmax_cross_entropy_reference(scores, Y):
+def _softmax_cross_entropy_reference(scores, Y):
     """Mean categorical cross-entropy of softmax(scores) and its gradient ``(p - Y) / n``."""
     scores, Y = np.asarray(scores, float), np.asarray(Y, float)
     loss = losses.categorical_cross_entropy(Y, scores, from_logits=True)
@@ -76,7 +76,7 @@ def _check_softmax_ce(fn, rng):
     if not isinstance(out, tuple) or len(out) != 2:
         return "return a pair (loss, dscores)."
     loss, dscores = out
-    right_loss, right_grad = softmax_cross_entropy_reference(scores, Y)
+    right_loss, right_grad = _softmax_cross_entropy_reference(scores, Y)
     p = activations.softmax(scores)
     reason = compare_arrays(loss, right_loss, name="the loss", mistakes=[
         (right_loss * n, "the loss is summed over samples; take the mean over the batch."),
@@ -113,7 +113,7 @@ def _extreme_scores_reason(fn, c):
     for scores, true, what in ((far, 1, "a true class 1000 below the others"),
                                (apart, 0, "one row near +1000 and another near -1000")):
         Y = data.one_hot(np.full(len(scores), true), c)
-        right_loss, right_grad = softmax_cross_entropy_reference(scores, Y)
+        right_loss, right_grad = _softmax_cross_entropy_reference(scores, Y)
         with np.errstate(all="ignore"):
             loss, dscores = call(fn, scores.copy(), Y)
             rows, whole = scores - scores.max(axis=1, keepdims=True), scores - scores.max()
@@ -136,7 +136,7 @@ def _extreme_scores_reason(fn, c):
 
 
 softmax_cross_entropy = Task(
-    "softmax_cross_entropy", _check_softmax_ce, softmax_cross_entropy_reference,
+    "softmax_cross_entropy", _check_softmax_ce, _softmax_cross_entropy_reference,
     hints=["softmax turns a row of scores into probabilities; the loss is minus the log of "
            "the true class's probability, averaged over the batch.",
            "Subtract each row's maximum before exp to avoid overflow.",
@@ -151,7 +151,7 @@ softmax_cross_entropy = Task(
 # ---------------------------------------------------------------- a dense layer backwards
 
 
-def dense_backward_reference(dZ, A_prev, W):
+def _dense_backward_reference(dZ, A_prev, W):
     """Gradients of a dense layer ``Z = A_prev @ W + b`` given ``dZ = dL/dZ``."""
     return A_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
 
@@ -166,7 +166,7 @@ def _check_dense_backward(fn, rng):
     if not isinstance(out, tuple) or len(out) != 3:
         return "return three arrays: (dW, db, dA_prev)."
     dW, db, dA_prev = out
-    right_dW, right_db, right_dA = dense_backward_reference(dZ, A_prev, W)
+    right_dW, right_db, right_dA = _dense_backward_reference(dZ, A_prev, W)
     reason = (
         compare_arrays(dW, right_dW, name="dW", mistakes=[
             (A_prev.T @ dZ / n, "dW is divided by n; dZ already holds the 1/n of the loss."),
@@ -190,7 +190,7 @@ def _check_dense_backward(fn, rng):
 
 
 dense_backward = Task(
-    "dense_backward", _check_dense_backward, dense_backward_reference,
+    "dense_backward", _check_dense_backward, _dense_backward_reference,
     hints=["Z = A_prev @ W + b. Each weight W[i, j] meets input i of every sample; each bias "
            "b[j] is added to every sample.",
            "Match the shapes: dW has W's shape (n_in, n_out), db has (n_out,), dA_prev has "
@@ -203,7 +203,7 @@ dense_backward = Task(
 # ---------------------------------------------------------------- backprop through a network
 
 
-def backprop_reference(params, X, y):
+def _backprop_reference(params, X, y):
     """MSE loss and gradients of a ReLU network with a linear output; ``params`` as
     ``[W1, b1, W2, b2, ...]``."""
     sizes = [params[0].shape[0]] + [W.shape[1] for W in params[0::2]]
@@ -284,7 +284,7 @@ def _check_backprop(fn, rng):
 
 
 backprop = Task(
-    "backprop", _check_backprop, backprop_reference,
+    "backprop", _check_backprop, _backprop_reference,
     hints=["Go forward keeping every layer's Z and A, then go back from the loss one layer "
            "at a time with dense_backward.",
            "At the output: dZ = dL/dy_hat (linear output). Before a ReLU layer: "
@@ -297,7 +297,7 @@ backprop = Task(
 # ---------------------------------------------------------------- the training loop
 
 
-def train_reference(model, X, y, optimizer, *, epochs, batch_size, seed):
+def _train_reference(model, X, y, optimizer, *, epochs, batch_size, seed):
     """nnlib's ``MLP.fit`` with the MSE loss: the loss of each epoch, as a list."""
     return list(model.fit(X, y, optimizer=optimizer, loss="mse", epochs=epochs,
                           batch_size=batch_size, seed=seed)["loss"])
@@ -371,7 +371,7 @@ def _check_train(fn, rng):
     got = call(fn, mine, X, y, Adam(learning_rate=0.01), epochs=epochs,
                batch_size=batch_size, seed=seed)
     ref_model = model.copy()
-    right = train_reference(ref_model, X, y, Adam(learning_rate=0.01), epochs=epochs,
+    right = _train_reference(ref_model, X, y, Adam(learning_rate=0.01), epochs=epochs,
                             batch_size=batch_size, seed=seed)
     if got is None:
         return "return the list of epoch losses."
@@ -397,7 +397,7 @@ def _check_train(fn, rng):
 
 
 train = Task(
-    "train", _check_train, train_reference,
+    "train", _check_train, _train_reference,
     hints=["An epoch is one pass over the data in shuffled mini-batches; each batch gives a "
            "loss and gradients, and the optimizer takes one step.",
            "Use nnlib.data.batch_indices(n, batch_size, shuffle=True, rng=rng) with one "

@@ -16,7 +16,7 @@ from ..lessons import conv
 # ---------------------------------------------------------------- conv2d, built by hand
 
 
-def conv2d_reference(X, kernel, bias):
+def _conv2d_reference(X, kernel, bias):
     """nnlib's ``conv2d`` with 'valid' padding and stride 1."""
     return conv.conv2d(X, kernel, bias, padding="valid", stride=1)
 
@@ -110,7 +110,7 @@ def _check_conv2d(fn, rng):
         reason = _shape_reason(shape, n, h, w, kh, kw, c_out)
         if reason:
             return where + reason
-        reason = compare_arrays(got, conv2d_reference(X, kernel, bias), name="the output",
+        reason = compare_arrays(got, _conv2d_reference(X, kernel, bias), name="the output",
                                 mistakes=_conv_mistakes(X, kernel, bias))
         if reason:
             return where + reason
@@ -118,7 +118,7 @@ def _check_conv2d(fn, rng):
 
 
 conv2d = Task(
-    "conv2d", _check_conv2d, conv2d_reference,
+    "conv2d", _check_conv2d, _conv2d_reference,
     hints=["Each output value looks at one kh x kw patch of one image, through all its "
            "input channels, and uses the filter of one output channel: multiply the patch "
            "by that filter entry by entry, add everything up, then add that channel's bias.",

@@ -20,7 +20,7 @@ from ..exercises import Exercise, Task, call, compare_arrays
 # ---------------------------------------------------------------- precision, recall and F1
 
 
-def precision_recall_f1_reference(cm):
+def _precision_recall_f1_reference(cm):
     """nnlib.metrics' precision, recall and F1 of class 1 for the 2 x 2 confusion matrix
     ``cm`` (rows: true class, columns: predicted class)."""
     counts = np.asarray(cm, dtype=int).ravel()  # TN, FP, FN, TP
@@ -54,9 +54,9 @@ def _check_precision_recall_f1(fn, rng):
         got, reason = _triple(call(fn, cm.copy()))
         if reason:
             return reason
-        right = np.array(precision_recall_f1_reference(cm))
+        right = np.array(_precision_recall_f1_reference(cm))
         p, r, _ = right
-        p0, r0, _ = precision_recall_f1_reference(cm[::-1, ::-1])  # class 0 as the positive
+        p0, r0, _ = _precision_recall_f1_reference(cm[::-1, ::-1])  # class 0 as the positive
         reason = compare_arrays(got, right, name=f"for the matrix {cm.tolist()}, the result",
                                 mistakes=[
             ([r, p, right[2]], "precision and recall are swapped. Precision divides TP by "
@@ -94,7 +94,8 @@ def _check_precision_recall_f1(fn, rng):
             return (f"{where}, {_why_zero(cm, bad if bad.any() else (True, True, True))}: "
                     f"your code divided by zero ({detail}). Return 0 for that score without "
                     "dividing, as nnlib.metrics does.")
-        reason = compare_arrays(got, precision_recall_f1_reference(cm), name=f"{where}, the result")
+        reason = compare_arrays(got, _precision_recall_f1_reference(cm),
+                                name=f"{where}, the result")
         if reason:
             return reason + f" ({_why_zero(cm, (True, True, True))}: 0 by convention.)"
     return None
@@ -119,7 +120,7 @@ def _why_zero(cm, which):
 
 
 precision_recall_f1 = Task(
-    "precision_recall_f1", _check_precision_recall_f1, precision_recall_f1_reference,
+    "precision_recall_f1", _check_precision_recall_f1, _precision_recall_f1_reference,
     hints=["Name the four cells first. Rows are the true class and columns the predicted "
            "class, so TP is where true 1 meets predicted 1; FP is predicted 1 but truly 0.",
            "precision = TP / (TP + FP), recall = TP / (TP + FN), and F1 = 2 P R / (P + R).",
@@ -178,7 +179,7 @@ r2_score = Task(
 # ---------------------------------------------------------------- early stopping
 
 
-class EarlyStoppingReference(callbacks.EarlyStopping):
+class _EarlyStoppingReference(callbacks.EarlyStopping):
     """``nnlib.callbacks.EarlyStopping`` with the notebook's signature ``(patience)``."""
 
     def __init__(self, patience):
@@ -282,7 +283,7 @@ def _check_early_stopping(cls, rng):
     for values, patience in curves:
         train_losses = [0.9 / (1 + 0.2 * t) for t in range(len(values))]  # keeps falling
         stop, cb = _run_callback(cls, values, patience, train_losses)
-        reference = EarlyStoppingReference(patience)
+        reference = _EarlyStoppingReference(patience)
         ref_stop = next((epoch for epoch, value in enumerate(values, 1)
                          if reference(epoch, {"val_loss": value})), None)
         right.append((ref_stop, reference.best_epoch))
@@ -320,7 +321,7 @@ def _check_early_stopping(cls, rng):
 
 
 early_stopping = Task(
-    "EarlyStopping", _check_early_stopping, EarlyStoppingReference,
+    "EarlyStopping", _check_early_stopping, _EarlyStoppingReference,
     hints=["After each epoch, compare the validation loss with the best one so far. If it is "
            "lower, remember it and its epoch and start counting again from 0; if not, count "
            "one more epoch without improvement.",
@@ -339,8 +340,8 @@ _COUNTS = np.array([[50, 10], [5, 35]])
 
 
 def _counts_checker(answer):
-    p, r, _ = precision_recall_f1_reference(_COUNTS)
-    p0, r0, _ = precision_recall_f1_reference(_COUNTS[::-1, ::-1])
+    p, r, _ = _precision_recall_f1_reference(_COUNTS)
+    p0, r0, _ = _precision_recall_f1_reference(_COUNTS[::-1, ::-1])
     return compare_arrays(answer, [p, r], atol=1e-3, name="[precision, recall]", mistakes=[
         ([r, p], "precision and recall are swapped: precision divides by what was predicted "
                  "positive (a column), recall by what truly is positive (a row)."),
@@ -359,7 +360,7 @@ _VAL_LOSSES = [0.90, 0.70, 0.62, 0.65, 0.61, 0.63, 0.64, 0.66, 0.70, 0.75]
 
 
 def _stop_checker(answer):
-    early = EarlyStoppingReference(patience=3)
+    early = _EarlyStoppingReference(patience=3)
     for epoch, value in enumerate(_VAL_LOSSES, 1):
         if early(epoch, {"val_loss": value}):
             break

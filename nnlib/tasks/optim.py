@@ -20,12 +20,7 @@ import numpy as np
 from ..core.optimizers import SGD, Adam
 from ..exercises import Exercise, Task, call, compare_arrays
 from ..lessons import surfaces
-from .regularize import (  # noqa: F401  (notebook 04 finds all its tasks here)
-    dropout,
-    dropout_backward_reference,
-    dropout_forward_reference,
-    l2_penalty_grad,
-)
+from .regularize import dropout, l2_penalty_grad  # noqa: F401  (notebook 04 finds them here)
 
 # ---------------------------------------------------------------- shared: running an optimizer
 
@@ -123,7 +118,7 @@ def _reference_path(opt, params0, grad_seq):
 # ---------------------------------------------------------------- SGD with momentum
 
 
-class MomentumReference(SGD):
+class _MomentumReference(SGD):
     """nnlib's ``SGD`` with the task's defaults (momentum 0.9)."""
 
     def __init__(self, learning_rate=0.01, momentum=0.9):
@@ -206,7 +201,7 @@ def _check_momentum(cls, rng):
 
 
 momentum = Task(
-    "Momentum", _check_momentum, MomentumReference,
+    "Momentum", _check_momentum, _MomentumReference,
     hints=["The velocity is a memory: one array per parameter, zero at the start, kept on "
            "self between calls. Each step first updates the velocity, then moves the "
            "parameter by it.",

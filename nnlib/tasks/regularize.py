@@ -19,14 +19,14 @@ from ..lessons import regularization
 # ---------------------------------------------------------------- dropout
 
 
-def dropout_forward_reference(A, rate, rng):
+def _dropout_forward_reference(A, rate, rng):
     """Inverted dropout, as ``MLP`` applies it in training: ``(A * mask, mask)``."""
     keep = 1.0 - rate
     mask = (rng.random(np.shape(A)) < keep) / keep
     return A * mask, mask
 
 
-def dropout_backward_reference(dout, mask):
+def _dropout_backward_reference(dout, mask):
     """The gradient of ``A * mask`` with respect to ``A``, given ``dout``."""
     return dout * mask
 
@@ -132,7 +132,7 @@ def _check_dropout(forward, backward, rng):
 
 
 dropout = Task(
-    "dropout", _check_dropout, (dropout_forward_reference, dropout_backward_reference),
+    "dropout", _check_dropout, (_dropout_forward_reference, _dropout_backward_reference),
     hints=["Every unit gets its own coin flip: kept with probability 1 - rate, dropped "
            "(set to 0) otherwise. The kept ones are made larger by 1/(1 - rate), so each "
            "unit's expected value stays the same.",

@@ -27,7 +27,7 @@ def _sigmoid(z):
 # ---------------------------------------------------------------- one LSTM step
 
 
-def lstm_step_reference(x, h, c, W, U, b):
+def _lstm_step_reference(x, h, c, W, U, b):
     """nnlib's LSTM cell with the state passed as two arguments: ``(h_new, c_new)``."""
     return recurrent.lstm_cell(x, (h, c), W, U, b)
 
@@ -112,7 +112,7 @@ def _check_lstm_step(fn, rng):
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             return "return a pair (h_new, c_new)."
         h_new, c_new = out
-        right_h, right_c = lstm_step_reference(*args)
+        right_h, right_c = _lstm_step_reference(*args)
         where = f"with {units} units and a batch of {n}, "
         if (np.shape(h_new) == right_c.shape and np.shape(c_new) == right_h.shape
                 and np.allclose(h_new, right_c) and np.allclose(c_new, right_h)):
@@ -128,7 +128,7 @@ def _check_lstm_step(fn, rng):
 
 
 lstm_step = Task(
-    "lstm_step", _check_lstm_step, lstm_step_reference,
+    "lstm_step", _check_lstm_step, _lstm_step_reference,
     hints=["One matrix product gives all four pre-activations at once, x W + h U + b, of "
            "width 4 * units; cut it into four blocks of `units` columns, in the order "
            "i, f, c~, o.",

@@ -19,7 +19,7 @@ from ..exercises import Exercise, Task, call, compare_arrays
 # ---------------------------------------------------------------- a dense layer, forwards
 
 
-def dense_forward_reference(X, W, b):
+def _dense_forward_reference(X, W, b):
     """nnlib's linear step ``Z = X @ W + b``: a one-layer linear ``MLP`` holding W and b."""
     W = np.asarray(W, dtype=float)
     layer = MLP(list(W.shape), ["linear"], seed=0)
@@ -68,7 +68,7 @@ def _check_dense_forward(fn, rng):
         if any(not np.array_equal(a, o) for a, o in zip((X, W, b), originals)):
             return ("your function changed one of its inputs X, W or b; compute Z as a new "
                     "array and leave them as they were.")
-        right = dense_forward_reference(X, W, b)
+        right = _dense_forward_reference(X, W, b)
         shape = np.shape(got)
         if shape != right.shape and shape == (n_out, n):
             return (f"for X of shape {X.shape} and W of shape {W.shape}, your result has shape "
@@ -98,7 +98,7 @@ def _check_dense_forward(fn, rng):
 
 
 dense_forward = Task(
-    "dense_forward", _check_dense_forward, dense_forward_reference,
+    "dense_forward", _check_dense_forward, _dense_forward_reference,
     hints=["Every neuron takes the weighted sum of its inputs and adds its bias; a layer "
            "does that for all its neurons and all the samples at once.",
            "X is (n_samples, n_in) and W is (n_in, n_out): their matrix product is "

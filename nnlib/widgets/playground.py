@@ -187,11 +187,7 @@ class Playground(Explorer):
 
     def set_config(self, config):
         """Load a configuration (a ``PlaygroundConfig`` or its text): controls, data, model.
-
-        A change of training settings only (learning rate, L2, dropout, batch size) goes on
-        from the current weights, as TensorFlow Playground does; a change of the data, the
-        inputs or the network builds them anew.
-        """
+        New training settings only (rate, L2, dropout, batch) go on from the same weights."""
         if isinstance(config, str):
             config = pg.PlaygroundConfig.from_string(config)
         trainer = getattr(self, "trainer", None)
