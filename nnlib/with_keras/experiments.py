@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import check_positive_int
+from ..core.validation import check_positive_int
 from .models import build_rnn_regressor
 from .twin import import_keras
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._validation import check_positive, check_positive_int
+from ..core.validation import check_positive, check_positive_int
 from .twin import import_keras
 
 RNN_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
