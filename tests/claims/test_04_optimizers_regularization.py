@@ -1,0 +1,454 @@
+"""04_optimizers_regularization: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
+
+from functools import lru_cache
+
+import numpy as np
+from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
+
+import nnlib
+from nnlib import regularization, tuning
+from nnlib.core.optimizers import SGD
+from nnlib.data import make_linear, make_moons
+from nnlib.tasks.regularize import _dropout_backward_reference, _dropout_forward_reference
+
+FIXED = "no random input: a fixed surface, start and rates, in float64"
+SAME = "the same float64 arithmetic on both sides"
+
+CHECKS = {
+    # cell 3
+    'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
+    # cell 3
+    'np.allclose(p_by_hand, path.points[1])': Exact(FIXED),
+    # cell 3
+    'bowl(p_by_hand) < bowl(p)': Exact(FIXED),
+    # cell 7
+    'np.isclose(limit, 2 / 10)': Exact(FIXED),
+    # cell 7
+    'not below.diverged and below.loss[-1] < 1e-06': Exact(FIXED),
+    # cell 7
+    'above.diverged': Exact(FIXED),
+    # cell 7
+    'np.all(y_below[1:] * y_below[:-1] < 0) and np.all(y_above[1:] * y_above[:-1] < 0)': Exact(FIXED),
+    # cell 7
+    'np.all(np.abs(y_below[1:]) < np.abs(y_below[:-1]))': Exact(FIXED),
+    # cell 7
+    'np.all(np.abs(y_above[1:]) > np.abs(y_above[:-1]))': Exact(FIXED),
+    # cell 13
+    'np.allclose(by_hand, momentum_path.points, rtol=0, atol=1e-12)': Exact(SAME),
+    # cell 15
+    'np.isclose(last_step, 0.01 / (1 - 0.9), rtol=1e-06)': Exact("a constant gradient: "
+                                                                "0.9**200 is far below 1e-6"),
+    # cell 15
+    'np.max(np.abs(mine - theirs)) < 1e-12': Exact(SAME),
+    # cell 15
+    "np.median(ratio['plain SGD, rate 0.001']) < 0.5": Swept("test_momentum_on_the_line"),
+    # cell 15
+    "abs(np.median(ratio['plain SGD, rate 0.01']) - 1) < 0.2": Swept("test_momentum_on_the_line"),
+    # cell 17
+    'np.isclose(limit_momentum, 2 * (1 + 0.9) / 10)': Exact(FIXED),
+    # cell 17
+    'not m_below.diverged and m_below.loss[-1] < 1e-06': Exact(FIXED),
+    # cell 17
+    'm_above.diverged': Exact(FIXED),
+    # cell 23
+    'np.isclose(adam_step_sizes([g])[0], alpha, rtol=0.001)': Exact(FIXED),
+    # cell 23
+    '3 * alpha < jump < 1.001 * bound': Exact(FIXED),
+    # cell 23
+    'np.allclose(adam_step_sizes([g] * 100), alpha, rtol=0.01)': Exact(FIXED),
+    # cell 25
+    'len(mine) == 200 and gap < 1e-12': Exact(SAME),
+    # cell 25
+    'mine[-1] < 0.6 * mine[0]': Swept("test_adam_learns_the_line"),
+    # cell 27
+    'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
+    # cell 27
+    'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
+    # cell 30
+    'too_fast.diverged': Exact(FIXED),
+    # cell 30
+    "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
+    # cell 30
+    "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
+    # cell 30
+    "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
+    # cell 30
+    'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
+    # cell 30
+    "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
+    # cell 30
+    'not any((run.diverged for run in runs.values()))': Exact(FIXED),
+    # cell 33
+    'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
+    # cell 33
+    'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
+    # cell 35
+    'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
+    # cell 35
+    'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 35
+    'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 37
+    "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 37
+    "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 40
+    'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 40
+    'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
+        "test_range_test_and_batch_sizes"),
+    # cell 40
+    '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
+    # cell 42
+    'plain.model.count_params() == 4353': Exact("a count of the network's parameters"),
+    # cell 42
+    'train_mse < 0.3 ** 2': Swept("test_overfitting_and_regularization"),
+    # cell 42
+    'test_mse > 1.2 * train_mse': Swept("test_overfitting_and_regularization"),
+    # cell 44
+    'np.isclose(l2_by_hand, regularization.l2_penalty(weights, lam))': Exact(SAME),
+    # cell 44
+    'np.isclose(loss_with_l2 - loss_plain, l2_by_hand)': Exact(SAME),
+    # cell 49
+    'all((np.allclose(d, (1 - 2 * alpha_sgd * lam) * W) for d, W in zip(decay, plain.model.weights)))': Exact(
+        "W - 0.1 * 2 * lam * W equals (1 - 0.2 * lam) * W up to rounding"),
+    # cell 49
+    'np.allclose(extra_W, my_grad, rtol=1e-09, atol=1e-12)': Exact(
+        "(g + 2 lam W) - g differs from 2 lam W by one rounding of the data gradient g, about "
+        "1e-16 |g|: it would take |g| > 1e4 to reach atol=1e-12"),
+    # cell 49
+    'np.all(extra_b == 0)': Exact("the bias gradients come from the same operations, bit for "
+                                  "bit: the penalty only adds to the kernels' gradients"),
+    # cell 54
+    "over_draws['no regularization'].mean() > 0.3 ** 2": Swept("test_penalties_over_draws"),
+    # cell 54
+    "over_draws[name].mean() < over_draws['no regularization'].mean()": Swept(
+        "test_penalties_over_draws"),
+    # cell 56
+    'sum(turns) >= 5': Swept("test_penalties_over_draws"),
+    # cell 56
+    "jumps['dropout 0.1'] + jumps['dropout 0.3'] > jumps['L2 = 0.003'] + jumps['L1 = 0.003']": Swept(
+        "test_overfitting_and_regularization"),
+    # cell 58
+    'np.any(dropout_ratio < 0.9) and np.any(worse_than_both)': Swept("test_penalties_over_draws"),
+    # cell 58
+    "train_of['L2 = 0.03'] > train_of['L2 = 0.003']": Swept(
+        "test_overfitting_and_regularization"),
+    # cell 58
+    'np.median(off_ratio) > 1': Swept(
+        "test_penalties_over_draws"),
+    # cell 60
+    "norms['L2 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
+    # cell 60
+    "norms['L1 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
+    # cell 60
+    "zeros['L1 = 0.003'] > 0.9": Swept("test_overfitting_and_regularization"),
+    # cell 60
+    "1 - zeros['L2 = 0.003'] > 3 * (1 - zeros['L1 = 0.003'])": Swept(
+        "test_overfitting_and_regularization"),
+    # cell 60
+    "zeros['L2 = 0.003'] > 2 * zeros['no regularization']": Swept(
+        "test_overfitting_and_regularization"),
+    # cell 65
+    "mse['your dropout 0.3'][0] > mse['no regularization'][0]": Swept(
+        "test_overfitting_and_regularization"),
+    # cell 65
+    "np.isfinite(mse['your dropout 0.3'][1])": Swept("test_overfitting_and_regularization"),
+}
+
+
+# ---------------------------------------------------------------- cells 15 and 25
+
+
+def train_line(optimizer, seed):
+    X_line, y_line = make_linear(seed=seed)
+    model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=seed)
+    history = model.fit(X_line, y_line, optimizer=optimizer, loss="mse", epochs=200,
+                        batch_size=32, seed=seed)
+    return np.array(history["loss"])
+
+
+@lru_cache(maxsize=None)
+def momentum_ratios(seed):
+    """Cell 15, one start: momentum's last loss (rate 0.001) over plain SGD's (0.001, 0.01)."""
+    momentum_loss = train_line(SGD(learning_rate=0.001, momentum=0.9), seed)[-1]
+    return (momentum_loss / train_line(SGD(learning_rate=0.001), seed)[-1],
+            momentum_loss / train_line(SGD(learning_rate=0.01), seed)[-1])
+
+
+def test_momentum_on_the_line():
+    def measure(seed):
+        ratios = np.array([momentum_ratios(s) for s in range(seed, seed + 5)])
+        return {"vs_same_rate": np.median(ratios[:, 0]), "vs_ten_times": np.median(ratios[:, 1]),
+                "single_vs_same_rate": ratios[0, 0], "single_vs_ten_times": ratios[0, 1]}
+    sweep(measure, {
+        "momentum ends below half of plain SGD's loss at the same rate (median of five)":
+            ("vs_same_rate", lambda v: v < 0.5),
+        "momentum ends within 20% of plain SGD at ten times the rate (median of five)":
+            ("vs_ten_times", lambda v: abs(v - 1) < 0.2),
+        "(not checked) one start: momentum over plain SGD at the same rate":
+            ("single_vs_same_rate", lambda v: True),
+        "(not checked) one start: momentum over plain SGD at ten times the rate":
+            ("single_vs_ten_times", lambda v: True)})
+
+
+def test_adam_learns_the_line():
+    def measure(seed):
+        mine = train_line(nnlib.Adam(learning_rate=0.001), seed)
+        return {"last_over_first": mine[-1] / mine[0]}
+    sweep(measure, {"Adam's last loss below 0.6 of its first":
+                    ("last_over_first", lambda v: v < 0.6)})
+
+
+# ---------------------------------------------------------------- cells 35, 37 and 40
+
+
+def test_range_test_and_batch_sizes():
+    def measure(seed):
+        X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
+        y_moons = y_moons.reshape(-1, 1)
+        classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
+        test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
+                                    min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
+                                    seed=seed)
+        smooth, swept = test.smoothed, test.learning_rates
+        lowest_step = int(np.argmin(smooth))
+        early = smooth[swept < 1e-2]
+        rates = {"suggested / 100": test.suggested_rate / 100,
+                 "suggested": test.suggested_rate,
+                 "where the test stopped": test.learning_rates[-1]}
+        final_loss = {name: tuning.final_loss_with_rate(classifier, X_moons, y_moons, rate,
+                                                        loss="binary_cross_entropy", epochs=30,
+                                                        batch_size=32, seed=seed)
+                      for name, rate in rates.items()}
+        runs = tuning.compare_batch_sizes(classifier, X_moons, y_moons, [1, 16, len(X_moons)],
+                                          loss="binary_cross_entropy", learning_rate=0.1,
+                                          epochs=10, seed=seed)
+        per_sample, mini, full = runs
+        hurt = {run.batch_size: tuning.share_of_updates_that_hurt(run) for run in runs}
+        return {
+            "early_ptp": np.ptp(early) / smooth[0],
+            "lowest_share": smooth[lowest_step] / smooth[0],
+            "lowest_rate": swept[lowest_step],
+            "stopped_before_end": (test.stopped_at is not None
+                                   and lowest_step < len(smooth) - 1),
+            "suggested_vs_100": final_loss["suggested"] / final_loss["suggested / 100"],
+            "stopped_vs_suggested": (final_loss["where the test stopped"]
+                                     / final_loss["suggested"]),
+            "per_sample_vs_mini": per_sample.epoch_loss[-1] / mini.epoch_loss[-1],
+            "mini_vs_full": mini.epoch_loss[-1] / full.epoch_loss[-1],
+            "hurt_full_below_mini": hurt[full.batch_size] < hurt[mini.batch_size],
+            "hurt_mini_vs_per_sample": hurt[mini.batch_size] / hurt[per_sample.batch_size],
+            "hurt_per_sample": hurt[per_sample.batch_size],
+        }
+    sweep(measure, {
+        "the smoothed loss moves by less than 20% up to rate 0.01": ("early_ptp", lambda v: v < 0.2),
+        "the lowest point below 0.7 of the first loss": ("lowest_share", lambda v: v < 0.7),
+        "... at a rate above 0.1": ("lowest_rate", lambda v: v > 0.1),
+        "the test stops, after its lowest point": ("stopped_before_end", bool),
+        "the suggestion below the loss of a rate 100 times smaller":
+            ("suggested_vs_100", lambda v: v < 1),
+        "the rate where the test stopped above the suggestion's loss":
+            ("stopped_vs_suggested", lambda v: v > 1),
+        "(not checked) per sample over mini-batch": ("per_sample_vs_mini", lambda v: True),
+        "mini-batch ends below 0.75 of full batch": ("mini_vs_full", lambda v: v < 0.75),
+        "fewer full-batch updates hurt than mini-batch ones": ("hurt_full_below_mini", bool),
+        "mini-batch: under 0.75 of the share of per-sample updates that hurt":
+            ("hurt_mini_vs_per_sample", lambda v: v < 0.75),
+        "40-65% of the per-sample updates hurt": ("hurt_per_sample", lambda v: 0.4 < v < 0.65),
+    })
+
+
+# ---------------------------------------------------------------- cells 42-65
+
+
+SETTINGS = {"L2 = 0.003": {"l2": 3e-3}, "L1 = 0.003": {"l1": 3e-3},
+            "dropout 0.1": {"dropout": 0.1}, "dropout 0.3": {"dropout": 0.3}}
+
+
+def fit_with_my_dropout(X, y, rate, seed, epochs=600):
+    """Cell 65's loop, with nnlib's dropout (what the unsolved notebook runs)."""
+    model = nnlib.MLP([1, 64, 64, 1], ["tanh", "tanh", "linear"], seed=seed)
+    W1, b1, W2, b2, W3, b3 = model.params
+    adam, rng = nnlib.Adam(learning_rate=0.02), np.random.default_rng(seed)
+    for _ in range(epochs):
+        H1 = np.tanh(X @ W1 + b1)
+        D1, mask1 = _dropout_forward_reference(H1, rate, rng)
+        H2 = np.tanh(D1 @ W2 + b2)
+        D2, mask2 = _dropout_forward_reference(H2, rate, rng)
+        d_out = 2 * (D2 @ W3 + b3 - y) / len(X)
+        dZ2 = _dropout_backward_reference(d_out @ W3.T, mask2) * (1 - H2**2)
+        dZ1 = _dropout_backward_reference(dZ2 @ W2.T, mask1) * (1 - H1**2)
+        grads = [X.T @ dZ1, dZ1.sum(axis=0), D1.T @ dZ2, dZ2.sum(axis=0),
+                 D2.T @ d_out, d_out.sum(axis=0)]
+        adam.step(model.params, grads)
+    return model
+
+
+def measure_regularization(seed):
+    """What cells 42, 53, 56, 58, 60 and 65 compute with COURSE_SEED=seed."""
+    X_train, y_train, X_test, y_test = regularization.overfitting_data(12, noise=0.3, seed=seed)
+    plain = regularization.fit_regularized(X_train, y_train, validation_data=(X_test, y_test),
+                                           seed=seed)
+    fits = {"no regularization": plain}
+    for name, kwargs in SETTINGS.items():
+        fits[name] = regularization.fit_regularized(X_train, y_train,
+                                                    validation_data=(X_test, y_test),
+                                                    seed=seed, **kwargs)
+    train_mse, test_mse = plain.history["train_mse"][-1], plain.history["test_mse"][-1]
+    # cell 56
+    last_200 = {name: np.array(fit.history["test_mse"][-200:]) for name, fit in fits.items()}
+    spread = {name: np.subtract(*np.percentile(values, [75, 25])) / np.median(values)
+              for name, values in last_200.items()}
+    jumps = {name: np.median(np.abs(np.diff(values))) for name, values in last_200.items()}
+    # cell 58
+    strong = regularization.fit_regularized(X_train, y_train, l2=0.03, seed=seed)
+    x_grid = X_GRID
+    train_of = {"L2 = 0.003": fits["L2 = 0.003"].history["train_mse"][-1],
+                "L2 = 0.03": strong.history["train_mse"][-1]}
+    off_curve = {name: np.mean((model.predict(x_grid) - regularization.true_curve(x_grid)) ** 2)
+                 for name, model in [("L2 = 0.003", fits["L2 = 0.003"].model),
+                                     ("L2 = 0.03", strong.model)]}
+    # cell 60
+    norms, zeros = {}, {}
+    for name in ["no regularization", "L2 = 0.003", "L1 = 0.003"]:
+        values = regularization.kernel_values(fits[name].model)
+        norms[name] = np.linalg.norm(values)
+        zeros[name] = regularization.near_zero_fraction(values, tol=0.01)
+    # cell 65
+    with_my_dropout = fit_with_my_dropout(X_train, y_train, 0.3, seed)
+    return {
+        "train_mse": train_mse,
+        "test_over_train": test_mse / train_mse,
+        "jumps_dropout_over_penalties": ((jumps["dropout 0.1"] + jumps["dropout 0.3"])
+                                         / (jumps["L2 = 0.003"] + jumps["L1 = 0.003"])),
+        "spread_L2": spread["L2 = 0.003"],  # printed in the notebook, not checked
+        "spread_L1": spread["L1 = 0.003"],
+        "train_strong_over_weak": train_of["L2 = 0.03"] / train_of["L2 = 0.003"],
+        "off_curve_strong_over_weak": off_curve["L2 = 0.03"] / off_curve["L2 = 0.003"],
+        "norm_L2_over_none": norms["L2 = 0.003"] / norms["no regularization"],
+        "norm_L1_over_none": norms["L1 = 0.003"] / norms["no regularization"],
+        "zeros_L1": zeros["L1 = 0.003"],
+        "away_L2_over_L1": (1 - zeros["L2 = 0.003"]) / max(1 - zeros["L1 = 0.003"], 1e-12),
+        "zeros_L2_over_none": zeros["L2 = 0.003"] / max(zeros["no regularization"], 1e-12),
+        "my_dropout_train_ratio": (with_my_dropout.loss(X_train, y_train)
+                                   / plain.model.loss(X_train, y_train)),
+        "my_dropout_test_finite": bool(np.isfinite(with_my_dropout.loss(X_test, y_test))),
+    }
+
+
+def test_overfitting_and_regularization():
+    sweep(measure_regularization, {
+        "training MSE below the noise level": ("train_mse", lambda v: v < 0.3**2),
+        "test MSE above 1.2 times the training MSE": ("test_over_train", lambda v: v > 1.2),
+        "dropout runs jump more per epoch than the L2 and L1 runs (sums)":
+            ("jumps_dropout_over_penalties", lambda v: v > 1),
+        "(not checked) L2: middle half of the last 200 test MSEs, vs their median":
+            ("spread_L2", lambda v: True),
+        "(not checked) L1: middle half of the last 200 test MSEs, vs their median":
+            ("spread_L1", lambda v: True),
+        "L2 0.03: training MSE above L2 0.003's": ("train_strong_over_weak", lambda v: v > 1),
+        "(not checked on one draw) L2 0.03 further from the true curve than L2 0.003":
+            ("off_curve_strong_over_weak", lambda v: True),
+        "L2 shrinks the weights' norm": ("norm_L2_over_none", lambda v: v < 1),
+        "L1 shrinks the weights' norm": ("norm_L1_over_none", lambda v: v < 1),
+        "L1: over 90% of the weights near zero": ("zeros_L1", lambda v: v > 0.9),
+        "L2 leaves over 3 times as many weights away from 0 as L1":
+            ("away_L2_over_L1", lambda v: v > 3),
+        "L2: over twice as many near zero as without": ("zeros_L2_over_none", lambda v: v > 2),
+        "your dropout: training MSE above the plain run's":
+            ("my_dropout_train_ratio", lambda v: v > 1),
+        "your dropout: a finite test MSE": ("my_dropout_test_finite", bool),
+    })
+# ---------------------------------------------------------------- cells 54 and 58
+
+
+DRAW_SETTINGS = {"no regularization": {}, "L2 = 0.003": {"l2": 3e-3},
+                 "L1 = 0.003": {"l1": 3e-3}, "dropout 0.3": {"dropout": 0.3}}
+
+
+@lru_cache(maxsize=None)
+def one_draw(draw):
+    """test_mse_over_draws on one draw (the notebook's call, one seed at a time). The test
+    MSE is recorded only after the last epoch, the one the notebook uses: the same value."""
+    result = regularization.test_mse_over_draws(DRAW_SETTINGS, seeds=[draw], record_every=600)
+    return {name: values[0] for name, values in result.items()}
+
+
+@lru_cache(maxsize=None)
+def plain_curve(draw):
+    X, y, X_test, y_test = regularization.overfitting_data(12, noise=0.3, seed=draw)
+    fit = regularization.fit_regularized(X, y, validation_data=(X_test, y_test), seed=draw,
+                                         record_every=10)
+    return np.array(fit.history["test_mse"])
+
+
+X_GRID = np.linspace(-1.5, 1.5, 301).reshape(-1, 1)
+
+
+@lru_cache(maxsize=None)
+def off_curves(draw):
+    """Cell 58: the distance from the true curve with L2 0.003 and 0.03, on one draw."""
+    X, y, _, _ = regularization.overfitting_data(12, noise=0.3, seed=draw)
+    distances = {}
+    for name, l2 in [("L2 = 0.003", 3e-3), ("L2 = 0.03", 0.03)]:
+        # record_every only spares the per-epoch MSEs: the same weights as the notebook's fit
+        model = regularization.fit_regularized(X, y, l2=l2, seed=draw, record_every=600).model
+        distances[name] = np.mean((model.predict(X_GRID) - regularization.true_curve(X_GRID)) ** 2)
+    return distances
+
+
+def turns(draw):
+    """Cell 56: the plain run's lowest test MSE more than 100 epochs before the end, and
+    its last above it (recorded every 10th epoch)."""
+    curve = plain_curve(draw)
+    return bool(np.argmin(curve) < len(curve) - 10 and curve[-1] > curve.min())
+
+
+def over_draws(seed):
+    """Cell 54's ``over_draws``: the draws ``seed, ..., seed + 9``."""
+    draws = [one_draw(draw) for draw in range(seed, seed + 10)]
+    return {name: np.array([d[name] for d in draws]) for name in DRAW_SETTINGS}
+
+
+def test_penalties_over_draws():
+    def measure(seed):
+        window = range(seed, seed + 10)
+        draws = over_draws(seed)
+        none = draws["no regularization"]
+        dropout_ratio = draws["dropout 0.3"] / none
+        worse_than_both = draws["dropout 0.3"] > np.maximum(draws["L2 = 0.003"],
+                                                            draws["L1 = 0.003"])
+        off_ratio = [off_curves(draw)["L2 = 0.03"] / off_curves(draw)["L2 = 0.003"]
+                     for draw in window]
+        return {"mean_none": none.mean(),
+                "turns": sum(turns(draw) for draw in window),
+                "off_curve_median_ratio": np.median(off_ratio),
+                "mean_L2": draws["L2 = 0.003"].mean() / none.mean(),
+                "mean_L1": draws["L1 = 0.003"].mean() / none.mean(),
+                "dropout_best": dropout_ratio.min(),
+                "dropout_worse_than_both": int(worse_than_both.sum()),
+                "dropout_worse_than_none": int(np.sum(dropout_ratio > 1))}
+    sweep(measure, {
+        "no regularization: mean test MSE over ten draws above the noise level":
+            ("mean_none", lambda v: v > 0.3**2),
+        "no regularization: lowest test MSE well before the end, then rising, on at least "
+        "5 of 10 draws": ("turns", lambda v: v >= 5),
+        "L2 0.03: further from the true curve than L2 0.003, median over ten draws":
+            ("off_curve_median_ratio", lambda v: v > 1),
+        "L2: mean test MSE over ten draws below the one without":
+            ("mean_L2", lambda v: v < 1),
+        "L1: mean test MSE over ten draws below the one without":
+            ("mean_L1", lambda v: v < 1),
+        "dropout 0.3 below 0.9 of the test MSE without on some draw":
+            ("dropout_best", lambda v: v < 0.9),
+        "dropout 0.3 worse than both penalties on some draw":
+            ("dropout_worse_than_both", lambda v: v >= 1),
+        "(not checked) dropout 0.3 worse than none on some draw":
+            ("dropout_worse_than_none", lambda v: True),
+    })

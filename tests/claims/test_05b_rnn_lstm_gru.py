@@ -1,0 +1,170 @@
+"""05b_rnn_lstm_gru: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
+
+import numpy as np
+from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
+
+from nnlib.lessons import recurrent, sequences
+from nnlib.tasks import rnn as rnn_tasks
+
+NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+CHECKS = {
+    # cell 4
+    'np.allclose(h, h_nnlib)': Exact("the same float64 formula, step by step"),
+    # cell 6
+    'H_nnlib.shape == H_keras.shape == (4, 6, units)': Exact(),
+    # cell 6
+    'np.allclose(H_nnlib, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
+    # cell 8
+    'shrink < 1e-06': Swept("test_gradient_vanishes_over_30_steps"),
+    # cell 15
+    'np.allclose(H_mine, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
+    # cell 15
+    "np.allclose(H_mine, recurrent.rnn_forward('lstm', X_batch, W_lstm, U_lstm, b_lstm, return_sequences=True), rtol=0, atol=1e-12)": Swept("test_rnn_layers_equal_keras"),
+    # cell 19
+    "n_weights['lstm'] == 4 * n_weights['simple_rnn']": Exact(),
+    # cell 19
+    "n_weights['gru'] == 3 * n_weights['simple_rnn'] + 3 * units": Exact(),
+    # cell 19
+    'n_weights[kind] == layer.count_params()': Exact(),
+    # cell 21
+    'np.array_equal(X_te[0, :, 0], series[n_train:n_train + WINDOW])': Exact(
+        "make_windows copies the series"),
+    # cell 25
+    '0.04 < naive_mse < 0.08': Swept("test_naive_forecast"),
+    # cell 25
+    'all((mse < naive_mse for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
+    # cell 25
+    'all((mse < 0.05 for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
+    # cell 28
+    'np.all(markers.sum(axis=1) == 1) and np.all(markers[np.arange(len(X_rec)), marked] == 1)': Exact(
+        "make_recall_task sets one marker per sequence, at the marked step"),
+    # cell 28
+    'marked.max() < N_STEPS / 4': Exact("marked steps are drawn from 0 .. N_STEPS // 4 - 1"),
+    # cell 28
+    'steps_to_carry > 20': Exact("29 - marked.max() >= 29 - 6 = 23"),
+    # cell 28
+    'abs(mse_of_zero - 1 / 3) < 0.06': Bounded(
+        8.2e-5, "mse_of_zero is the mean of 500 independent u**2, u uniform on [-1, 1] (mean "
+        "1/3); Chernoff's bound exp(-500 I(a)), with I the Legendre transform of "
+        "log E exp(l u**2) computed by scipy (quad + minimize_scalar), gives 5.8e-5 for "
+        "a = 1/3 + 0.06 and 2.4e-5 for a = 1/3 - 0.06: 8.2e-5 together"),
+    # cell 32
+    "recall_mses['lstm'].min() < 0.05": OverRuns("test_recall_over_seeds"),
+    # cell 32
+    'failed.size == 0 or np.median(failed) > 0.25': OverRuns("test_recall_over_seeds"),
+}
+
+
+def test_rnn_layers_equal_keras():
+    """Cells 3-17: forward passes only, with the random weights of each seed."""
+    from nnlib.with_keras import twin
+
+    keras = twin.import_keras()
+    n_features, units = 2, 3
+
+    def measure(seed):
+        rng = np.random.default_rng(seed)
+        rng.normal(size=(n_features, units)), rng.normal(size=(units, units))
+        rng.normal(size=units), rng.normal(size=(1, 3, n_features))  # cell 3's draws
+        keras.utils.set_random_seed(seed)
+        X_batch = rng.normal(size=(4, 6, n_features))
+
+        def random_layer(layer):
+            layer.build(X_batch.shape)
+            layer.set_weights([0.5 * rng.normal(size=w.shape) for w in layer.get_weights()])
+            return layer
+
+        simple = random_layer(keras.layers.SimpleRNN(units, return_sequences=True,
+                                                     dtype="float64"))
+        gaps = {"simple_rnn": np.max(np.abs(simple(X_batch).numpy() - recurrent.rnn_forward(
+            "simple_rnn", X_batch, *simple.get_weights(), return_sequences=True)))}
+        lstm = random_layer(keras.layers.LSTM(units, return_sequences=True, dtype="float64"))
+        H_keras = lstm(X_batch).numpy()
+        H_nnlib = recurrent.rnn_forward("lstm", X_batch, *lstm.get_weights(),
+                                        return_sequences=True)
+        gaps["lstm"] = np.max(np.abs(H_keras - H_nnlib))
+        h, c = np.zeros((len(X_batch), units)), np.zeros((len(X_batch), units))
+        states = []
+        for t in range(X_batch.shape[1]):
+            h, c = rnn_tasks.lstm_step._reference(X_batch[:, t], h, c, *lstm.get_weights())
+            states.append(h)
+        H_mine = np.stack(states, axis=1)
+        gaps["lstm_step"] = max(np.max(np.abs(H_mine - H_keras)),
+                                np.max(np.abs(H_mine - H_nnlib)))
+        for reset_after in (True, False):
+            gru = random_layer(keras.layers.GRU(units, return_sequences=True,
+                                                reset_after=reset_after, dtype="float64"))
+            gaps[f"gru_{reset_after}"] = np.max(np.abs(gru(X_batch).numpy() - recurrent.rnn_forward(
+                "gru", X_batch, *gru.get_weights(), return_sequences=True,
+                reset_after=reset_after)))
+        return {key: float(value) for key, value in gaps.items()}
+
+    sweep(measure, {
+        f"{kind} equals Keras to 1e-12": (kind, lambda v: v <= 1e-12)
+        for kind in ("simple_rnn", "lstm", "lstm_step", "gru_True", "gru_False")})
+
+
+def test_gradient_vanishes_over_30_steps():
+    def measure(seed):
+        jac_rng = np.random.default_rng(seed)
+        U_small = jac_rng.normal(size=(8, 8))
+        U_small *= 0.5 / np.max(np.abs(np.linalg.eigvals(U_small)))
+        W_in = jac_rng.normal(size=(1, 8))
+        h_t, through_30_steps = np.zeros(8), np.eye(8)
+        for x_t in jac_rng.uniform(-1, 1, size=(30, 1)):
+            h_t = np.tanh(x_t @ W_in + h_t @ U_small)
+            through_30_steps = through_30_steps @ (U_small * (1 - h_t**2))
+        return {"shrink": float(np.linalg.norm(through_30_steps, 2))}
+
+    sweep(measure, {"shrink < 1e-6": ("shrink", lambda v: v < 1e-6)})
+
+
+def test_naive_forecast():
+    def measure(seed):
+        _, series = sequences.noisy_periodic_series(800, period=40, noise=0.1, seed=seed)
+        X_win, y_win = sequences.make_windows(series, 20)
+        X_te, y_te = X_win[600:], y_win[600:]
+        return {"naive_mse": float(np.mean((X_te[:, -1, :] - y_te) ** 2))}
+
+    sweep(measure, {"0.04 < naive_mse < 0.08": ("naive_mse", lambda v: 0.04 < v < 0.08)})
+
+
+def _measure_forecast(seed):
+    """Cells 21-25: the three regressors trained once each, from seed."""
+    from nnlib.with_keras import experiments
+
+    _, series = sequences.noisy_periodic_series(800, period=40, noise=0.1, seed=seed)
+    X_win, y_win = sequences.make_windows(series, 20)
+    X_tr, y_tr, X_te, y_te = X_win[:600], y_win[:600], X_win[600:], y_win[600:]
+    _, mses = experiments.compare_rnns(NAMES, X_tr, y_tr, X_te, y_te, epochs=15, seeds=[seed],
+                                       units=16)
+    naive_mse = float(np.mean((X_te[:, -1, :] - y_te) ** 2))
+    worst = max(float(m[0]) for m in mses.values())
+    return {"worst_mse": worst, "worst_over_naive": worst / naive_mse}
+
+
+def test_forecasts_over_seeds():
+    sweep(_measure_forecast, {
+        "every network beats the naive forecast": ("worst_over_naive", lambda v: v < 1),
+        "every network's test MSE < 0.05": ("worst_mse", lambda v: v < 0.05),
+    }, keras=True)
+
+
+def _measure_recall(seed):
+    """Cells 27-32: each kind of cell trained from seed, seed + 1 and seed + 2."""
+    from nnlib.with_keras import experiments
+
+    X_rec, y_rec, _ = sequences.make_recall_task(2500, 30, seed=seed)
+    X_rec_te, y_rec_te, _ = sequences.make_recall_task(500, 30, seed=seed + 1)
+    _, recall_mses = experiments.compare_rnns(NAMES, X_rec, y_rec, X_rec_te, y_rec_te, epochs=12,
+                                              seeds=[seed, seed + 1, seed + 2], batch_size=64)
+    failed = np.concatenate([m[m >= 0.05] for m in recall_mses.values()])
+    return {"best_lstm": float(recall_mses["lstm"].min()),
+            "median_failed": float(np.median(failed)) if failed.size else 1.0}
+
+
+def test_recall_over_seeds():
+    sweep(_measure_recall, {
+        "the best LSTM run remembered (< 0.05)": ("best_lstm", lambda v: v < 0.05),
+        "the runs that did not remember: median > 0.25": ("median_failed", lambda v: v > 0.25),
+    }, keras=True)

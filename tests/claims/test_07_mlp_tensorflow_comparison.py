@@ -1,0 +1,360 @@
+"""07_mlp_tensorflow_comparison: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
+
+import os
+
+import numpy as np
+from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
+
+from nnlib import MLP, Adam, comparison
+from nnlib.data import make_linear
+
+ARTICLE = ([1, 10, 5, 1], ["relu", "relu", "linear"])
+
+CHECKS = {
+    # cell 4
+    'np.allclose(X.ravel(), np.linspace(-1, 1, 100))': Exact("make_linear's x is np.linspace(-1, 1, 100)"),
+    # cell 4
+    '0.07 < noise_std < 0.13': Bounded(
+        2.1e-5, "noise_std is np.std of 100 N(0, 0.1**2) draws, so 100 * noise_std**2 / 0.01 "
+        "~ chi2(99): stats.chi2.cdf(49, 99) + stats.chi2.sf(169, 99) = 5.9e-6 + 1.5e-5"),
+    # cell 4
+    'int(keras_model.optimizer.iterations) == 800': Exact("200 epochs x ceil(100 / 32) batches"),
+    # cell 4
+    "any(('input_shape' in str(w.message) for w in caught))": Exact("Keras 3 warns on input_shape="),
+    # cell 4
+    'article_model.count_params() == keras_model.count_params() == 81': Exact(),
+    # cell 4
+    'int(article_model.optimizer.iterations) == 4': Exact("ceil(100 / 32) batches"),
+    # cell 9
+    'drift[0] < 0.01': OverRuns("test_article_run"),
+    # cell 9
+    'drift.max() > 10 * drift[0]': OverRuns("test_article_run"),
+    # cell 9
+    "hist['loss'][-1] < 0.9 * hist['loss'][0]": OverRuns("test_article_run"),
+    # cell 11
+    '4e-08 < float(np.float32(0.001)) / 0.001 - 1 < 5e-08': Exact("fixed numbers"),
+    # cell 11
+    "keras_model.layers[0].kernel.dtype == 'float32'": Exact("Keras' default floatx"),
+    # cell 11
+    'all((float(np.float32(value)) != value for value in (0.001, 0.9, 0.999)))': Exact("fixed numbers"),
+    # cell 11
+    'np.float32(keras_adam[key]) == np.float32(nnlib_adam[key])': Exact("fixed defaults"),
+    # cell 14
+    'exact_gap.max() < 1e-11': Exact(
+        "float64 on both sides, the same batches and float32-exact hyperparameters: only float64 "
+        "rounding differs (6.7e-16 to 5.4e-13 over COURSE_SEED 0-9, 1.6e-12 at 31)"),
+    # cell 14
+    "np.testing.assert_allclose(exact_history['loss'], keras_losses, rtol=1e-06)": Exact(
+        "the same float64 runs; Keras reports its loss through a float32 metric (7 digits)"),
+    # cell 16
+    'keras_steps == [800, 800, 800]': Exact("200 epochs x ceil(100 / 32) batches"),
+    # cell 18
+    "stuck['lr 0.001, 200 epochs'] >= 2": Swept("test_ten_seeds"),
+    # cell 18
+    "stuck['Keras: lr 0.001, 200 epochs'] >= 1": OverRuns("test_keras_seeds"),
+    # cell 18
+    "stuck['lr 0.01, 200 epochs'] == 0": Swept("test_ten_seeds"),
+    # cell 18
+    "np.median(final_mse['lr 0.01, 200 epochs']) < 1.5 * floor": Swept("test_ten_seeds"),
+    # cell 18
+    "1 <= stuck['lr 0.001, 1000 epochs'] < stuck['lr 0.001, 200 epochs']": Swept("test_ten_seeds"),
+    # cell 18
+    "np.median(final_mse['lr 0.001, 1000 epochs']) < 1.2 * floor": Swept("test_ten_seeds"),
+    # cell 18
+    'best < 1.05 * floor': Swept("test_ten_seeds"),
+    # cell 18
+    'max(moved.values()) < 1.5': OverRuns("test_article_run"),
+    # cell 21
+    "max((sum(dead['lr 0.001, 200 epochs'][s]) for s in good)) >= 1": Swept("test_ten_seeds"),
+    # cell 21
+    "any((sum(dead['lr 0.001, 200 epochs'][s]) == 0 and final_mse['lr 0.001, 200 epochs'][s] > 2 * floor for s in worst))": Swept("test_ten_seeds"),
+    # cell 21
+    "final_mse['lr 0.001, 1000 epochs'][w] > 2 * floor": Swept("test_ten_seeds"),
+    # cell 21
+    "flat['lr 0.001, 1000 epochs'][w] >= 0.1 and dead['lr 0.001, 1000 epochs'][w][1] >= 3": Swept("test_ten_seeds"),
+    # cell 21
+    'np.all(flat[name][far] >= 0.1)': Swept("test_ten_seeds"),
+    # cell 21
+    'np.all(final_mse[name][flat[name] == 0] < 2 * floor)': Swept("test_ten_seeds"),
+    # cell 21
+    "flat['lr 0.001, 1000 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
+    # cell 21
+    "flat['lr 0.01, 200 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
+    # cell 24
+    'jumps[0.1] > 1.5 and jumps[0.1] > jumps[0.01]': Swept("test_slider"),
+    # cell 24
+    'lr_explorer.final_mse < 2.5 * floor': Swept("test_slider"),
+    # cell 24
+    'abs(lr_explorer.slope - 2) < 0.25 and abs(lr_explorer.intercept - 1) < 0.15': Swept("test_slider"),
+    # cell 26
+    'linear.count_params() == 2 and relu_net.count_params() == 81': Exact(),
+    # cell 26
+    'relu_net.loss(X, y) < 3 * floor and linear.loss(X, y) < 2 * floor': Swept("test_outside"),
+    # cell 26
+    'net_outside > 1.5 * net_inside': Swept("test_outside"),
+    # cell 26
+    'linear_outside < 0.5 and linear_outside < net_outside / 2': Swept("test_outside"),
+    # cell 29
+    'np.all((-7e-06 < step_ratio) & (step_ratio < -4e-06))': Exact("step sizes from fixed numbers"),
+    # cell 29
+    '-6.8e-06 < step_ratio[0] < -6.4e-06 and -4.3e-06 < step_ratio[-1] < -4e-06': Exact("step sizes from fixed numbers"),
+    # cell 32
+    '1e-07 < gap.max() < 0.0001': OverRuns("test_default_adam"),
+    # cell 32
+    "default_gaps['nnlib KerasRoundedAdam()'].max() < 1e-13": Exact(
+        "KerasRoundedAdam makes Keras' float32 roundings of the hyperparameters in float64: "
+        "the same arithmetic on both sides, only float64 rounding differs"),
+}
+
+
+def _slow_seeds():
+    """Seconds a seed: seed 0 only, unless $SWEEP_SEEDS asks for more (make robust)."""
+    return range(n_seeds()) if "SWEEP_SEEDS" in os.environ else range(1)
+
+
+def _keras():
+    from nnlib import keras_bridge
+    return keras_bridge.import_keras()
+
+
+def _keras_start(keras, seed):
+    """Cell 3: the Keras model of section 1 and its initial weights."""
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(10, activation="relu"),
+        keras.layers.Dense(5, activation="relu"),
+        keras.layers.Dense(1, activation="linear"),
+    ])
+    return model, model.get_weights()
+
+
+def measure_article_run(seed):
+    """Cells 3, 7, 9 and the end of 18: the Keras run of section 1 beside nnlib's."""
+    keras = _keras()
+    X, y = make_linear(seed=seed)
+    keras_model, initial_weights = _keras_start(keras, seed)
+    keras_model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
+    keras_history = keras_model.fit(X, y, epochs=200, batch_size=32, verbose=0)
+    mlp = MLP(*ARTICLE, seed=seed)
+    mlp.set_weights(initial_weights)
+    history = mlp.fit(X, y, optimizer=Adam(), loss="mse", epochs=200, batch_size=32, seed=seed)
+    keras_loss, nnlib_loss = np.array(keras_history.history["loss"]), np.array(history["loss"])
+    drift = np.abs(keras_loss / nnlib_loss - 1)
+    moved = max(float(np.abs(w - w0).max())
+                for model in (keras_model, mlp)
+                for w, w0 in zip(model.get_weights(), initial_weights))
+    return {"drift_first": float(drift[0]), "drift_max": float(drift.max()),
+            "drift_ratio": float(drift.max() / drift[0]),
+            "keras_loss_ratio": float(keras_loss[-1] / keras_loss[0]),
+            "nnlib_loss_ratio": float(nnlib_loss[-1] / nnlib_loss[0]),
+            "moved": moved}
+
+
+ARTICLE_RUN_CLAIMS = {
+    "the first epoch's losses agree within 1%": ("drift_first", lambda v: v < 0.01),
+    "later the losses drift ten times farther apart": ("drift_ratio", lambda v: v > 10),
+    "Keras' loss fell below 0.9 of its first epoch's": ("keras_loss_ratio", lambda v: v < 0.9),
+    "nnlib's loss fell below 0.9 of its first epoch's": ("nnlib_loss_ratio", lambda v: v < 0.9),
+    "no weight moved by 1.5 or more": ("moved", lambda v: v < 1.5),
+}
+
+
+def test_article_run():
+    sweep(measure_article_run, ARTICLE_RUN_CLAIMS, keras=True)
+
+
+def measure_keras_seeds(seed):
+    """Cells 16 and 18: three Keras runs (seeds 0-2) on the data of COURSE_SEED."""
+    from nnlib import keras_compare
+    keras = _keras()
+    X, y = make_linear(seed=seed)
+    floor = float(np.mean((y - (2 * X + 1)) ** 2))
+    keras_mse = []
+    for run in range(3):
+        model = keras_compare.article_keras_model(seed=run)
+        keras_compare.tuned_keras_fit(model, X, y, optimizer=keras.optimizers.Adam(), seed=run)
+        keras_mse.append(float(np.mean((model.predict(X, verbose=0) - y) ** 2)))
+    ratios = np.array(keras_mse) / floor
+    return {"keras_stuck": int(np.sum(ratios > 2)), "worst_keras_ratio": float(ratios.max())}
+
+
+KERAS_SEEDS_CLAIMS = {
+    "at least 1 of the 3 Keras runs above twice the floor": ("keras_stuck", lambda v: v >= 1),
+}
+
+
+def test_keras_seeds():
+    sweep(measure_keras_seeds, KERAS_SEEDS_CLAIMS, keras=True)
+
+
+SETTINGS = {"lr 0.001, 200 epochs": (0.001, 200), "lr 0.01, 200 epochs": (0.01, 200),
+            "lr 0.001, 1000 epochs": (0.001, 1000)}
+
+
+def measure_ten_seeds(seed):
+    """Cells 16-21, nnlib side: ten starts (seeds 0-9) on the data of COURSE_SEED."""
+    X, y = make_linear(seed=seed)
+    floor = float(np.mean((y - (2 * X + 1)) ** 2))
+    final_mse, trained = {}, {}
+    for name, (lr, ep) in SETTINGS.items():
+        final_mse[name], trained[name] = comparison.final_mse_over_seeds(
+            X, y, range(10), learning_rate=lr, epochs=ep, return_models=True)
+    stuck = {name: int(np.sum(values > 2 * floor)) for name, values in final_mse.items()}
+    a, b, c = SETTINGS  # lr 0.001 200 epochs, lr 0.01 200 epochs, lr 0.001 1000 epochs
+    flat = {name: np.array([comparison.flat_share(m, X) for m in trained[name]]) for name in SETTINGS}
+    dead = {name: [comparison.inactive_relus(m, X) for m in trained[name]] for name in SETTINGS}
+    worst = np.argsort(final_mse[a])[::-1][:3]
+    good = [s for s in range(10) if final_mse[a][s] < 1.2 * floor]
+    w = int(np.argmax(final_mse[c]))
+    far_flat = min([1.0] + [float(flat[n][final_mse[n] > 2 * floor].min())
+                            for n in SETTINGS if np.any(final_mse[n] > 2 * floor)])
+    smooth_mse = max([0.0] + [float(final_mse[n][flat[n] == 0].max()) / floor
+                              for n in SETTINGS if np.any(flat[n] == 0)])
+    return {
+        "stuck_200": stuck[a], "stuck_lr01": stuck[b], "stuck_1000": stuck[c],
+        "fewer_stuck_1000": stuck[a] - stuck[c],
+        "median_lr01": float(np.median(final_mse[b])) / floor,
+        "median_1000": float(np.median(final_mse[c])) / floor,
+        "best": min(float(final_mse[n].min()) for n in SETTINGS) / floor,
+        "far_flat": far_flat, "smooth_mse": smooth_mse,
+        "dead_good": max([0] + [sum(dead[a][s]) for s in good]),
+        "stuck_no_dead": int(sum(sum(dead[a][s]) == 0 and final_mse[a][s] > 2 * floor
+                                 for s in worst)),
+        "worst_1000": float(final_mse[c][w]) / floor,
+        "worst_1000_flat": float(flat[c][w]), "worst_1000_dead": int(dead[c][w][1]),
+        "flat_shrinks_1000": min(float(flat[a][s] - flat[c][s]) for s in worst),
+        "flat_shrinks_lr01": min(float(flat[a][s] - flat[b][s]) for s in worst),
+    }
+
+
+TEN_SEEDS_CLAIMS = {
+    "at least 2 of 10 runs stuck at lr 0.001, 200 epochs": ("stuck_200", lambda v: v >= 2),
+    "no run stuck at lr 0.01": ("stuck_lr01", lambda v: v == 0),
+    "median at lr 0.01 below 1.5 x floor": ("median_lr01", lambda v: v < 1.5),
+    "at least 1 run stuck after 1000 epochs": ("stuck_1000", lambda v: v >= 1),
+    "fewer stuck after 1000 epochs": ("fewer_stuck_1000", lambda v: v > 0),
+    "median after 1000 epochs below 1.2 x floor": ("median_1000", lambda v: v < 1.2),
+    "the best run within 5% of the floor": ("best", lambda v: v < 1.05),
+    "stuck runs are flat on >= 10%": ("far_flat", lambda v: v >= 0.1),
+    "runs without a flat piece are below 2 x floor": ("smooth_mse", lambda v: v < 2),
+    "a run at the floor has a dead neuron": ("dead_good", lambda v: v >= 1),
+    "a stuck worst run has no dead neuron": ("stuck_no_dead", lambda v: v >= 1),
+    "the worst run after 1000 epochs is stuck": ("worst_1000", lambda v: v > 2),
+    "... flat on >= 10%": ("worst_1000_flat", lambda v: v >= 0.1),
+    "... with >= 3 dead second-layer neurons": ("worst_1000_dead", lambda v: v >= 3),
+    "1000 epochs shrink the worst seeds' flat piece": ("flat_shrinks_1000", lambda v: v > 0),
+    "lr 0.01 shrinks the worst seeds' flat piece": ("flat_shrinks_lr01", lambda v: v > 0),
+}
+
+
+def test_ten_seeds():
+    sweep(measure_ten_seeds, TEN_SEEDS_CLAIMS, seeds=_slow_seeds())
+
+
+def measure_slider(seed):
+    """Cells 23-24: the slider's retraining from the Keras initial weights (no Keras training).
+
+    The checks of cell 24 apply unless a run ends flat everywhere (a dead network); their
+    values are None for such seeds, and ``dies`` counts them.
+    """
+    X, y = make_linear(seed=seed)
+    floor = float(np.mean((y - (2 * X + 1)) ** 2))
+    _, initial_weights = _keras_start(_keras(), seed)
+    jumps, flat_everywhere = {}, {}
+    for lr in [0.1, 0.01]:
+        model = comparison.article_mlp(initial_weights=initial_weights)
+        history = model.fit(X, y, optimizer=Adam(learning_rate=lr), loss="mse", epochs=200,
+                            batch_size=32, seed=seed, warn=False)
+        late = np.array(history["loss"][-50:])
+        jumps[lr] = float(late.max() / late.min())
+        flat_everywhere[lr] = comparison.flat_share(model, X) == 1
+    if any(flat_everywhere.values()):
+        return {"dies": 1, "jumps_01": None, "jumps_ratio": None, "final_mse": None,
+                "slope_error": None, "intercept_error": None}
+    slope, intercept = comparison.learned_line(X, model.predict(X))
+    return {"dies": 0, "jumps_01": jumps[0.1], "jumps_ratio": jumps[0.1] / jumps[0.01],
+            "final_mse": float(model.loss(X, y)) / floor,
+            "slope_error": abs(slope - 2), "intercept_error": abs(intercept - 1)}
+
+
+def _unless_dead(holds):
+    return lambda value: value is None or holds(value)
+
+
+SLIDER_CLAIMS = {
+    "runs that die (flat everywhere; the checks are skipped)": ("dies", lambda v: True),
+    "lr 0.1: the late loss varies by a factor > 1.5": ("jumps_01", _unless_dead(lambda v: v > 1.5)),
+    "... and more than with lr 0.01": ("jumps_ratio", _unless_dead(lambda v: v > 1)),
+    "lr 0.01 ends below 2.5 x floor": ("final_mse", _unless_dead(lambda v: v < 2.5)),
+    "slope within 0.25 of 2": ("slope_error", _unless_dead(lambda v: v < 0.25)),
+    "intercept within 0.15 of 1": ("intercept_error", _unless_dead(lambda v: v < 0.15)),
+}
+
+
+def test_slider():
+    sweep(measure_slider, SLIDER_CLAIMS)
+
+
+def measure_outside(seed):
+    """Cell 26: the ReLU network and one linear neuron inside and outside the data."""
+    X, y = make_linear(seed=seed)
+    floor = float(np.mean((y - (2 * X + 1)) ** 2))
+    relu_net = MLP(*ARTICLE, seed=seed)
+    relu_net.fit(X, y, optimizer=Adam(0.01), epochs=200, seed=seed)
+    linear = MLP([1, 1], ["linear"], seed=seed)
+    linear.fit(X, y, optimizer=Adam(0.1), epochs=200, seed=seed)
+    ends = np.array([[-3.0], [3.0]])
+    distance = {name: (np.max(np.abs(m.predict(X) - (2 * X + 1))),
+                       np.max(np.abs(m.predict(ends) - (2 * ends + 1))))
+                for name, m in [("net", relu_net), ("linear", linear)]}
+    (net_inside, net_outside), (_, linear_outside) = distance.values()
+    return {"net_mse": float(relu_net.loss(X, y)) / floor,
+            "linear_mse": float(linear.loss(X, y)) / floor,
+            "net_outside_ratio": float(net_outside / net_inside),
+            "linear_outside": float(linear_outside),
+            "linear_closer": float(net_outside / linear_outside)}
+
+
+OUTSIDE_CLAIMS = {
+    "the network fits the data (below 3 x floor)": ("net_mse", lambda v: v < 3),
+    "the linear neuron fits the data (below 2 x floor)": ("linear_mse", lambda v: v < 2),
+    "the network is 1.5 times farther from the line outside": ("net_outside_ratio", lambda v: v > 1.5),
+    "the linear neuron within 0.5 of the line at +-3": ("linear_outside", lambda v: v < 0.5),
+    "... and 2 times closer than the network": ("linear_closer", lambda v: v > 2),
+}
+
+
+def test_outside():
+    sweep(measure_outside, OUTSIDE_CLAIMS)
+
+
+def measure_default_adam(seed):
+    """Cells 31-32: Keras' default Adam in float64 against nnlib's Adam and KerasRoundedAdam."""
+    from nnlib import keras_bridge, keras_compare
+    keras = _keras()
+    X, y = make_linear(seed=seed)
+    _, initial_weights = _keras_start(keras, seed)
+    default_keras = keras_bridge.to_keras(MLP(*ARTICLE))
+    default_keras.set_weights(initial_weights)
+    _, keras_thetas = keras_compare.keras_train_with_trajectory(
+        default_keras, X, y, optimizer=keras.optimizers.Adam(), epochs=50)
+    gaps = {}
+    for name, optimizer in [("adam", Adam()), ("rounded", comparison.KerasRoundedAdam())]:
+        model = MLP(*ARTICLE)
+        model.set_weights(initial_weights)
+        _, thetas = comparison.train_with_trajectory(model, X, y, optimizer=optimizer, epochs=50,
+                                                     shuffle=False)
+        gaps[name] = float(comparison.relative_gap(thetas, keras_thetas).max())
+    return {"gap": gaps["adam"], "rounded_gap": gaps["rounded"]}
+
+
+DEFAULT_ADAM_CLAIMS = {
+    "the gap with Keras' defaults is above 1e-7": ("gap", lambda v: v > 1e-7),
+    "... and below 1e-4": ("gap", lambda v: v < 1e-4),
+    "KerasRoundedAdam follows Keras within 1e-13": ("rounded_gap", lambda v: v < 1e-13),
+}
+
+
+def test_default_adam():
+    sweep(measure_default_adam, DEFAULT_ADAM_CLAIMS, keras=True)
