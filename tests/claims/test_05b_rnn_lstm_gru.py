@@ -49,7 +49,7 @@ CHECKS = {
         "log E exp(l u**2) computed by scipy (quad + minimize_scalar), gives 5.8e-5 for "
         "a = 1/3 + 0.06 and 2.4e-5 for a = 1/3 - 0.06: 8.2e-5 together"),
     # cell 32
-    "recall_mses['lstm'].min() < 0.05": OverRuns("test_recall_over_seeds"),
+    'lstm_mses.min() < 0.05': OverRuns("test_recall_over_seeds"),
     # cell 32
     'failed.size == 0 or np.median(failed) > 0.25': OverRuns("test_recall_over_seeds"),
 }
@@ -159,12 +159,23 @@ def _measure_recall(seed):
     _, recall_mses = experiments.compare_rnns(NAMES, X_rec, y_rec, X_rec_te, y_rec_te, epochs=12,
                                               seeds=[seed, seed + 1, seed + 2], batch_size=64)
     failed = np.concatenate([m[m >= 0.05] for m in recall_mses.values()])
-    return {"best_lstm": float(recall_mses["lstm"].min()),
+    lstm_mses, extra_runs = recall_mses["lstm"], 0
+    for extra in range(seed + 3, seed + 6):  # up to three more LSTM runs, as the notebook
+        if lstm_mses.min() < 0.05:
+            break
+        _, more = experiments.compare_rnns(["lstm"], X_rec, y_rec, X_rec_te, y_rec_te,
+                                           epochs=12, seeds=[extra], batch_size=64)
+        lstm_mses, extra_runs = np.append(lstm_mses, more["lstm"]), extra_runs + 1
+    return {"best_lstm": float(lstm_mses.min()), "extra_runs": extra_runs,
+            "lstm_remembered_of_3": int(np.sum(recall_mses["lstm"] < 0.05)),
             "median_failed": float(np.median(failed)) if failed.size else 1.0}
 
 
 def test_recall_over_seeds():
     sweep(_measure_recall, {
-        "the best LSTM run remembered (< 0.05)": ("best_lstm", lambda v: v < 0.05),
+        "the best LSTM run of up to six remembered (< 0.05)": ("best_lstm", lambda v: v < 0.05),
+        "(printed) LSTM runs of the first three that remembered": (
+            "lstm_remembered_of_3", lambda v: True),
+        "(printed) extra LSTM runs needed": ("extra_runs", lambda v: True),
         "the runs that did not remember: median > 0.25": ("median_failed", lambda v: v > 0.25),
     }, keras=True)
