@@ -100,7 +100,8 @@ test: $(STAMP)
 
 # make robust: (1) every notebook under four settings (other seeds, all threads, other CPU
 # kernels); (2) a seed sweep: every notebook on 20 seeds from FIRST_SEED, those that train
-# Keras on 5 under both TensorFlow kernels, each failing check counted; (3) make sweep.
+# Keras on 5 under both TensorFlow kernels, each failing check counted; (3) make sweep;
+# (4) every notebook in JupyterLab in Chromium: no traceback, widget error or stderr.
 FIRST_SEED ?= 1000
 robust: $(TEACHER_STAMP)
 	@failed=""; \
@@ -108,6 +109,8 @@ robust: $(TEACHER_STAMP)
 	$(PY) tools/robust.py --jobs $(JOBS) --sweep $(FIRST_SEED) 20 5 \
 	  --out build/robust/sweep || failed="$$failed seed-sweep"; \
 	$(MAKE) --no-print-directory sweep || failed="$$failed sweep"; \
+	BROWSER_ALL=1 $(PY) -m pytest -q -p no:cacheprovider tests/test_browser.py \
+	  -k every_notebook || failed="$$failed browser"; \
 	if [ -n "$$failed" ]; then echo "make robust: FAILED:$$failed"; exit 1; fi; \
 	echo "make robust: every setting, the seed sweep and every claim's sweep passed"
 

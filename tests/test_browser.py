@@ -287,3 +287,16 @@ def test_playground_trains_live_and_pauses(browser, lab, capsys):
     assert image.get_attribute("src") == paused  # no more updates once paused
     screenshot(page, "08_playground_after_training", image)
     page.close()
+
+
+ALL_NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.skipif(os.environ.get("BROWSER_ALL") != "1",
+                    reason="every notebook in the browser: make robust (BROWSER_ALL=1)")
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS)
+def test_every_notebook_runs_in_jupyterlab_without_errors_or_stderr(browser, lab, notebook):
+    page = open_and_run(browser, lab, notebook)
+    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert stderr.count() == 0, stderr.first.inner_text()
+    page.close()
