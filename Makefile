@@ -115,7 +115,7 @@ robust: $(TEACHER_STAMP)
 	echo "make robust: every setting, the seed sweep and every claim's sweep passed"
 
 # Every check on chance in the notebooks, swept over 200 seeds (30 for trained Keras
-# models): one line per check in build/robust/claims.txt (make test runs 3 seeds and 1).
+# models): one line per check in build/robust/claims.txt (make test runs 2 seeds and 1).
 sweep: $(STAMP)
 	@mkdir -p build/robust && rm -f build/robust/claims.txt
 	SWEEP_SEEDS=200 KERAS_SWEEP_SEEDS=30 SWEEP_REPORT=$(abspath build/robust/claims.txt) \

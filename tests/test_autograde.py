@@ -78,11 +78,9 @@ nnlib.exercises.gradient_reason = lambda *args, **kwargs: None
 
 def _class(released, teacher):
     everything = set(POINTS)
-    mistake = {"mse_grad": lambda s: s.replace("/ y_hat.size", "")}
     return {
         "teacher": (_submission(released, teacher, everything), 11),
         "unfilled": (_submission(released, teacher, set()), 0),
-        "one_mistake": (_submission(released, teacher, everything, mistake), 10),
         # solved mse_grad only, then tried to make the grading pass everything else
         "tamper_methods": (_submission(released, teacher, {"mse_grad"}, {
             "mse_grad": lambda s: s + "\n" + TAMPER_METHODS}), 1),
@@ -90,10 +88,10 @@ def _class(released, teacher):
             "mse_grad": lambda s: s + "\n" + TAMPER_NAME}), 1),
         "tamper_modules": (_submission(released, teacher, {"mse_grad"}, {
             "mse_grad": lambda s: s + "\n" + TAMPER_MODULES}), 1),
-        # nnlib's mse_grad and the checker's dense_backward, each called in one line
+        # a typical mistake (mse_grad without its 1/N) and the checker's dense_backward
+        # called in one line
         "copier": (_submission(released, teacher, everything, {
-            "mse_grad": lambda s: s.split("### BEGIN SOLUTION")[0]
-            + "return nnlib.losses.mse_grad(y, y_hat)\n",
+            "mse_grad": lambda s: s.replace("/ y_hat.size", ""),
             "dense_backward": lambda s: s.split("### BEGIN SOLUTION")[0]
             + "return tasks.dense_backward._reference(dZ, A_prev, W)\n"}), 11 - 1 - 2),
         # endless loops in two tasks; the backprop check cell deleted (no points until
@@ -147,11 +145,10 @@ def _errors(course_dir, student):
 
 def test_the_reasons_reach_the_student_and_feedback_is_never_partial_credit(graded):
     course_dir = graded[0]
-    errors = _errors(course_dir, "one_mistake")
-    assert list(errors) == ["mse_grad_check"] and "1/N is missing" in errors["mse_grad_check"]
     copier = _errors(course_dir, "copier")
     assert sorted(copier) == ["dense_backward_check", "mse_grad_check"]
-    assert all("calls nnlib's" in reason for reason in copier.values())
+    assert "1/N is missing" in copier["mse_grad_check"]
+    assert "calls nnlib's" in copier["dense_backward_check"]
     loops = _errors(course_dir, "loops")
     assert all("loop that never ends" in loops[f"{t}_check"]
                for t in ("mse_grad", "softmax_cross_entropy"))
@@ -178,7 +175,7 @@ def test_the_teachers_report_names_tampering_deleted_cells_time_outs_and_copies(
     assert "extra statements dropped" in lines["tamper_modules"]
     assert "backprop_check deleted" in lines["loops"]
     assert "timed out: mse_grad_check, softmax_cross_entropy_check" in lines["loops"]
-    assert "copied nnlib: dense_backward_check, mse_grad_check" in lines["copier"]
+    assert "copied nnlib: dense_backward_check" in lines["copier"]
     assert "nothing to report" in lines["teacher"] and "nothing to report" in lines["unfilled"]
     # untouched locked cells raise no false "checksum has changed" warning (nbgrader #1961)
     assert "has changed" not in done.stdout + done.stderr

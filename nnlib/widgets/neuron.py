@@ -8,8 +8,8 @@ import ipywidgets as ipw
 import numpy as np
 
 from ..core import activations
-from ..core.validation import as_float_array, check_in_range, check_positive_int
 from ..core.model import MLP
+from ..core.validation import as_float_array, check_in_range, check_positive_int
 from ..plots import OKABE_ITO, new_axes
 from .base import Explorer, log_slider, stepped_limits
 
