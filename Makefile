@@ -73,7 +73,9 @@ unit: $(TEACHER_STAMP)
 # --dist loadscope keeps one notebook's cells on one worker; a cell that writes to stderr
 # fails (tests/nbval_stderr.py).
 notebooks: $(STAMP) teacher
-	cd notebooks && PYTHONPATH=$(abspath tests) $(ONE_THREAD) $(abspath $(PY)) -m pytest \
+	@rm -rf build/my_network
+	cd notebooks && NNLIB_MY_NETWORK=$(abspath build/my_network/my_network.py) \
+	  PYTHONPATH=$(abspath tests) $(ONE_THREAD) $(abspath $(PY)) -m pytest \
 	  --nbval-lax --nbval-current-env -p nbval_stderr \
 	  --nbval-cell-timeout=300 -p no:cacheprovider $(XDIST) $(if $(XDIST),--dist loadscope) \
 	  . ../build/teacher

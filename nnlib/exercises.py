@@ -196,12 +196,15 @@ class Task(Exercise):
         super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden)
         self._reference = reference
         self.seed = seed
+        self.whose = None  # after use(): "yours" or "nnlib's"
         self._last = None  # (the answers, their status) of the last check, for use()
 
     def check(self, *fns) -> Feedback:
         """Check the student's code on fresh inputs; never raises."""
         status, reason = self._run(fns, np.random.default_rng(self.seed))
         self._last = (fns, status)
+        if status == CORRECT:
+            reason += self._save(fns)
         return Feedback(status, f"{self.name}: {reason}")
 
     def grade(self, *fns):
@@ -216,16 +219,35 @@ class Task(Exercise):
         Prints which one the notebook goes on with (unless ``quiet``). With several
         functions, returns a tuple.
         """
+        saved = ""
         if self._last is not None and _same(self._last[0], fns):
-            status = self._last[1]  # just checked: an endless loop costs its seconds once
+            status = self._last[1]  # just checked (and saved): an endless loop costs once
         else:
             status, _ = self._run(fns, np.random.default_rng(self.seed))
+            saved = self._save(fns) if status == CORRECT else ""
         mine = status == CORRECT
+        self.whose = "yours" if mine else "nnlib's"
         if not quiet:
-            print(f"Using your {self.name}." if mine else
+            print(f"Using your {self.name}.{saved}" if mine else
                   f"nnlib's {self.name} stands in for yours until yours passes its check.")
         chosen = fns if mine else (self._reference if len(fns) > 1 else (self._reference,))
         return chosen[0] if len(fns) == 1 else tuple(chosen)
+
+    def _save(self, fns):
+        """Write the student's passing code into their library (``my_network.py``) and
+        say where it went, or why it could not."""
+        from . import student_library
+
+        names = student_library.pieces_of(self)
+        if len(names) != len(fns):
+            return ""
+        try:
+            where = student_library.save(names, fns)
+        except student_library.LibraryError as exc:
+            return f" It is not saved in your library, my_network.py: {exc}"
+        except OSError as exc:  # a folder the kernel cannot write to
+            return f" Your library, my_network.py, could not be written ({exc})."
+        return f" Saved in your library, {where}."
 
 
 def _same(before, now):

@@ -15,6 +15,12 @@ def rng():
 
 
 @pytest.fixture(autouse=True)
+def _library_in_tmp(tmp_path, monkeypatch):
+    """A check that passes writes the student's library: here into the test's folder."""
+    monkeypatch.setenv("NNLIB_MY_NETWORK", str(tmp_path / "library" / "my_network.py"))
+
+
+@pytest.fixture(autouse=True)
 def _close_figures():
     yield
     import sys

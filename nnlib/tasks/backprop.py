@@ -298,9 +298,18 @@ backprop = Task(
 
 
 def _train_reference(model, X, y, optimizer, *, epochs, batch_size, seed):
-    """nnlib's ``MLP.fit`` with the MSE loss: the loss of each epoch, as a list."""
-    return list(model.fit(X, y, optimizer=optimizer, loss="mse", epochs=epochs,
-                          batch_size=batch_size, seed=seed)["loss"])
+    """nnlib's training loop, step for step as ``MLP.fit`` runs it, for any model with
+    ``params`` and ``loss_and_grads``: the loss of each epoch, as a list."""
+    rng = np.random.default_rng(seed)
+    history = []
+    for _ in range(epochs):
+        total = 0.0
+        for idx in data.batch_indices(len(X), batch_size, shuffle=True, rng=rng):
+            value, grads = model.loss_and_grads(X[idx], y[idx])
+            optimizer.step(model.params, grads)
+            total += value * len(idx)
+        history.append(total / len(X))
+    return history
 
 
 def _loop_variants(model, X, y, epochs, batch_size, seed):
@@ -371,8 +380,8 @@ def _check_train(fn, rng):
     got = call(fn, mine, X, y, Adam(learning_rate=0.01), epochs=epochs,
                batch_size=batch_size, seed=seed)
     ref_model = model.copy()
-    right = _train_reference(ref_model, X, y, Adam(learning_rate=0.01), epochs=epochs,
-                            batch_size=batch_size, seed=seed)
+    right = list(ref_model.fit(X, y, optimizer=Adam(learning_rate=0.01), loss="mse",
+                               epochs=epochs, batch_size=batch_size, seed=seed)["loss"])
     if got is None:
         return "return the list of epoch losses."
     reason = compare_arrays(got, right, rtol=1e-10, atol=1e-12, name="the loss history",
