@@ -213,6 +213,14 @@ class Task(Exercise):
         if status != CORRECT:
             raise AssertionError(f"{self.name}: {reason}")
 
+    @property
+    def label(self):
+        """Whose code ``use`` went on with, for printed labels: "your Adam", or "nnlib's
+        Adam, standing in for yours" (and "nnlib's Adam" before ``use``)."""
+        if self.whose == "yours":
+            return f"your {self.name}"
+        return f"nnlib's {self.name}" + (", standing in for yours" if self.whose else "")
+
     def use(self, *fns, quiet=False):
         """Return the student's code if it passes the check, else nnlib's version.
 

@@ -5,8 +5,8 @@ When a task of the student's passes its check and the notebook goes on with it
 in course order. Later notebooks load the pieces from there:
 
     >>> mine = load("dense_forward", "relu", "relu_grad")   # doctest: +SKIP
-    dense_forward: yours (01_structure)
-    relu: nnlib's stands in (not in my_network.py yet; it is written in 02_forward_pass)
+    dense_forward: yours, from 01_structure
+    relu: nnlib's, until yours passes its check in 02_forward_pass
     ...
 
 so the network of notebook 03 is built from the student's 01 and 02, and 04 trains it
@@ -35,6 +35,8 @@ import textwrap
 import types
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 # Every piece a student writes, in course order: the notebook that asks for it, and the
 # task (module, name, which of its functions) whose reference stands in for it.
@@ -233,8 +235,6 @@ def save(names, objs, *, where=None):
 
 
 def _rng(seed):
-    import numpy as np
-
     return np.random.default_rng(seed)
 
 
@@ -305,20 +305,21 @@ def load(*names, where=None, quiet=False):
             if all(n in namespace for n in group):
                 status, reason = task._run(tuple(namespace[n] for n in group),
                                            _rng(task.seed))
-                why = None if status == "correct" else f"it fails its check: {reason}"
+                why = None if status == "correct" else f"fails its check: {reason}"
             else:
-                why = "part of its task is missing"
+                why = "is missing part of its task"
             if why is None:
                 chosen[name], whose[name] = namespace[name], "yours"
-                lines.append(f"{name}: yours ({notebook})")
+                lines.append(f"{name}: yours, from {notebook}")
                 continue
+            why = f"yours in {where.name} {why}"
         else:
-            why = f"not in {where.name} yet; it is written in {notebook}"
+            why = f"until yours passes its check in {notebook}"
         if not stand_ins_allowed():
-            raise LibraryError(f"{name}: {why}, and nnlib's stand-ins are off "
-                               "(NNLIB_STAND_INS=0).")
+            raise LibraryError(f"{name}: no piece of yours can be used ({why}), and nnlib's "
+                               "stand-ins are off (NNLIB_STAND_INS=0).")
         chosen[name], whose[name] = stand_in(name), "nnlib's"
-        lines.append(f"{name}: nnlib's stands in ({why})")
+        lines.append(f"{name}: nnlib's, {why}")
     if not quiet:
         print("\n".join(lines))
     pieces = Pieces(**chosen)
@@ -388,7 +389,7 @@ class Network:
     """
 
     def __init__(self, params, pieces, *, l2=0.0):
-        self.params = [p.copy() for p in params]
+        self.params = [np.array(p, dtype=float) for p in params]  # float64 copies
         self.pieces = pieces
         self.l2 = l2
 
@@ -413,3 +414,6 @@ class Network:
 
     def get_weights(self):
         return [p.copy() for p in self.params]
+
+    def copy(self):
+        return Network(self.params, self.pieces, l2=self.l2)

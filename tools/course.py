@@ -309,6 +309,38 @@ def class_report(course, assignment):
     return "\n".join(lines)
 
 
+def write_library(out):
+    """The library a student who solved every task has: each piece of
+    ``nnlib.student_library.PIECES`` saved from the teacher's solutions, in course order
+    (each checked again as it is loaded back, as a student's is)."""
+    import contextlib
+    import importlib.util
+    import io
+    import os
+
+    from nnlib import student_library
+
+    out = Path(out).resolve()
+    os.environ["NNLIB_MY_NETWORK"] = str(out)
+    out.unlink(missing_ok=True)
+    saved = []
+    for notebook in dict.fromkeys(n for n, *_ in student_library.PIECES.values()):
+        spec = importlib.util.spec_from_file_location(f"solutions_{notebook}",
+                                                      SOLUTIONS / f"{notebook}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # so that inspect finds a class' source
+        with contextlib.redirect_stdout(io.StringIO()):  # the pieces it loads say whose
+            spec.loader.exec_module(module)
+        groups = {}
+        for name, (where, _, task, _) in student_library.PIECES.items():
+            if where == notebook:
+                groups.setdefault(task, []).append(name)
+        for names in groups.values():
+            student_library.save(names, [getattr(module, n) for n in names], where=out)
+            saved += names
+    return out, saved
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -319,6 +351,8 @@ def main(argv=None):
     student.add_argument("--course", type=Path, default=ROOT / "build" / "course")
     release = sub.add_parser("release", help="the students' copy: no solutions, no tests")
     release.add_argument("--out", type=Path, default=ROOT / "build" / "release")
+    library = sub.add_parser("library", help="the student's library, from the solutions")
+    library.add_argument("--out", type=Path, default=ROOT / "build" / "my_network.py")
     report = sub.add_parser("report", help="what autograde found, one line per student")
     report.add_argument("assignment")
     report.add_argument("--course", type=Path, default=ROOT / "build" / "course")
@@ -327,6 +361,9 @@ def main(argv=None):
         print(class_report(args.course, args.assignment))
     elif args.command == "release":
         print(f"wrote the students' release to {write_release(args.out)}")
+    elif args.command == "library":
+        where, saved = write_library(args.out)
+        print(f"wrote {len(saved)} pieces from the teacher's solutions to {where}")
     elif args.command == "teacher":
         print(f"wrote the teacher's notebooks to {write_teacher(args.out)}")
     else:
