@@ -57,6 +57,7 @@ PIECES = {
     "dropout_forward": ("04_optimizers_regularization", "regularize", "dropout", 0),
     "dropout_backward": ("04_optimizers_regularization", "regularize", "dropout", 1),
     "conv2d": ("05a_mlp_cnn", "cnn", "conv2d", 0),
+    "conv2d_backward": ("05a_mlp_cnn", "cnn", "conv2d_backward", 0),
     "lstm_step": ("05b_rnn_lstm_gru", "rnn", "lstm_step", 0),
     "attention": ("05c_transformers", "attention", "attention", 0),
     "precision_recall_f1": ("06_training_evaluation", "evaluation", "precision_recall_f1", 0),

@@ -116,7 +116,9 @@ def test_each_task_has_a_check_a_use_and_a_solution(path):
             assert course.is_test(test) and test.metadata.nbgrader["grade_id"] == f"{name}_check"
             task = re.match(r"tasks\.(\w+)\.check", test.source).group(1)
             later = "\n".join(c.source for c in cells[i + 2:] if c.cell_type == "code")
-            assert f"tasks.{task}.use(" in later, f"{name}: its result is never used"
+            loaded = re.findall(r"student_library\.load\(([^)]*)\)", later)
+            assert f"tasks.{task}.use(" in later or any(f'"{name}"' in args for args in loaded), \
+                f"{name}: its result is never used"
     teacher = course.teacher_notebook(path)  # raises if a solution is missing
     solution_file = (course.SOLUTIONS / f"{path.stem}.py").read_text()
     merged = "\n".join(c.source for c in teacher.cells)

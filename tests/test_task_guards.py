@@ -24,7 +24,7 @@ def test_every_task_is_covered():
     assert {t.name for t in ALL_TASKS} == {
         "dense_forward", "relu", "sigmoid", "mse_grad", "softmax_cross_entropy",
         "dense_backward", "backprop", "train", "Momentum", "Adam", "dropout",
-        "l2_penalty_grad", "conv2d", "lstm_step", "2. One step of a SimpleRNN", "attention",
+        "l2_penalty_grad", "conv2d", "conv2d_backward", "lstm_step", "2. One step of a SimpleRNN", "attention",
         "precision_recall_f1", "r2_score", "EarlyStopping"}
 
 
@@ -175,3 +175,45 @@ def test_no_reference_is_one_tab_away(task):
 
     module = sys.modules[task.checker.__module__]
     assert not any("reference" in n.lower() for n in dir(module) if not n.startswith("_"))
+
+
+def _backprop_cell(mse_grad_body):
+    """The teacher's backprop with the student's mse_grad, both defined as a cell defines
+    them: in one namespace, backprop calling mse_grad by name."""
+    import pathlib
+
+    solution = pathlib.Path("teacher/solutions/03_learning_backprop.py").read_text()
+    source = solution[solution.index("def mse_grad"):].replace(
+        "return 2 * (y_hat - y) / y_hat.size", mse_grad_body)
+    namespace = {"np": np, "nnlib": nnlib, "relu": activations.relu,
+                 "relu_grad": activations.relu_grad,
+                 "dense_forward": lambda X, W, b: X @ W + b}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace
+
+
+def test_a_task_is_judged_on_its_own_with_nnlibs_version_of_a_failing_piece(capsys):
+    cell = _backprop_cell("return 2 * (y_hat - y)")  # mse_grad without its 1/N
+    assert backprop.mse_grad.check(cell["mse_grad"]).status == INCORRECT
+    feedback = backprop.backprop.check(cell["backprop"])
+    assert feedback.correct and "nnlib's mse_grad in place of yours" in feedback.message
+    backprop.backprop.grade(cell["backprop"])
+    assert cell["mse_grad"](np.zeros(2), np.ones(2)).tolist() == [2.0, 2.0]  # restored
+    mine = backprop.backprop.use(cell["backprop"])
+    assert "with nnlib's mse_grad in place of yours" in capsys.readouterr().out
+    model = nnlib.MLP([1, 4, 1], ["relu", "linear"], seed=0)
+    X, y = np.linspace(-1, 1, 8).reshape(-1, 1), np.ones((8, 1))
+    _, grads = mine(model.get_weights(), X, y)
+    assert all(np.allclose(g, r) for g, r in zip(grads, model.loss_and_grads(X, y)[1]))
+
+
+def test_a_wrong_task_is_not_excused_by_a_right_piece():
+    cell = _backprop_cell("return 2 * (y_hat - y) / y_hat.size")
+    wrong = cell["backprop"]
+    cell["backprop"] = None
+
+    def backprop_without_relu_slope(params, X, y):
+        loss, grads = wrong(params, X, y)
+        return loss, [2 * g for g in grads]
+
+    assert backprop.backprop.check(backprop_without_relu_slope).status == INCORRECT

@@ -2,7 +2,6 @@
 "not attempted", and ``use`` falls back to nnlib's version."""
 
 import importlib
-import math
 import re
 import sys
 from pathlib import Path
@@ -300,7 +299,3 @@ def test_practice_exercises(exercise, answer, status, pattern):
     feedback = exercise.check(answer)
     assert feedback.status == status and re.search(pattern, feedback.message), feedback
     assert "1.0" not in feedback.message or status == CORRECT or answer == "1.0"
-
-
-def test_initial_loss_level():
-    assert tasks.initial_loss_level(3) == pytest.approx(math.log(3))

@@ -117,3 +117,94 @@ def test_practice_mistakes_are_named(name, wrong, pattern, assert_named):
 ])
 def test_a_call_of_nnlibs_conv2d_is_not_accepted(copy, assert_named):
     assert_named(tasks.conv2d, copy, pattern=r"calls nnlib's .* write it yourself")
+
+
+# ---------------------------------------------------------------- conv2d, backwards
+
+
+def _backward(dZ, X, kernel, *, flip_dX=False, overwrite=False, swap=False, flip_dK=False,
+              first_only=False, per_n=False, db="sum"):
+    """The teacher's looped conv2d_backward with one thing changed, as a student writes it."""
+    n = X.shape[0]
+    K = kernel[::-1, ::-1] if flip_dX else (np.swapaxes(kernel, 2, 3) if swap else kernel)
+    kh, kw = kernel.shape[:2]
+    out_h, out_w = dZ.shape[1:3]
+    dX, dK = np.zeros_like(X), np.zeros_like(kernel)
+    for u in range(kh):
+        for v in range(kw):
+            samples = slice(0, 1) if first_only else slice(None)
+            patch = X[samples, u:u + out_h, v:v + out_w, :]
+            dK[u, v] = np.tensordot(patch, dZ[samples], axes=([0, 1, 2], [0, 1, 2]))
+            if overwrite:
+                dX[:, u:u + out_h, v:v + out_w, :] = dZ @ K[u, v].T
+            else:
+                dX[:, u:u + out_h, v:v + out_w, :] += dZ @ K[u, v].T
+    if flip_dK:
+        dK = dK[::-1, ::-1]
+    if per_n:
+        dK = dK / n
+    dbias = {"sum": dZ.sum(axis=(0, 1, 2)), "mean": dZ.mean(axis=(0, 1, 2)),
+             "per_n": dZ.sum(axis=(0, 1, 2)) / n, "per_position": dZ.sum(axis=0)}[db]
+    return dX, dK, dbias
+
+
+def test_conv2d_backward_solution_is_correct_and_agrees_with_finite_differences():
+    assert tasks.conv2d_backward.check(solutions.conv2d_backward).status == CORRECT
+    tasks.conv2d_backward.grade(solutions.conv2d_backward)
+    assert tasks.conv2d_backward.check(_backward).status == CORRECT
+
+
+CONV2D_BACKWARD_MISTAKES = {
+    "dX with the kernel turned": ({"flip_dX": True}, r"dX: it uses the kernel turned by 180"),
+    "dX overwritten, not added": ({"overwrite": True}, r"dX: where the kernel's positions overlap"),
+    "dX with channel axes swapped": ({"swap": True}, r"dX: the kernel's channel axes are swapped"),
+    "dkernel turned": ({"flip_dK": True}, r"dkernel: it is turned by 180 degrees"),
+    "dkernel from one sample": ({"first_only": True}, r"dkernel: it holds the first sample"),
+    "dkernel divided by n": ({"per_n": True}, r"dkernel: it is divided by the number of samples"),
+    "dbias a mean": ({"db": "mean"}, r"dbias: it is a mean"),
+    "dbias divided by n": ({"db": "per_n"}, r"dbias: it is divided by the number of samples"),
+    "dbias per position": ({"db": "per_position"}, r"dbias has one entry per position"),
+}
+
+
+@pytest.mark.parametrize("mistake", CONV2D_BACKWARD_MISTAKES)
+def test_each_conv2d_backward_mistake_is_named(mistake, assert_named):
+    changes, pattern = CONV2D_BACKWARD_MISTAKES[mistake]
+    assert_named(tasks.conv2d_backward,
+                 lambda dZ, X, k, changes=changes: _backward(dZ, X, k, **changes),
+                 pattern=pattern)
+
+
+def test_conv2d_backward_in_place_and_unknown_mistakes():
+    def in_place(dZ, X, kernel):
+        out = _backward(dZ, X, kernel)
+        X *= 0
+        return out
+
+    def other(dZ, X, kernel):
+        dX, dK, db = _backward(dZ, X, kernel)
+        return dX, dK + 1e-3, db
+
+    assert "changed its inputs" in tasks.conv2d_backward.check(in_place).message
+    message = tasks.conv2d_backward.check(other).message
+    assert "dkernel" in message and "180" not in message  # says what differs, no cause
+
+
+def test_conv2d_backward_agrees_with_tf_gradient_tape():
+    """nnlib's conv2d_backward, which the task compares with, is TensorFlow's gradient."""
+    keras = __import__("nnlib").keras_bridge.import_keras()
+    import tensorflow as tf
+
+    rng = np.random.default_rng(5)
+    X, kernel = rng.normal(size=(2, 6, 7, 3)), rng.normal(size=(3, 2, 3, 4))
+    bias, dZ = rng.normal(size=4), rng.normal(size=(2, 4, 6, 4))
+    layer = keras.layers.Conv2D(4, (3, 2), dtype="float64")
+    layer.build(X.shape)
+    layer.set_weights([kernel, bias])
+    X_tf = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(X_tf)
+        loss = tf.reduce_sum(tf.constant(dZ) * layer(X_tf))
+    dX_tf, dK_tf, db_tf = tape.gradient(loss, [X_tf, layer.kernel, layer.bias])
+    for mine, theirs in zip(conv.conv2d_backward(dZ, X, kernel), (dX_tf, dK_tf, db_tf)):
+        np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-12, atol=1e-12)

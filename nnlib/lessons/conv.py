@@ -157,6 +157,48 @@ def conv2d(X, kernel, bias=None, *, stride=1, padding="valid"):
     return Z
 
 
+def conv2d_backward(dZ, X, kernel):
+    """Gradients of a 'valid', stride-1 ``conv2d`` given ``dZ = dL/dZ``.
+
+    Parameters
+    ----------
+    dZ : array_like of shape (n_samples, height - kh + 1, width - kw + 1, c_out)
+    X : array_like of shape (n_samples, height, width, c_in)
+        The convolution's input.
+    kernel : array_like of shape (kh, kw, c_in, c_out)
+
+    Returns
+    -------
+    dX : ndarray of X's shape
+    dkernel : ndarray of kernel's shape
+    dbias : ndarray of shape (c_out,)
+
+    Notes
+    -----
+    Pixel ``X[s, i + u, j + v, c]`` meets ``K[u, v, c, k]`` in output ``Z[s, i, j, k]``, so
+    ``dK[u, v, c, k]`` sums ``X[s, i + u, j + v, c] dZ[s, i, j, k]`` over ``s, i, j``, and
+    ``dX[s, i + u, j + v, c]`` sums ``K[u, v, c, k] dZ[s, i, j, k]`` over every ``(u, v, k)``
+    that reaches it.
+    """
+    X = as_float_array(X, "X", ndim=4, layout=IMAGES)
+    kernel = as_float_array(kernel, "kernel", ndim=4,
+                            layout="(kh, kw, c_in, c_out), Keras' Conv2D layout")
+    dZ = as_float_array(dZ, "dZ", ndim=4, layout="(n_samples, out_height, out_width, c_out)")
+    kh, kw = kernel.shape[:2]
+    expected = (X.shape[0], X.shape[1] - kh + 1, X.shape[2] - kw + 1, kernel.shape[3])
+    if dZ.shape != expected:
+        raise ValueError(f"dZ must have the output's shape {expected}. "
+                         f"Received: dZ with shape {dZ.shape}")
+    windows = sliding_window_view(X, (kh, kw), axis=(1, 2))  # (n, out_h, out_w, c, kh, kw)
+    dkernel = np.einsum("nijcuv,nijk->uvck", windows, dZ, optimize=True)
+    dX = np.zeros_like(X)
+    out_h, out_w = dZ.shape[1:3]
+    for u in range(kh):
+        for v in range(kw):
+            dX[:, u:u + out_h, v:v + out_w, :] += dZ @ kernel[u, v].T
+    return dX, dkernel, dZ.sum(axis=(0, 1, 2))
+
+
 def apply_filter(image, kernel, *, stride=1, padding="same"):
     """Convolve one grayscale image with one 2-D filter (the notebook's first example).
 

@@ -8,8 +8,6 @@ typical mistakes it recognises.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import data
@@ -448,8 +446,3 @@ which_rate_diverges = Exercise(
     hints=["Gradient descent on a parabola converges while learning_rate < 2 / L''.",
            "Compute L'' for L(w) = 5 (w - 1)^2 and compare each rate with 2 / L''."],
 )
-
-
-def initial_loss_level(n_classes):
-    """The cross-entropy of a uniform guess over ``n_classes``: ln C."""
-    return math.log(n_classes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import Exercise, Task, call, compare_arrays
+from ..exercises import Exercise, Task, call, compare_arrays, gradient_reason
 from ..lessons import conv
 
 # ---------------------------------------------------------------- conv2d, built by hand
@@ -128,6 +128,102 @@ conv2d = Task(
            "X[s, i + u, j + v, c] * kernel[u, v, c, k]. The kernel is not flipped."],
     seed=501,
     forbidden={"conv.conv2d": conv.conv2d, "conv.apply_filter": conv.apply_filter},
+)
+
+# ---------------------------------------------------------------- conv2d, backwards
+
+
+def _conv2d_backward_reference(dZ, X, kernel):
+    """nnlib's gradients of a 'valid', stride-1 convolution: ``(dX, dkernel, dbias)``."""
+    return conv.conv2d_backward(dZ, X, kernel)
+
+
+def _dX_overwritten(dZ, kernel, X):
+    """dX when each kernel position overwrites, instead of adds to, what it reaches."""
+    dX = np.zeros_like(X)
+    out_h, out_w = dZ.shape[1:3]
+    for u in range(kernel.shape[0]):
+        for v in range(kernel.shape[1]):
+            dX[:, u:u + out_h, v:v + out_w, :] = dZ @ kernel[u, v].T
+    return dX
+
+
+def _check_conv2d_backward(fn, rng):
+    for n, h, w, c_in, c_out, kh, kw in [(3, 5, 6, 2, 2, 3, 3), (2, 6, 7, 3, 4, 3, 2)]:
+        X = rng.normal(size=(n, h, w, c_in))
+        kernel = rng.normal(size=(kh, kw, c_in, c_out))
+        dZ = rng.normal(size=(n, h - kh + 1, w - kw + 1, c_out))
+        given = (dZ.copy(), X.copy(), kernel.copy())
+        out = call(fn, *given)
+        where = f"for X of shape {X.shape} and a kernel of shape {kernel.shape}, "
+        if not all(np.array_equal(a, b) for a, b in zip(given, (dZ, X, kernel))):
+            return where + ("your function changed its inputs; compute new arrays instead.")
+        if not isinstance(out, tuple) or len(out) != 3:
+            return "return three arrays: (dX, dkernel, dbias)."
+        dX, dkernel, dbias = out
+        right_dX, right_dK, right_db = _conv2d_backward_reference(dZ, X, kernel)
+        swapped = (conv.conv2d_backward(dZ, X, np.swapaxes(kernel, 2, 3))[0]
+                   if c_in == c_out else None)
+        reason = (
+            compare_arrays(dbias, right_db, name="dbias", mistakes=[
+                (dZ.mean(axis=(0, 1, 2)), "it is a mean; each bias is added to every output "
+                                          "value of its channel, so sum dZ over samples, rows "
+                                          "and columns."),
+                (right_db / n, "it is divided by the number of samples; dZ already holds "
+                               "the loss's 1/N."),
+            ])
+            or compare_arrays(dkernel, right_dK, name="dkernel", mistakes=[
+                (right_dK / n, "it is divided by the number of samples; dZ already holds "
+                               "the loss's 1/N."),
+                (right_dK[::-1, ::-1], "it is turned by 180 degrees: dkernel[u, v] collects "
+                                       "the pixel u rows below and v columns right of each "
+                                       "output position, times that position's dZ."),
+                (conv.conv2d_backward(dZ[:1], X[:1], kernel)[1],
+                 "it holds the first sample only; add up the contributions of every sample."),
+            ])
+            or compare_arrays(dX, right_dX, name="dX", mistakes=[
+                (conv.conv2d_backward(dZ, X, kernel[::-1, ::-1])[0],
+                 "it uses the kernel turned by 180 degrees: output (i, j) sends "
+                 "kernel[u, v] times its dZ back to pixel (i + u, j + v)."),
+                (_dX_overwritten(dZ, kernel, X),
+                 "where the kernel's positions overlap, one overwrites the other: add each "
+                 "kernel position's contribution to dX (+=), as every output it feeds adds "
+                 "to the pixel's gradient."),
+                *([(swapped, "the kernel's channel axes are swapped: output channel k sends "
+                             "dZ[..., k] times kernel[u, v, c, k] back to input channel c.")]
+                  if swapped is not None else []),
+            ])
+        )
+        if np.shape(dbias) == dZ.shape[1:]:
+            reason = ("dbias has one entry per position and channel; sum dZ over samples, "
+                      "rows and columns: one number per output channel.")
+        if reason:
+            return where + reason
+
+        bias = rng.normal(size=c_out)
+
+        def loss_of(X_=X, K_=kernel, b_=bias, dZ=dZ):
+            return float(np.sum(dZ * conv.conv2d(X_, K_, b_)))
+        reason = (gradient_reason(lambda x: loss_of(X_=x), X, dX, "dX")
+                  or gradient_reason(lambda k: loss_of(K_=k), kernel, dkernel, "dkernel")
+                  or gradient_reason(lambda b_: loss_of(b_=b_), bias, dbias, "dbias"))
+        if reason:
+            return where + reason
+    return None
+
+
+conv2d_backward = Task(
+    "conv2d_backward", _check_conv2d_backward, _conv2d_backward_reference,
+    hints=["Follow one product: X[s, i + u, j + v, c] * kernel[u, v, c, k] is part of "
+           "Z[s, i, j, k]. Its derivative with respect to the kernel entry is the pixel, and "
+           "with respect to the pixel is the kernel entry; each is multiplied by dZ[s, i, j, k].",
+           "dkernel[u, v] is the sum over every output position of the pixel that sat under "
+           "(u, v) times that position's dZ. dbias sums dZ over everything but the channel.",
+           "dX starts at zero; for each kernel position (u, v), the block of dX that the "
+           "kernel entry touched, rows u to u + out_h - 1 and columns v to v + out_w - 1, "
+           "gets dZ @ kernel[u, v].T added to it."],
+    seed=502,
+    forbidden={"conv.conv2d_backward": conv.conv2d_backward},
 )
 
 # ---------------------------------------------------------------- practice: numbers

@@ -16,6 +16,21 @@ def conv2d(X, kernel, bias):
     return Z
 
 
+def conv2d_backward(dZ, X, kernel):
+    kh, kw = kernel.shape[:2]
+    out_h, out_w = dZ.shape[1:3]
+    dX = np.zeros_like(X)
+    dkernel = np.zeros_like(kernel)
+    for u in range(kh):
+        for v in range(kw):
+            # the pixels that met kernel[u, v]: one block of X per kernel position
+            patch = X[:, u:u + out_h, v:v + out_w, :]  # (n, out_h, out_w, c_in)
+            dkernel[u, v] = np.tensordot(patch, dZ, axes=([0, 1, 2], [0, 1, 2]))
+            dX[:, u:u + out_h, v:v + out_w, :] += dZ @ kernel[u, v].T
+    dbias = dZ.sum(axis=(0, 1, 2))
+    return dX, dkernel, dbias
+
+
 ANSWERS = {
     "output_rows": 10,  # floor((32 - 5) / 3) + 1
     "conv_params": 1168,  # 3 * 3 * 8 * 16 + 16

@@ -17,6 +17,9 @@ CHECKS = {
     'np.allclose(losses_real, losses_shuffled, rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
     # cell 7
     'np.allclose(mlp_np.get_weights()[0][perm], mlp_shuffled.get_weights()[0], rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
+    # cell 37
+    'np.allclose(learned, sobel, atol=1e-06) and abs(learned_bias[0]) < 1e-06': Swept(
+        "test_a_filter_learns_the_sobel_filter"),
     # cell 11
     'Z_small.shape == (2, 2)': Exact(),
     # cell 11
@@ -196,3 +199,25 @@ def test_cnn_and_mlp_over_seeds():
         "learned conv1 maps within 1e-6 of conv2d": ("maps_gap", lambda v: v < 1e-6),
         "misclassified digits = round((1 - accuracy) * 450)": ("wrong_mismatch", lambda v: v == 0),
     }, keras=True)
+
+
+def test_a_filter_learns_the_sobel_filter():
+    """Cells 36-37: 100 gradient-descent steps on 32 random images take a zero filter to
+    the Sobel filter. The loss is a quadratic whose curvature is twice the patches'
+    second moments, near 2 for N(0, 1) pixels: each step shrinks the error by about
+    |1 - 0.25 * 2|, so 100 steps leave about 1e-30 of it; measured here."""
+    sobel = conv.classic_filters()["vertical_edges"][:, :, None, None]
+
+    def measure(seed):
+        X = np.random.default_rng(seed).normal(size=(32, 8, 8, 1))
+        target = conv.conv2d(X, sobel)
+        kernel, bias = np.zeros((3, 3, 1, 1)), np.zeros(1)
+        for _ in range(100):
+            Z = conv.conv2d(X, kernel, bias)
+            _, d_kernel, d_bias = conv.conv2d_backward(2 * (Z - target) / Z.size, X, kernel)
+            kernel -= 0.25 * d_kernel
+            bias -= 0.25 * d_bias
+        return {"error": max(float(np.abs(kernel - sobel).max()), abs(float(bias[0])))}
+
+    sweep(measure, {"the learned filter is the Sobel filter to 1e-6": ("error",
+                                                                       lambda v: v < 1e-6)})
