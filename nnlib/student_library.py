@@ -59,6 +59,7 @@ PIECES = {
     "conv2d": ("05a_mlp_cnn", "cnn", "conv2d", 0),
     "conv2d_backward": ("05a_mlp_cnn", "cnn", "conv2d_backward", 0),
     "lstm_step": ("05b_rnn_lstm_gru", "rnn", "lstm_step", 0),
+    "rnn_backward": ("05b_rnn_lstm_gru", "rnn", "rnn_backward", 0),
     "attention": ("05c_transformers", "attention", "attention", 0),
     "precision_recall_f1": ("06_training_evaluation", "evaluation", "precision_recall_f1", 0),
     "r2_score": ("06_training_evaluation", "evaluation", "r2_score", 0),
@@ -274,6 +275,10 @@ def _load_text(text, where):
 
 class Pieces(types.SimpleNamespace):
     """The pieces ``load`` returned, by name; ``whose[name]`` is "yours" or "nnlib's"."""
+
+    def label(self, name):
+        """ "your Adam" or "nnlib's Adam", for printed labels."""
+        return f"{'your' if self.whose[name] == 'yours' else self.whose[name]} {name}"
 
 
 def load(*names, where=None, quiet=False):

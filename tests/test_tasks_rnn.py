@@ -92,7 +92,7 @@ def test_the_reference_unrolls_like_nnlib():
     assert np.allclose(h, recurrent.rnn_forward("lstm", X, W, U, b))
 
 
-@pytest.mark.parametrize("name", ["lstm_params", "keep_state", "rnn_step"])
+@pytest.mark.parametrize("name", ["lstm_params", "keep_state"])
 def test_practice_exercises(name, assert_practice):
     exercise = getattr(tasks, name)
     answer = solutions.ANSWERS[name]
@@ -104,9 +104,6 @@ def test_practice_exercises(name, assert_practice):
     ("lstm_params", 96, r"that is one block"),
     ("lstm_params", 352, r"biases are missing"),
     ("keep_state", 0.0, r"replaces its state"),
-    ("rnn_step", lambda x, h, W, U, b: x @ W + h @ U + b, r"tanh is missing"),
-    ("rnn_step", lambda x, h, W, U, b: np.tanh(x @ W + h @ U.T + b), r"transposed"),
-    ("rnn_step", lambda x, h, W, U, b: np.tanh(x @ W + h @ U), r"bias is missing"),
 ])
 def test_practice_mistakes_are_named(name, wrong, pattern):
     feedback = getattr(tasks, name).check(wrong)
@@ -114,8 +111,62 @@ def test_practice_mistakes_are_named(name, wrong, pattern):
     assert re.search(pattern, feedback.message), feedback.message
 
 
-def test_the_practice_step_counts_a_placeholder_body_as_not_attempted():
-    def my_rnn_step(x, h, kernel, recurrent_kernel, bias):
-        return ...
+# ---------------------------------------------------------------- backprop through time
 
-    assert tasks.rnn_step.check(my_rnn_step).status == NOT_ATTEMPTED
+
+def test_rnn_backward_solution_is_correct_and_the_placeholder_is_not_attempted():
+    assert tasks.rnn_backward.check(solutions.rnn_backward).status == CORRECT
+    tasks.rnn_backward.grade(solutions.rnn_backward)
+    assert tasks.rnn_backward.check(lambda *args: ...).status == NOT_ATTEMPTED
+
+
+BPTT_MISTAKES = {
+    "no tanh slope": ({"slope": "none"}, r"dX: the tanh's slope is missing"),
+    "slope at the previous state": ({"slope": "previous"}, r"slope is taken at the previous"),
+    "last step only": ({"steps": 1}, r"only the last step counts"),
+    "U not transposed": ({"carry": "untransposed"}, r"through U instead of U\^T"),
+    "carried before the slope": ({"carry": "before_slope"}, r"without the tanh's slope"),
+    "dU with h_t": ({"dU_state": "current"}, r"dU: dU pairs dz_t with h_t"),
+    "gradients overwritten": ({"overwrite": True}, r"dW: each step overwrites"),
+}
+
+
+@pytest.mark.parametrize("mistake", BPTT_MISTAKES)
+def test_each_bptt_mistake_is_named(mistake, assert_named):
+    changes, pattern = BPTT_MISTAKES[mistake]
+    assert_named(tasks.rnn_backward,
+                 lambda *args, changes=changes: tasks._bptt_variant(*args, **changes),
+                 pattern=pattern)
+
+
+def test_an_unknown_bptt_mistake_says_what_differs_and_no_cause():
+    def off(*args):
+        dX, dW, dU, db = solutions.rnn_backward(*args)
+        return dX, dW, dU * 1.01, db
+
+    message = tasks.rnn_backward.check(off).message
+    assert message.startswith("rnn_backward: dU") and "U^T" not in message
+
+
+def test_simple_rnn_backward_agrees_with_tf_gradient_tape():
+    """nnlib's BPTT, which the task compares with, is TensorFlow's gradient of SimpleRNN."""
+    import nnlib
+
+    keras = nnlib.keras_bridge.import_keras()
+    import tensorflow as tf
+
+    from nnlib.lessons import recurrent
+
+    rng = np.random.default_rng(3)
+    X, dh = rng.normal(size=(3, 6, 2)), rng.normal(size=(3, 4))
+    layer = keras.layers.SimpleRNN(4, dtype="float64")
+    layer.build(X.shape)
+    layer.set_weights([0.7 * rng.normal(size=w.shape) for w in layer.get_weights()])
+    X_tf = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(X_tf)
+        loss = tf.reduce_sum(tf.constant(dh) * layer(X_tf))
+    theirs = tape.gradient(loss, [X_tf, *layer.trainable_weights])
+    mine = recurrent.simple_rnn_backward(dh, X, *layer.get_weights())
+    for a, b in zip(mine, theirs):
+        np.testing.assert_allclose(a, np.asarray(b), rtol=1e-12, atol=1e-12)

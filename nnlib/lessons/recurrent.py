@@ -53,6 +53,47 @@ def simple_rnn_cell(x, h, kernel, recurrent_kernel, bias):
     return np.tanh(x @ kernel + h @ recurrent_kernel + bias)
 
 
+def simple_rnn_backward(dh_last, X, kernel, recurrent_kernel, bias):
+    """Backpropagation through time of a plain RNN that starts from ``h_0 = 0``, given
+    the gradient of the loss with respect to its last state only.
+
+    Parameters
+    ----------
+    dh_last : ndarray of shape (n_samples, units)
+        dL/dh_T.
+    X : ndarray of shape (n_samples, n_steps, n_features)
+    kernel, recurrent_kernel, bias : the cell's weights, as ``simple_rnn_cell``'s
+
+    Returns
+    -------
+    dX : ndarray of X's shape
+        dL/dx_t for every step: how much each input step still matters at the end.
+    dkernel, drecurrent_kernel, dbias : ndarrays of the weights' shapes
+        Summed over the steps, since every step uses the same weights.
+
+    Notes
+    -----
+    Going back from ``t = T``: :math:`dz_t = dh_t \\odot (1 - h_t^2)`, then
+    :math:`dW \\mathrel{+}= x_t^\\top dz_t`, :math:`dU \\mathrel{+}= h_{t-1}^\\top dz_t`,
+    :math:`db \\mathrel{+}= \\sum dz_t`, :math:`dx_t = dz_t W^\\top` and
+    :math:`dh_{t-1} = dz_t U^\\top`.
+    """
+    states = [np.zeros((X.shape[0], recurrent_kernel.shape[0]))]
+    for t in range(X.shape[1]):
+        states.append(simple_rnn_cell(X[:, t], states[-1], kernel, recurrent_kernel, bias))
+    dX = np.zeros_like(X, dtype=float)
+    dW, dU, db = np.zeros_like(kernel), np.zeros_like(recurrent_kernel), np.zeros_like(bias)
+    dh = dh_last
+    for t in range(X.shape[1] - 1, -1, -1):
+        dz = dh * (1.0 - states[t + 1] ** 2)
+        dW += X[:, t].T @ dz
+        dU += states[t].T @ dz
+        db += dz.sum(axis=0)
+        dX[:, t] = dz @ kernel.T
+        dh = dz @ recurrent_kernel.T
+    return dX, dW, dU, db
+
+
 def lstm_cell(x, state, kernel, recurrent_kernel, bias):
     """One step of an LSTM (Keras gate order ``i, f, c, o``).
 

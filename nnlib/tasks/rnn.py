@@ -1,5 +1,5 @@
-"""Notebook 05b's exercises: one LSTM step in Keras' layout, one SimpleRNN step, counting an
-LSTM's weights and the GRU's update gate.
+"""Notebook 05b's exercises: one LSTM step in Keras' layout, backpropagation through time
+of a SimpleRNN, counting an LSTM's weights and the GRU's update gate.
 
 The checkers call the student's cell on fresh random inputs and weights, compare it with
 ``nnlib.lessons.recurrent`` and name the typical mistakes they recognise (the gates read in the
@@ -13,7 +13,7 @@ from itertools import permutations
 
 import numpy as np
 
-from ..exercises import Exercise, Task, call, compare_arrays
+from ..exercises import Exercise, Task, call, compare_arrays, gradient_reason
 from ..lessons import recurrent
 
 KERAS_ORDER = "ifco"  # input, forget, candidate, output
@@ -138,41 +138,102 @@ lstm_step = Task(
     forbidden={"recurrent.lstm_cell": recurrent.lstm_cell},
 )
 
-# ---------------------------------------------------------------- practice: a SimpleRNN step
+# ---------------------------------------------------------------- backprop through time
 
 
-def _check_rnn_step(fn, rng):
-    n, n_in, units = 2, 3, 4
-    x = rng.normal(size=(n, n_in))
-    h = np.tanh(rng.normal(size=(n, units)))
-    W = rng.normal(size=(n_in, units))
-    U = rng.normal(size=(units, units))
-    b = rng.normal(size=units)
-    got = call(fn, x.copy(), h.copy(), W.copy(), U.copy(), b.copy())
-    if got is None:
-        return "your function returned None; did you forget `return`?"
-    z = x @ W + h @ U + b
-    return compare_arrays(got, recurrent.simple_rnn_cell(x, h, W, U, b), name="h_new",
-                          mistakes=[
-        (z, "the tanh is missing: the new state is tanh of the sum."),
-        (_sigmoid(z), "a SimpleRNN squashes with tanh, not the sigmoid."),
-        (np.tanh(x @ W + h @ U), "the bias is missing."),
-        (np.tanh(x @ W + h @ U.T + b), "the recurrent kernel is transposed: the old state "
-                                       "multiplies it from the left, h U."),
-        (np.tanh(x @ W + b), "the previous state h is missing: that is what makes it "
-                             "recurrent."),
-    ])
+def _rnn_backward_reference(dh_last, X, W, U, b):
+    """nnlib's backpropagation through time: ``(dX, dW, dU, db)``."""
+    return recurrent.simple_rnn_backward(dh_last, X, W, U, b)
 
 
-rnn_step = Task(
-    "2. One step of a SimpleRNN", _check_rnn_step,
-    lambda x, h, kernel, recurrent_kernel, bias: recurrent.simple_rnn_cell(
-        x, h, kernel, recurrent_kernel, bias),
-    hints=["The new state combines the input at this step and the previous state, each "
-           "through its own matrix, plus a bias, then squashes the sum.",
-           "h_new = tanh(x W + h U + b)."],
+def _bptt_variant(dh_last, X, W, U, b, *, slope="right", carry="right", dU_state="previous",
+                  overwrite=False, steps=None):
+    """Backpropagation through time with one thing changed, as a student might write it."""
+    states = [np.zeros((X.shape[0], U.shape[0]))]
+    for t in range(X.shape[1]):
+        states.append(np.tanh(X[:, t] @ W + states[-1] @ U + b))
+    dX, dW, dU, db = (np.zeros_like(a, dtype=float) for a in (X, W, U, b))
+    dh = dh_last
+    last = X.shape[1] - 1
+    for t in range(last, last - (steps or X.shape[1]), -1):
+        h_slope = {"right": states[t + 1], "previous": states[t]}.get(slope)
+        dz = dh if slope == "none" else dh * (1 - h_slope**2)
+        h_for_dU = states[t + 1] if dU_state == "current" else states[t]
+        if overwrite:
+            dW, dU, db = X[:, t].T @ dz, h_for_dU.T @ dz, dz.sum(axis=0)
+        else:
+            dW, dU, db = dW + X[:, t].T @ dz, dU + h_for_dU.T @ dz, db + dz.sum(axis=0)
+        dX[:, t] = dz @ W.T
+        dh = {"right": dz @ U.T, "untransposed": dz @ U, "before_slope": dh @ U.T}[carry]
+    return dX, dW, dU, db
+
+
+def _bptt_mistakes(args):
+    return [
+        (_bptt_variant(*args, slope="none"),
+         "the tanh's slope is missing: before the weights, dz_t = dh_t * (1 - h_t^2)."),
+        (_bptt_variant(*args, slope="previous"),
+         "the tanh's slope is taken at the previous state: step t's slope is 1 - h_t^2, "
+         "at the state that step produced."),
+        (_bptt_variant(*args, steps=1),
+         "only the last step counts: the gradient must go on to h_{t-1} through U and "
+         "repeat the same computation for every earlier step."),
+        (_bptt_variant(*args, carry="untransposed"),
+         "the gradient passes back through U instead of U^T: h_{t-1} U feeds step t, so "
+         "dh_{t-1} = dz_t U^T."),
+        (_bptt_variant(*args, carry="before_slope"),
+         "the gradient passes back to h_{t-1} without the tanh's slope: use dz_t, not dh_t."),
+        (_bptt_variant(*args, dU_state="current"),
+         "dU pairs dz_t with h_t; U multiplies the previous state, so dU sums "
+         "h_{t-1}^T dz_t."),
+        (_bptt_variant(*args, overwrite=True),
+         "each step overwrites the weights' gradients; the same W, U and b serve every "
+         "step, so add up (+=) what each step gives them."),
+    ]
+
+
+def _check_rnn_backward(fn, rng):
+    n, steps, n_in, units = 3, 5, 2, 4
+    X = rng.normal(size=(n, steps, n_in))
+    W, U = 0.8 * rng.normal(size=(n_in, units)), 0.6 * rng.normal(size=(units, units))
+    b, dh_last = 0.3 * rng.normal(size=units), rng.normal(size=(n, units))
+    args = (dh_last, X, W, U, b)
+    given = tuple(a.copy() for a in args)
+    out = call(fn, *given)
+    if not all(np.array_equal(a, g) for a, g in zip(args, given)):
+        return "your function changed its inputs; compute new arrays instead."
+    if not isinstance(out, tuple) or len(out) != 4:
+        return "return four arrays: (dX, dW, dU, db)."
+    right = _rnn_backward_reference(*args)
+    names = ["dX", "dW", "dU", "db"]
+    shapes_right = all(np.shape(o) == np.shape(r) for o, r in zip(out, right))
+    for wrong, message in _bptt_mistakes(args) if shapes_right else ():
+        if all(np.allclose(o, w) for o, w in zip(out, wrong)):  # the mistake reproduced
+            first = next((n for n, o, r in zip(names, out, right) if not np.allclose(o, r)),
+                         names[0])
+            return f"{first}: {message}"
+    for name, got, expected in zip(names, out, right):
+        reason = compare_arrays(got, expected, name=name)
+        if reason:
+            return reason
+
+    def loss_of(X_=X, W_=W, U_=U, b_=b):
+        return float(np.sum(dh_last * recurrent.rnn_forward("simple_rnn", X_, W_, U_, b_)))
+    return (gradient_reason(lambda v: loss_of(X_=v), X, out[0], "dX")
+            or gradient_reason(lambda v: loss_of(W_=v), W, out[1], "dW")
+            or gradient_reason(lambda v: loss_of(U_=v), U, out[2], "dU")
+            or gradient_reason(lambda v: loss_of(b_=v), b, out[3], "db"))
+
+
+rnn_backward = Task(
+    "rnn_backward", _check_rnn_backward, _rnn_backward_reference,
+    hints=["Run the forward pass first and keep every state h_0 = 0, h_1, ..., h_T. Then "
+           "go back from the last step with dh = dh_last.",
+           "At step t: dz = dh * (1 - h_t^2); W, U and b get x_t^T dz, h_{t-1}^T dz and the "
+           "sum of dz over samples, added to what later steps gave them; dx_t = dz W^T.",
+           "What goes on to the step before: dh_{t-1} = dz U^T."],
     seed=512,
-    forbidden={"recurrent.simple_rnn_cell": recurrent.simple_rnn_cell},
+    forbidden={"recurrent.simple_rnn_backward": recurrent.simple_rnn_backward},
 )
 
 # ---------------------------------------------------------------- practice: numbers
@@ -211,7 +272,7 @@ def _keep_state_checker(answer):
 
 
 keep_state = Exercise(
-    "3. Keep the state", _keep_state_checker,
+    "2. Keep the state", _keep_state_checker,
     hints=["h_t = z h_{t-1} + (1 - z) h~: the update gate mixes the old state and the "
            "candidate.",
            "Which value of z makes the candidate's share vanish?"],

@@ -3,6 +3,7 @@
 import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
 
+import nnlib
 from nnlib.lessons import recurrent, sequences
 from nnlib.tasks import rnn as rnn_tasks
 
@@ -16,6 +17,10 @@ CHECKS = {
     'np.allclose(H_nnlib, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
     # cell 8
     'shrink < 1e-06': Swept("test_gradient_vanishes_over_30_steps"),
+    # cell 13
+    'reach[0] < 1e-05 * reach[-1]': Swept("test_gradient_vanishes_over_30_steps"),
+    # cell 16
+    'memory_mse[-1] < 0.05': Swept("test_an_rnn_learns_to_remember_with_bptt"),
     # cell 15
     'np.allclose(H_mine, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
     # cell 15
@@ -112,9 +117,37 @@ def test_gradient_vanishes_over_30_steps():
         for x_t in jac_rng.uniform(-1, 1, size=(30, 1)):
             h_t = np.tanh(x_t @ W_in + h_t @ U_small)
             through_30_steps = through_30_steps @ (U_small * (1 - h_t**2))
-        return {"shrink": float(np.linalg.norm(through_30_steps, 2))}
+        X_30 = jac_rng.uniform(-1, 1, size=(1, 30, 1))
+        dX, *_ = recurrent.simple_rnn_backward(np.ones((1, 8)), X_30, W_in, U_small,
+                                               np.zeros(8))
+        reach = np.abs(dX[0, :, 0])
+        return {"shrink": float(np.linalg.norm(through_30_steps, 2)),
+                "reach_ratio": float(reach[0] / reach[-1])}
 
-    sweep(measure, {"shrink < 1e-6": ("shrink", lambda v: v < 1e-6)})
+    sweep(measure, {"shrink < 1e-6": ("shrink", lambda v: v < 1e-6),
+                    "|dx_1| < 1e-5 |dx_30|": ("reach_ratio", lambda v: v < 1e-5)})
+
+
+def test_an_rnn_learns_to_remember_with_bptt():
+    """Cells 15-16: a tanh RNN of 16 units, trained by BPTT and Adam (300 full-batch steps,
+    rate 0.01), carries the first of 8 values to the end."""
+    def measure(seed):
+        rng = np.random.default_rng(seed)
+        X = rng.uniform(-1, 1, size=(256, 8, 1))
+        y = X[:, 0]
+        W, U = 0.5 * rng.normal(size=(1, 16)), rng.normal(size=(16, 16)) / 4
+        b, v, c = np.zeros(16), rng.normal(size=(16, 1)) / 4, np.zeros(1)
+        adam = nnlib.Adam(learning_rate=0.01)
+        for _ in range(300):
+            h_last = recurrent.rnn_forward("simple_rnn", X, W, U, b)
+            y_hat = h_last @ v + c
+            mse = float(np.mean((y_hat - y) ** 2))
+            d_y = 2 * (y_hat - y) / y.size
+            _, dW, dU, db = recurrent.simple_rnn_backward(d_y @ v.T, X, W, U, b)
+            adam.step([W, U, b, v, c], [dW, dU, db, h_last.T @ d_y, d_y.sum(axis=0)])
+        return {"mse": mse}
+
+    sweep(measure, {"the MSE after 300 steps is below 0.05": ("mse", lambda v: v < 0.05)})
 
 
 def test_naive_forecast():
