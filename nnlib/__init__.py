@@ -17,6 +17,7 @@ Floors, each calling only those below it:
 the short names the notebooks use (``nnlib.surfaces``, ``nnlib.keras_bridge``, ...).
 """
 
+from ._lazy import submodule_loader
 from .core import (
     MLP,
     SGD,
@@ -54,19 +55,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name):
-    """Load every other module on first use: ``nnlib.lessons.surfaces``, ``nnlib.plots``, ...
-
-    So ``import nnlib`` loads only the core: plots/widgets need matplotlib/ipywidgets,
-    and keras_bridge, keras_compare and keras_models load TensorFlow (seconds).
-    """
-    import importlib
-    import importlib.util
-
-    if name in _LAZY_NAMES:
-        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
-    if name in _MODULES:
-        return importlib.import_module(f".{_MODULES[name]}", __name__)
-    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
+# ``nnlib.<name>``: every other module, loaded on first use (plots and widgets need
+# matplotlib and ipywidgets; keras_bridge, keras_compare and keras_models load TensorFlow).
+__getattr__ = submodule_loader(__name__, {
+    **{name: (module, name) for name, module in _LAZY_NAMES.items()}, **_MODULES})

@@ -111,7 +111,7 @@ def test_validation_messages():
         surfaces.run_optimizer(bowl, SGD(0.1), [1.0, np.nan], 3)
     with pytest.raises(ValueError, match="steps must be an integer >= 0"):
         surfaces.run_optimizer(bowl, SGD(0.1), [1.0, 1.0], -1)
-    with pytest.raises(TypeError, match="optimizer must be an nnlib optimizer"):
+    with pytest.raises(TypeError, match=r"optimizer must have a step\(params, grads\)"):
         surfaces.run_optimizer(bowl, "sgd", [1.0, 1.0], 3)
     with pytest.raises(ValueError, match="below max_loss"):
         surfaces.run_optimizer(bowl, SGD(0.1), [1.0, 1.0], 3, max_loss=1.0)
@@ -157,3 +157,28 @@ def test_steps_to_reach_is_none_when_never_reached():
     path = surfaces.run_optimizer(bowl, SGD(1e-4), bowl.start, 10)
     assert surfaces.steps_to_reach(path, 1e-8) is None
     assert surfaces.steps_to_reach(path, 1.0) == 1
+
+
+def test_a_duck_typed_optimizer_walks_as_nnlibs_does():
+    """run_optimizer takes any optimizer with step(params, grads), as the student's own
+    Momentum and Adam classes of notebook 04 (one routine: descent.descend)."""
+    class PlainStep:
+        def step(self, params, grads):
+            for w, g in zip(params, grads):
+                w -= 0.05 * g
+
+    bowl = surfaces.QuadraticBowl()
+    mine = surfaces.run_optimizer(bowl, PlainStep(), bowl.start, 40)
+    theirs = surfaces.run_optimizer(bowl, SGD(0.05), bowl.start, 40)
+    np.testing.assert_array_equal(mine.points, theirs.points)
+    assert mine.message == theirs.message
+
+
+def test_one_formula_for_the_stability_limit():
+    from nnlib.lessons import descent
+
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=8.0)
+    line = descent.Quadratic1D(a=4.0)  # L'' = 8
+    for beta in (0.0, 0.5, 0.9):
+        assert bowl.stability_limit(beta) == line.stability_limit(beta) == (
+            descent.stability_limit(8.0, beta))

@@ -240,9 +240,7 @@ class MLP:
         loss.check_targets(y)
         return y
 
-    # ------------------------------------------------------------ forward
-
-    def forward(self, X, training=False):
+    def forward(self, X, training=False, *, all_layers=False):
         """Run the network on a batch.
 
         Parameters
@@ -251,13 +249,15 @@ class MLP:
         training : bool, default=False
             Apply dropout (inverted dropout: kept activations are divided by
             ``1 - rate`` so their expected value does not change).
+        all_layers : bool, default=False
+            Return every layer's activations, ``[X, A_1, ..., y_hat]``.
 
         Returns
         -------
-        y_hat : ndarray of shape (n_samples, layer_sizes[-1])
+        y_hat : ndarray of shape (n_samples, layer_sizes[-1]), or a list (``all_layers``)
         """
-        X = self._check_X(X)
-        return self._forward(X, training)[-1][1]
+        cache = self._forward(self._check_X(X), training)
+        return [A for _, A, *_ in cache] if all_layers else cache[-1][1]
 
     def predict(self, X):
         """Predictions without dropout; same as ``forward(X, training=False)``."""

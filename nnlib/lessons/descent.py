@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import losses as _losses
+from ..core.optimizers import SGD
 from ..core.validation import as_float_array, check_in_range, check_positive, check_positive_int
 
 # ---------------------------------------------------------------- a loss with one parameter
@@ -101,13 +102,9 @@ class Quadratic1D:
         return 2.0 * self.a
 
     def stability_limit(self, momentum=0.0) -> float:
-        """``2 (1 + momentum) / L''``: gradient descent converges for rates below this.
-
-        A method with the same meaning as ``nnlib.lessons.surfaces.QuadraticBowl.stability_limit``;
-        without momentum it is ``2 / L''``.
-        """
-        momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
-        return 2.0 * (1.0 + momentum) / self.second_derivative
+        """``2 (1 + momentum) / L''``: gradient descent converges for rates below this
+        (``stability_limit`` of this curvature)."""
+        return stability_limit(self.second_derivative, momentum)
 
     def step_factor(self, learning_rate) -> float:
         """What one step multiplies ``w - minimum`` by: ``1 - learning_rate * L''``.
@@ -135,15 +132,27 @@ def _check_finite(value, name):
 # ---------------------------------------------------------------- gradient descent in 1-D
 
 
+def stability_limit(curvature, momentum=0.0) -> float:
+    """``2 (1 + momentum) / curvature``: on a quadratic whose largest curvature (second
+    derivative, or Hessian eigenvalue) is ``curvature``, gradient descent with this
+    ``momentum`` converges for learning rates below it and diverges above.
+
+    >>> stability_limit(10.0), stability_limit(10.0, momentum=0.9)
+    (0.2, 0.38)
+    """
+    momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
+    return 2.0 * (1.0 + momentum) / check_positive(curvature, "curvature")
+
+
 class DescentPath(NamedTuple):
-    """The result of ``gradient_descent_1d``.
+    """The result of ``descend`` (and of ``gradient_descent_1d``, ``surfaces.run_optimizer``).
 
     Attributes
     ----------
-    w : ndarray of shape (n_done + 1,)
-        ``w[0]`` is the start, ``w[k]`` the value after step ``k``.
+    points : ndarray of shape (n_done + 1, n_parameters)
+        ``points[0]`` is the start, ``points[k]`` the point after step ``k``.
     loss : ndarray of shape (n_done + 1,)
-        The loss at each ``w[k]``.
+        The loss at each point.
     diverged : bool
         True if the loss passed ``max_loss`` (or stopped being finite).
     diverged_at : int or None
@@ -152,11 +161,60 @@ class DescentPath(NamedTuple):
         One sentence saying how the descent ended.
     """
 
-    w: np.ndarray
+    points: np.ndarray
     loss: np.ndarray
     diverged: bool
     diverged_at: int | None
     message: str
+
+    @property
+    def w(self) -> np.ndarray:
+        """The path of a one-parameter descent, ``points[:, 0]``."""
+        return self.points[:, 0]
+
+
+def descend(loss, grad, start, optimizer, steps, *, max_loss=1e6) -> DescentPath:
+    """Let ``optimizer`` walk down ``loss`` from ``start`` and keep every point.
+
+    Each step computes the gradient ``g`` at the current point ``p`` and calls
+    ``optimizer.step([p], [g])``, which moves ``p`` in place. Inputs are checked by the
+    callers (``gradient_descent_1d``, ``surfaces.run_optimizer``).
+
+    Parameters
+    ----------
+    loss : callable ``loss(p) -> float``
+    grad : callable ``grad(p) -> ndarray`` of ``p``'s shape
+    start : ndarray of shape (n_parameters,)
+    optimizer : object with ``step(params, grads)``
+        An nnlib optimizer, or any with the same ``step``; used as given.
+    steps : int
+    max_loss : float, default=1e6
+        The descent counts as diverged, and stops, at the first step whose loss is above
+        this value or is not finite.
+    """
+    p = np.array(start, dtype=float)
+    points, values = np.empty((steps + 1, p.size)), np.empty(steps + 1)
+    points[0], values[0] = p, float(loss(p))
+    diverged_at = None
+    # Overflow is what we detect below: it must not print warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            optimizer.step([p], [np.asarray(grad(p), dtype=float)])
+            points[k], values[k] = p, float(loss(p))
+            if not values[k] <= max_loss:  # also catches NaN
+                diverged_at = k
+                break
+    n = steps + 1 if diverged_at is None else diverged_at + 1
+    points, values = points[:n], values[:n]
+    if diverged_at is not None:
+        shown = "not a number" if math.isnan(values[-1]) else f"{values[-1]:.3g}"
+        message = f"diverged at step {diverged_at}: the loss reached {shown} (above {max_loss:.3g})"
+    elif p.size == 1:
+        message = f"{steps} step(s): w = {points[-1, 0]:.4g}, loss = {values[-1]:.4g}"
+    else:
+        message = (f"{steps} step(s): ends at ({', '.join(f'{v:.3g}' for v in points[-1])}), "
+                   f"loss {values[-1]:.3g}")
+    return DescentPath(points, values, diverged_at is not None, diverged_at, message)
 
 
 def gradient_descent_1d(loss, grad, w0, learning_rate, steps, *, max_loss=1e6) -> DescentPath:
@@ -180,7 +238,7 @@ def gradient_descent_1d(loss, grad, w0, learning_rate, steps, *, max_loss=1e6) -
     Returns
     -------
     DescentPath
-        With ``steps + 1`` points, or fewer if the descent diverged.
+        With ``steps + 1`` points (``path.w``), or fewer if the descent diverged.
 
     Raises
     ------
@@ -204,25 +262,8 @@ def gradient_descent_1d(loss, grad, w0, learning_rate, steps, *, max_loss=1e6) -
             f"The loss at w0 must be finite and below max_loss={max_loss:g}. "
             f"Received: w0={w0!r}, where the loss is {first!r}."
         )
-    ws, values = [w], [first]
-    diverged_at = None
-    # Overflow is the very thing we detect below; it must not print warnings.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 1):
-            w = w - learning_rate * float(grad(w))
-            value = float(loss(w))
-            ws.append(w)
-            values.append(value)
-            if not value <= max_loss:  # also catches NaN
-                diverged_at = k
-                break
-    if diverged_at is not None:
-        message = (f"diverged at step {diverged_at}: the loss reached {values[-1]:.3g} "
-                   f"(above {max_loss:.3g})")
-    else:
-        message = f"{steps} step(s): w = {ws[-1]:.4g}, loss = {values[-1]:.4g}"
-    return DescentPath(np.array(ws), np.array(values), diverged_at is not None, diverged_at,
-                       message)
+    return descend(lambda p: loss(p[0]), lambda p: [grad(p[0])], [w],
+                   SGD(learning_rate=learning_rate), steps, max_loss=max_loss)
 
 
 # ---------------------------------------------------------------- a line through the data

@@ -259,12 +259,9 @@ def neuron_maps(model, config, x1, x2=None):
     else:
         x2 = np.asarray(x2, dtype=float)
         shape, A = (len(x2), len(x1)), config.inputs(grid_points(x1, x2))
-    maps = [A.T.reshape(-1, *shape)]
     with np.errstate(all="ignore"):
-        for W, b, act in zip(model.weights, model.biases, model.activations):
-            A = act.fn(A @ W + b)
-            maps.append(A.T.reshape(-1, *shape))
-    return maps
+        layers = model.forward(A, all_layers=True)
+    return [A_l.T.reshape(-1, *shape) for A_l in layers]
 
 
 def keras_code(config, *, epochs=200) -> str:

@@ -18,18 +18,15 @@ Only numpy is used (and nnlib's numpy modules).
 
 from __future__ import annotations
 
-import math
-from typing import NamedTuple
-
 import numpy as np
 
 from ..core import optimizers as _optimizers
 from ..core.validation import (
-    check_in_range,
     check_positive,
     check_positive_int,
     unknown_name_error,
 )
+from .descent import DescentPath, descend, stability_limit
 
 
 def _points(p):
@@ -153,8 +150,7 @@ class QuadraticBowl(Surface):
 
     def stability_limit(self, momentum=0.0) -> float:
         """The rate above which SGD (with ``momentum``) diverges: ``2 (1 + momentum) / L``."""
-        momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
-        return 2.0 * (1.0 + momentum) / self.largest_curvature
+        return stability_limit(self.largest_curvature, momentum)
 
     @property
     def condition_number(self) -> float:
@@ -312,42 +308,16 @@ def make_optimizer(name, learning_rate, momentum=0.9) -> _optimizers.Optimizer:
     return _optimizers.get(name, learning_rate=learning_rate, **settings)
 
 
-class OptimizerPath(NamedTuple):
-    """The result of ``run_optimizer``.
-
-    Attributes
-    ----------
-    points : ndarray of shape (n_done + 1, 2)
-        ``points[0]`` is the start, ``points[k]`` the point after step ``k``.
-    loss : ndarray of shape (n_done + 1,)
-        The loss at each point.
-    diverged : bool
-        True if the loss passed ``max_loss`` or stopped being finite.
-    diverged_at : int or None
-        The step ``k`` (from 1) whose loss passed ``max_loss``; the path ends there.
-    message : str
-        One sentence saying how the run ended.
-    """
-
-    points: np.ndarray
-    loss: np.ndarray
-    diverged: bool
-    diverged_at: int | None
-    message: str
-
-
-def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> OptimizerPath:
-    """Run an nnlib optimizer on a surface and keep every point.
-
-    Each step: compute the gradient ``g`` at the current point ``p``, then call
-    ``optimizer.step([p], [g])``, which moves ``p`` against the gradient.
+def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> DescentPath:
+    """Run an optimizer on a surface and keep every point (``descent.descend`` on it).
 
     Parameters
     ----------
     surface : Surface or str
         E.g. ``QuadraticBowl()`` or ``"Rosenbrock"``.
-    optimizer : nnlib.core.optimizers.Optimizer
-        Used as given (its state carries on; pass a fresh one for a fresh run).
+    optimizer : object with ``step(params, grads)``
+        An nnlib optimizer (or one of the student's), used as given: its state carries
+        on; pass a fresh one for a fresh run.
     start : array_like of shape (2,)
         The starting point ``(x, y)``.
     steps : int
@@ -358,14 +328,14 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
 
     Returns
     -------
-    OptimizerPath
+    nnlib.lessons.descent.DescentPath
         ``steps + 1`` points, or fewer if the run diverged.
 
     Raises
     ------
     ValueError, TypeError
-        For a start that is not 2 finite numbers, a negative number of steps, or a
-        start whose loss is already above ``max_loss``.
+        For an optimizer without ``step``, a start that is not 2 finite numbers, a
+        negative number of steps, or a start whose loss is already above ``max_loss``.
 
     Examples
     --------
@@ -374,9 +344,9 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
     array([0.9, 0. ])
     """
     surface = get_surface(surface)
-    if not isinstance(optimizer, _optimizers.Optimizer):
-        raise TypeError("optimizer must be an nnlib optimizer such as "
-                        f"nnlib.core.optimizers.SGD(0.1). Received: {optimizer!r}")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError("optimizer must have a step(params, grads) method, as "
+                        f"nnlib.core.optimizers.SGD(0.1) has. Received: {optimizer!r}")
     p = np.array(start, dtype=float)
     if p.shape != (2,) or not np.all(np.isfinite(p)):
         raise ValueError(f"start must be two finite numbers (x, y). Received: start={start!r}")
@@ -386,29 +356,7 @@ def run_optimizer(surface, optimizer, start, steps, *, max_loss=1e6) -> Optimize
     if not first <= max_loss:
         raise ValueError(f"The loss at start must be below max_loss={max_loss:g}. "
                          f"Received: start={start!r}, where the loss is {first!r}.")
-    points = np.empty((steps + 1, 2))
-    values = np.empty(steps + 1)
-    points[0], values[0] = p, first
-    diverged_at = None
-    # Overflow is what we detect below: it must not print warnings.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 1):
-            g = surface.grad(p)
-            optimizer.step([p], [g])
-            value = surface(p)
-            points[k], values[k] = p, value
-            if not value <= max_loss:  # also catches NaN
-                diverged_at = k
-                break
-    n = steps + 1 if diverged_at is None else diverged_at + 1
-    points, values = points[:n], values[:n]
-    if diverged_at is not None:
-        shown = "not a number" if math.isnan(values[-1]) else f"{values[-1]:.3g}"
-        message = f"diverged at step {diverged_at}: the loss reached {shown} (above {max_loss:.3g})"
-    else:
-        message = (f"{steps} step(s): ends at ({points[-1, 0]:.3g}, {points[-1, 1]:.3g}), "
-                   f"loss {values[-1]:.3g}")
-    return OptimizerPath(points, values, diverged_at is not None, diverged_at, message)
+    return descend(surface, surface.grad, p, optimizer, steps, max_loss=max_loss)
 
 
 def steps_to_reach(path, fraction):
@@ -416,7 +364,7 @@ def steps_to_reach(path, fraction):
 
     Parameters
     ----------
-    path : OptimizerPath
+    path : nnlib.lessons.descent.DescentPath
     fraction : float
         E.g. ``1e-8``: the loss has fallen a hundred-millionfold (for a surface whose
         minimum value is 0, such as ``QuadraticBowl``).

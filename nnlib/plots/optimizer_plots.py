@@ -93,7 +93,7 @@ class SurfacePlot:
         return self
 
     def show(self, paths, labels=None, message="", diverged=False):
-        """Draw ``paths`` (``nnlib.lessons.surfaces.OptimizerPath``), hiding unused path lines."""
+        """Draw ``paths`` (``nnlib.lessons.descent.DescentPath``), hiding unused path lines."""
         labels = labels or [None] * len(paths)
         for k, line in enumerate(self.path_lines):
             if k < len(paths):
@@ -123,7 +123,7 @@ def plot_optimizer_paths(surface, paths, ax=None, *, title=None, xlim=None, ylim
     Parameters
     ----------
     surface : nnlib.lessons.surfaces.Surface
-    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
+    paths : dict of str to nnlib.lessons.descent.DescentPath
         Legend label -> path (at most three).
     ax : matplotlib Axes, optional
     title : str, optional
@@ -163,7 +163,7 @@ def plot_loss_per_step(paths, ax=None, *, min_value=0.0, title="Loss after each 
 
     Parameters
     ----------
-    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
+    paths : dict of str to nnlib.lessons.descent.DescentPath
     ax : matplotlib Axes, optional
     min_value : float, default=0.0
         Subtracted from the loss so that the minimum sits at the bottom of the log axis.

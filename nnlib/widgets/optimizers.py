@@ -42,7 +42,7 @@ def describe_path(path, steps, surface=None) -> str:
 
     Parameters
     ----------
-    path : nnlib.lessons.surfaces.OptimizerPath
+    path : nnlib.lessons.descent.DescentPath
     steps : int
         The number of steps asked for.
     surface : nnlib.lessons.surfaces.Surface, optional
@@ -93,9 +93,9 @@ class OptimizerExplorer(Explorer):
     Attributes
     ----------
     surface : nnlib.lessons.surfaces.Surface
-    paths : dict of str to nnlib.lessons.surfaces.OptimizerPath
+    paths : dict of str to nnlib.lessons.descent.DescentPath
         The last computed path of each optimizer shown.
-    path : nnlib.lessons.surfaces.OptimizerPath
+    path : nnlib.lessons.descent.DescentPath
         The first of ``paths`` (the only one unless all three are shown).
     diverged : bool
         Whether any shown path diverged.

@@ -11,11 +11,6 @@ Also reachable under the names the notebooks use: ``nnlib.keras_bridge``,
 """
 
 
-def __getattr__(name):
-    """Load a module of this package on first use (``nnlib.with_keras.twin``, ...)."""
-    import importlib
-    import importlib.util
+from .._lazy import submodule_loader
 
-    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_loader(__name__)
