@@ -172,3 +172,21 @@ def test_the_course_text_never_points_students_to_tests_or_solutions():
         for cell in _cells(path):
             assert "tests/" not in cell.source and "solutions" not in cell.source.lower(), (
                 f"{path.name}: {cell.source[:80]}")
+
+
+ENGINEERING = re.compile(
+    r"\bmake (lab|test|robust|sweep|notebooks|bench|html|student|teacher|release)\b|tests/|"
+    r"benchmarks/|README|COURSE_SEED\s*(=\s*)?\d+\s*[-–]\s*\d+|[Ss]eeds? \d+\s*[-–]\s*\d+|"
+    r"oneDNN|CPU kernel")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_student_reads_a_course_not_a_test_suite(path):
+    """No markdown cell over 200 words; no cell names make targets, test files, the
+    README, COURSE_SEED ranges or CPU kernels."""
+    for i, cell in enumerate(_cells(path)):
+        if cell.cell_type == "markdown":
+            words = len(cell.source.split())
+            assert words <= 200, f"{path.name} cell {i}: {words} words"
+        found = ENGINEERING.search(cell.source)
+        assert not found, f"{path.name} cell {i}: {found.group(0)!r}"

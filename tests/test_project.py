@@ -191,8 +191,9 @@ def test_the_core_imports_nothing_else_from_nnlib_and_stays_small():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT)
     lines, modules = result.stdout.split(" ", 1)
-    assert all(m == "nnlib" or m.startswith("nnlib.core") for m in modules.split()), modules
-    assert int(lines) <= 1600, lines
+    assert all(m in ("nnlib", "nnlib._lazy") or m.startswith("nnlib.core")
+               for m in modules.split()), modules
+    assert int(lines) <= 1650, lines
     for path in (ROOT / "nnlib" / "core").glob("*.py"):  # relative imports stay inside
         assert not re.search(r"^\s*from \.\.", path.read_text(), re.M), path.name
 

@@ -85,8 +85,23 @@ def is_test(cell):
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def is_written(cell):
+    """A written question's answer cell: markdown that nbgrader grades by hand."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "markdown" and bool(meta.get("solution")) and bool(meta.get("grade"))
+
+
 def has_tasks(nb):
-    return any(is_solution(c) for c in nb.cells)
+    return any(is_solution(c) or is_written(c) for c in nb.cells)
+
+
+def written_answers(solution_source):
+    """``WRITTEN`` of a solutions file: ``{grade_id: model answer}`` (empty if none)."""
+    for node in ast.parse(solution_source).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and getattr(node.targets[0], "id", None) == "WRITTEN"):
+            return ast.literal_eval(node.value)
+    return {}
 
 
 def _qualnames(tree):
@@ -164,12 +179,18 @@ def teacher_notebook(path):
     nb = nbformat.read(path, as_version=4)
     solution_file = SOLUTIONS / f"{path.stem}.py"
     solution_source = solution_file.read_text() if solution_file.exists() else ""
+    written = written_answers(solution_source) if solution_source else {}
     for cell in nb.cells:
         if is_solution(cell):
             cell.source = merge_solutions(cell.source, solution_source,
                                           where=f"{path.name}, cell {cell.get('id')}")
         elif is_test(cell):
             cell.source = hidden_tests(cell.source)
+        elif is_written(cell):
+            grade_id = nbgrader_meta(cell)["grade_id"]
+            if grade_id not in written:
+                raise ValueError(f"{path.name}: no model answer for {grade_id} in WRITTEN")
+            cell.source = written[grade_id].strip()
     return nb
 
 

@@ -28,3 +28,14 @@ ANSWERS = {
     # e^3 = 20.086, e^1 = 2.718, e^0 = 1; their sum is 23.804
     "softmax_by_hand": [20.086 / 23.804, 2.718 / 23.804, 1 / 23.804],
 }
+
+WRITTEN = {
+    "why_activation_needed": """
+Without activations every layer computes $XW + b$, and a linear step applied to a linear step
+is again one linear step: $(XW_1 + b_1)W_2 + b_2 = X(W_1 W_2) + (b_1 W_2 + b_2)$. So a stack
+of any number of linear layers is a single linear layer in disguise; with one input it can
+only draw a straight line, and extra layers add nothing. A nonlinear activation such as ReLU
+between the layers stops the matrices from merging: each ReLU neuron bends the output where
+it switches on or off, so the network can fit curved shapes.
+""",
+}

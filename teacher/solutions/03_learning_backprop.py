@@ -63,3 +63,16 @@ def train(model, X, y, optimizer, *, epochs, batch_size, seed):
             total += loss * len(idx)
         history.append(total / n)
     return history
+
+
+WRITTEN = {
+    "why_cross_entropy_escapes": """
+By the chain rule, what moves the weights is $\\partial L / \\partial z =
+\\partial L / \\partial \\hat y \\cdot \\sigma'(z)$, and the sigmoid's slope
+$\\hat y (1 - \\hat y)$ is only about 0.01 at $\\hat y = 0.01$. With MSE the first factor,
+$2(\\hat y - y)$, is at most 2 in size, so the product is tiny (about $-0.02$): every step
+barely moves the weights and the neuron stays stuck. With cross-entropy the first factor is
+$-1/\\hat y = -100$, large exactly where the sigmoid is flat; the two cancel to
+$\\hat y - y \\approx -0.99$, a large step that corrects the mistake within a few updates.
+""",
+}

@@ -35,3 +35,16 @@ ANSWERS = {
     "output_rows": 10,  # floor((32 - 5) / 3) + 1
     "conv_params": 1168,  # 3 * 3 * 8 * 16 + 16
 }
+
+
+WRITTEN = {
+    "why_conv_weights_fixed": r"""
+A dense layer connects every input to every neuron, so it has
+$n_\text{in} \times n_\text{out} + n_\text{out}$ weights, and $n_\text{in}$ is the number of
+pixels (times channels): the bigger the image, the more weights (over 15 million for 100
+neurons on a 224x224 colour image). A convolution has one small kernel per pair of input and
+output channels, here $3 \times 3 \times 1 \times 8$ weights plus 8 biases, 80 in all, and it
+slides the *same* kernel over every position (weight sharing). A larger image only gives the
+kernel more positions to visit, so a larger feature map, not more weights.
+""",
+}

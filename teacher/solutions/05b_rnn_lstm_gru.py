@@ -42,3 +42,17 @@ ANSWERS = {
     "lstm_params": 384,  # 4 * (3 * 8 + 8 * 8 + 8)
     "keep_state": 1.0,  # z = 1 keeps the old state (Keras' convention)
 }
+
+
+WRITTEN = {
+    "why_gradients_vanish": r"""
+Backpropagation through time sends the gradient back through every step, and each step
+multiplies it by $U$ and by $\tanh'$, which is at most 1. With a small $U$ these products
+shrink it: over 30 steps the notebook found that less than a millionth of it can get
+through, so the first input's gradient is almost 0 and the network hardly learns to keep
+it. The LSTM's cell state is updated by addition,
+$c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$: with the forget gate near 1 and the input
+gate near 0 the cell carries its content unchanged, and along that path the gradient is only
+multiplied by $f_t$, so it is built not to fade.
+""",
+}

@@ -20,3 +20,16 @@ ANSWERS = {
     "attention_weights": [0.576, 0.212, 0.212],  # softmax([2, 0, 0] / sqrt(4))
     "causal_pairs": 21,  # 1 + 2 + ... + 6
 }
+
+
+WRITTEN = {
+    "why_positional_encoding": r"""
+Self-attention compares contents only: each weight comes from a query-key dot product, and
+the output is a weighted average of the values. Shuffling the positions shuffles the rows of
+$Q$, $K$ and $V$ together, so every position gets the same output as before, only at its new
+place (the notebook checked this): on its own, self-attention sees a set, not a sequence. To
+reverse, output position $i$ must find the input at position $7 - i$, so the model must know
+where each digit sits. Adding the sinusoidal encoding to each embedding gives every position
+its own pattern, which queries and keys can match on.
+""",
+}

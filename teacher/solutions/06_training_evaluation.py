@@ -42,3 +42,13 @@ ANSWERS = {
     "from_counts": [35 / (35 + 10), 35 / (35 + 5)],
     "when_it_stops": [5, 8],
 }
+
+WRITTEN = {
+    "why_test_set_once": """Each of the 81 test scores is partly luck: 120 test points give a noisy
+accuracy. Picking the setting with the highest test score picks, in part, the setting that
+happened to be lucky on those particular points. That luck does not carry over to new data,
+so the score we would report is too high on average. When the setting is chosen on the
+validation set, nothing is selected on the test set: its score is still noisy, sometimes too
+high and sometimes too low, but right on average. Section 6 measures both over 300 test
+sets.""",
+}

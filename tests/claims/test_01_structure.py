@@ -29,48 +29,48 @@ CHECKS = {
     'drawing.n_neurons == 1 + 10 + 5 + 1': Exact(SHAPES),
     # cell 24
     'drawing.n_connections == n_weights == 1 * 10 + 10 * 5 + 5 * 1': Exact(SHAPES),
-    # cell 27
+    # cell 28
     'all((np.all(b_l == 0) for b_l in model.biases))': Exact("biases start at zeros"),
-    # cell 27
+    # cell 28
     '0.25 < negative < 0.75': Bounded(
         5.1e-5, "65 independent symmetric draws, negatives ~ Binomial(65, 1/2); the check "
         "fails for <= 16 or >= 49 negatives: 2 * scipy.stats.binom.cdf(16, 65, 0.5) = 5.1e-5"),
-    # cell 27
+    # cell 28
     'np.abs(W_l).max() <= limit': Exact("rng.uniform(-limit, limit) stays inside [-limit, limit)"),
-    # cell 27
+    # cell 28
     'np.concatenate(fractions).max() > 0.7': Bounded(
         8.6e-11, "the 65 fractions |w| / limit are independent and uniform on [0, 1): "
         "all of them <= 0.7 with probability 0.7**65 = 8.5e-11"),
-    # cell 30
+    # cell 33
     'drawing.truncated == [True, True, False] and len(drawing.ellipses) == 2': Exact(SHAPES),
-    # cell 30
+    # cell 33
     'drawing.n_connections == n_drawn[0] * n_drawn[1] + n_drawn[1] * n_drawn[2]': Exact(SHAPES),
-    # cell 30
+    # cell 33
     "any(('784 neurons' in t.get_text() for t in ax.texts))": Exact(SHAPES),
-    # cell 32
+    # cell 35
     'P == model.count_params() == 81': Exact(SHAPES),
-    # cell 35
+    # cell 38
     'keras_model.count_params() == model.count_params()': Exact(SHAPES),
-    # cell 35
+    # cell 38
     '[w.shape for w in keras_weights] == [w.shape for w in model.get_weights()]': Exact(SHAPES),
-    # cell 35
+    # cell 38
     'all((np.all(b == 0) for b in keras_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
-    # cell 35
+    # cell 38
     'np.testing.assert_allclose(from_keras.predict(X_data), keras_out, rtol=1e-05, atol=1e-06)':
         Swept("test_keras_weights_give_the_same_predictions"),
-    # cell 35
+    # cell 38
     "type(layer.kernel_initializer).__name__ == 'GlorotUniform'": Exact("Keras' Dense default"),
-    # cell 35
+    # cell 38
     "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
-    # cell 35
+    # cell 38
     'twin.count_params() == mlp.count_params()': Exact(SHAPES),
-    # cell 39
+    # cell 42
     'shape == [1, 10, 5, 8, 1]': Exact("the widget's controls, set from code"),
-    # cell 39
+    # cell 42
     "probe.n_params == nnlib.MLP(shape, ['relu'] * 3 + ['linear']).count_params()": Exact(SHAPES),
-    # cell 39
+    # cell 42
     'probe.n_params == 81 - (5 * 1 + 1) + (5 * 8 + 8) + (8 * 1 + 1)': Exact(SHAPES),
-    # cell 39
+    # cell 42
     'probe.drawing.n_connections == 10 + 50 + 40 + 8': Exact(SHAPES),
 }
 

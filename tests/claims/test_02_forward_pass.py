@@ -19,96 +19,96 @@ CHECKS = {
     'np.allclose(activations.softmax(pairs)[:, 0], activations.sigmoid(z))': Exact(FIXED),
     # cell 7
     'worst < 1e-06': Exact(FIXED),
-    # cell 15
+    # cell 16
     'np.isclose(my_sigmoid_grad(z_far)[0], 0.25) and np.all(np.diff(my_sigmoid_grad(z_far)) < 0)':
         Exact(FIXED),
-    # cell 15
+    # cell 16
     'my_sigmoid_grad(z_far)[-1] < 0.0001': Exact(FIXED),
-    # cell 15
+    # cell 16
     'np.array_equal(my_relu_grad(z_far), [0.0, 1.0, 1.0, 1.0])': Exact(FIXED),
     # cells 15, 17 and 38
     'gap < 1e-12': Swept("test_same_numbers_two_ways"),
-    # cell 20
+    # cell 21
     "distance_from_line(curves['linear, linear']) < 1e-10": Swept("test_same_numbers_two_ways"),
-    # cell 20
+    # cell 21
     "distance_from_line(curves['relu, linear']) > 0.02": Swept("test_same_numbers_two_ways"),
-    # cell 24
+    # cell 25
     'np.allclose(probe.a, my_sigmoid(2.0 * probe.x - 1.0))': Exact(FIXED),
-    # cell 27
+    # cell 28
     'np.all(np.diff(top) < 0)': Exact(FIXED),
-    # cell 27
+    # cell 28
     'np.allclose(activations.softmax(logits + 100.0), activations.softmax(logits))': Exact(FIXED),
-    # cell 27
+    # cell 28
     'cold[0] > 0.99': Exact(FIXED),
-    # cell 27
+    # cell 28
     'np.allclose(hot, 1 / len(logits), atol=0.01)': Exact(FIXED),
-    # cell 29
+    # cell 30
     'np.all(np.isnan(naive))': Exact(FIXED),
-    # cell 29
+    # cell 30
     'np.all(np.isfinite(stable)) and np.isclose(stable.sum(), 1.0)': Exact(FIXED),
-    # cell 29
+    # cell 30
     'np.allclose(activations.softmax(big - 1000), np.exp(big - 1000) / np.exp(big - 1000).sum())':
         Exact(FIXED),
-    # cell 29
+    # cell 30
     'np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0)) and np.isinf(np.exp(1000.0))':
         Exact(FIXED),
-    # cell 31
+    # cell 32
     'model.loss(X, y) < 0.03': Swept("test_trained_network_follows_the_line"),
-    # cell 31
+    # cell 32
     'largest_gap < 0.6': Swept("test_trained_network_follows_the_line"),
-    # cell 33
+    # cell 34
     'gap <= 1e-12': Exact("the same float64 operations as model.predict"),
-    # cell 36
+    # cell 38
     'np.all(dW1[:, dead1] == 0) and np.all(db1[dead1] == 0)': Exact(
         "a dead neuron's slope is exactly 0 on every sample, so its gradients are sums of 0s"),
-    # cell 36
+    # cell 38
     'np.all(dW2[:, dead2] == 0) and np.all(db2[dead2] == 0)': Exact(
         "a dead neuron's slope is exactly 0 on every sample, so its gradients are sums of 0s"),
-    # cell 38
-    'y_keras.dtype == np.float64': Exact("to_keras builds a float64 model"),
     # cell 40
+    'y_keras.dtype == np.float64': Exact("to_keras builds a float64 model"),
+    # cell 42
     'np.allclose(y_predict, keras_model(X_rounded).numpy(), rtol=0, atol=1e-12)': Exact(
         "the same float64 model on the same float32-rounded inputs, in batches or at once"),
-    # cell 40
+    # cell 42
     '1e-09 < np.max(np.abs(y_predict - A3)) < 1e-06': Swept("test_trained_network_follows_the_line"),
-    # cell 42
-    'np.array_equal(tf_slope, activations.relu_grad(z_kink.numpy()))': Exact(FIXED),
-    # cell 42
-    'tf_slope[1] == 0.0': Exact(FIXED),
     # cell 44
+    'np.array_equal(tf_slope, activations.relu_grad(z_kink.numpy()))': Exact(FIXED),
+    # cell 44
+    'tf_slope[1] == 0.0': Exact(FIXED),
+    # cell 46
     'not (dW1_0.any() or db1_0.any() or dW2_0.any()) and db2_0.any()': Exact(
         "at the all-0 start tanh(0) = 0 and W2 = 0 make every hidden gradient exactly 0; the "
         "output bias's is -2 mean(y), about -2"),
-    # cell 44
+    # cell 46
     'np.all(zero_start.weights[0] == 0)': Exact(
         "from the all-0 start the hidden gradients stay exactly 0 at every step"),
-    # cell 44
+    # cell 46
     'np.allclose(zero_start.predict(X), y.mean(), atol=0.15)': Swept("test_constant_starts"),
-    # cell 44
+    # cell 46
     'not np.allclose(W1_twins, 0.5) and np.allclose(W1_twins, W1_twins[:, :1], rtol=1e-12, atol=0)':
         Swept("test_constant_starts"),
-    # cell 44
+    # cell 46
     'same_start.loss(X, y) < 0.03': Swept("test_constant_starts"),
-    # cell 46
+    # cell 49
     'level < 5': Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     'glorot.activation_std[-1] > 0.1 * glorot.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     'small.activation_std[-1] < 1e-08 * small.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     'small.gradient_norm.max() < 1e-09': Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     'small.gradient_norm.max() < 1e-09 * glorot.gradient_norm.min()': Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     'np.all(large.activation_std > 0.9) and large.gradient_norm[0] > 200 * large.gradient_norm[-1]':
         Swept("test_depth_profiles"),
-    # cell 46
+    # cell 49
     '7 < growth < 9': Swept("test_depth_profiles"),
-    # cell 48
+    # cell 51
     '-1 <= X.min() and X.max() <= 1': Exact("make_linear's x is evenly spaced in [-1, 1]"),
-    # cell 48
+    # cell 51
     'abs(dW_raw[1, 0]) > 100 * abs(dW_raw[0, 0])': Swept("test_feature_scales"),
-    # cell 48
+    # cell 51
     '1 / 3 < abs(dW_standard[1, 0] / dW_standard[0, 0]) < 3': Swept("test_feature_scales"),
 }
 

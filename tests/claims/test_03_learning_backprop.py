@@ -58,78 +58,78 @@ CHECKS = {
         LINE + ": each of the 40 steps multiplies the gradient by I - 0.25 H, whose factors "
         "are 1 - 0.5 * 0.340 = 0.830 and 0.5, so arrow_end <= 0.830**40 * arrow_start "
         "= 5.8e-4 * arrow_start for every draw of the noise (test_the_line measures it)"),
-    # cell 37
+    # cell 38
     "distance['crawls'] > 0.5 and distance['converges'] < 1e-06": Exact(FIXED),
-    # cell 37
+    # cell 38
     "np.all(np.diff(np.sign(paths['oscillates'].w - 3.0)) != 0)": Exact(FIXED),
-    # cell 37
+    # cell 38
     "paths['diverges'].diverged and paths['diverges'].diverged_at == 35": Exact(FIXED),
-    # cell 39
+    # cell 40
     'grows == (lr > limit)': Exact(FIXED),
-    # cell 41
+    # cell 42
     'np.isclose(through_origin(1.5), losses.mse(y, 1.5 * X))': Exact(ROUNDING),
-    # cell 41
+    # cell 42
     'on_first.diverged and (not on_second.diverged)': Exact(
         LINE + ", so 2/L'' = 2.94 > 1.5: every step shrinks the distance to the minimum "
         "(factor 1 - 1.5 * 0.680 = -0.02) and the loss never passes 1e6; (w - 3)^2 is fixed"),
-    # cell 45
+    # cell 46
     'np.allclose([dL_dw, dL_db], numeric, rtol=1e-07)': Exact(FIXED),
-    # cell 53
+    # cell 55
     'np.allclose(dW3, nnlib_grads[4]) and np.allclose(db3, nnlib_grads[5])': Exact(ROUNDING),
-    # cell 60
+    # cell 62
     'np.isclose(loss_value, loss_by_hand)': Exact(ROUNDING),
-    # cell 60
+    # cell 62
     'np.shape(g_hand) == g_nnlib.shape and np.allclose(g_hand, g_nnlib)': Exact(ROUNDING),
-    # cell 65
+    # cell 67
     "near_kink or table.max_relative_error('central differences') < 1e-05":
         Swept("test_central_differences"),
-    # cell 65
-    "table.max_relative_error('tf.GradientTape') < 1e-12": Swept("test_tensorflow_gradients"),
-    # cell 65
-    'np.isclose(tf_loss, loss_value, rtol=1e-12)': Swept("test_tensorflow_gradients"),
     # cell 67
+    "table.max_relative_error('tf.GradientTape') < 1e-12": Swept("test_tensorflow_gradients"),
+    # cell 67
+    'np.isclose(tf_loss, loss_value, rtol=1e-12)': Swept("test_tensorflow_gradients"),
+    # cell 69
     "verdicts == {0.0: 'wrong', 0.3: 'good'}": Exact(FIXED),
-    # cell 71
+    # cell 73
     "np.allclose(live.lines['loss'].get_ydata(), history['loss'])": Exact(
         "the callback records every epoch's loss"),
-    # cell 71
+    # cell 73
     "len(history['loss']) == 200 and (history['loss'][-1] < 0.03 or layer_2_dead)":
         Swept("test_sgd_training"),
-    # cell 76
+    # cell 78
     'len(my_losses) == 200 and gap < 1e-12': Exact(
         "nnlib's train (the fallback) does fit's arithmetic step for step: the gap is 0"),
-    # cell 76
+    # cell 78
     'all((np.allclose(a, b, rtol=0, atol=1e-12) for a, b in zip(my_net.params, start.get_weights())))':
         Exact("the same 800 steps in the same order: identical weights (the student's pieces "
               "or nnlib's stand-ins, tests/test_student_library.py)"),
-    # cell 80
+    # cell 82
     'history_unstable.diverged and live_unstable.message == history_unstable.message':
         Swept("test_sgd_diverges"),
-    # cell 80
+    # cell 82
     'sum((issubclass(w.category, nnlib.DivergenceWarning) for w in caught)) == 1':
         Swept("test_sgd_diverges"),
-    # cell 80
+    # cell 82
     "history_unstable.diverged_at is not None and len(history_unstable['loss']) < 40":
         Swept("test_sgd_diverges"),
-    # cell 84
+    # cell 86
     "np.isclose(start_loss, spiral_net.loss(X3, Y3, loss='categorical_cross_entropy'))":
         Exact(ROUNDING),
-    # cell 84
+    # cell 86
     'abs(start_loss - np.log(3)) < 0.05': Swept("test_spiral_diagnostics"),
-    # cell 85
-    'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
     # cell 87
+    'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
+    # cell 89
     'tiny_losses[-1] < 0.01': Swept("test_spiral_diagnostics"),
-    # cell 89
+    # cell 91
     "all((0.001 < v < 0.01 for v in ratios['Adam, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 89
+    # cell 91
     "all((v < 0.0002 for v in ratios['SGD, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 89
+    # cell 91
     'all((0.1 < m < 0.5 for m in mean_abs_w))': Swept("test_spiral_diagnostics"),
-    # cell 89
+    # cell 91
     "min(ratios['Adam, lr 0.001']) > 20 * max(ratios['SGD, lr 0.001'])":
         Swept("test_spiral_diagnostics"),
-    # cell 91
+    # cell 93
     'all((0.1 < z < 0.9 for z in zero_share))': Swept("test_spiral_diagnostics"),
 }
 

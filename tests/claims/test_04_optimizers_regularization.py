@@ -33,135 +33,135 @@ CHECKS = {
     'np.all(np.abs(y_below[1:]) < np.abs(y_below[:-1]))': Exact(FIXED),
     # cell 7
     'np.all(np.abs(y_above[1:]) > np.abs(y_above[:-1]))': Exact(FIXED),
-    # cell 13
+    # cell 14
     'np.allclose(by_hand, momentum_path.points, rtol=0, atol=1e-12)': Exact(SAME),
-    # cell 15
+    # cell 16
     'np.isclose(last_step, 0.01 / (1 - 0.9), rtol=1e-06)': Exact("a constant gradient: "
                                                                 "0.9**200 is far below 1e-6"),
-    # cell 15
+    # cell 16
     'np.max(np.abs(mine - theirs)) < 1e-12': Exact(SAME),
-    # cell 15
+    # cell 16
     "np.median(ratio['plain SGD, rate 0.001']) < 0.5": Swept("test_momentum_on_the_line"),
-    # cell 15
+    # cell 16
     "abs(np.median(ratio['plain SGD, rate 0.01']) - 1) < 0.2": Swept("test_momentum_on_the_line"),
-    # cell 17
+    # cell 18
     'np.isclose(limit_momentum, 2 * (1 + 0.9) / 10)': Exact(FIXED),
-    # cell 17
+    # cell 18
     'not m_below.diverged and m_below.loss[-1] < 1e-06': Exact(FIXED),
-    # cell 17
+    # cell 18
     'm_above.diverged': Exact(FIXED),
-    # cell 23
-    'np.isclose(adam_step_sizes([g])[0], alpha, rtol=0.001)': Exact(FIXED),
-    # cell 23
-    '3 * alpha < jump < 1.001 * bound': Exact(FIXED),
-    # cell 23
-    'np.allclose(adam_step_sizes([g] * 100), alpha, rtol=0.01)': Exact(FIXED),
     # cell 25
+    'np.isclose(adam_step_sizes([g])[0], alpha, rtol=0.001)': Exact(FIXED),
+    # cell 25
+    '3 * alpha < jump < 1.001 * bound': Exact(FIXED),
+    # cell 25
+    'np.allclose(adam_step_sizes([g] * 100), alpha, rtol=0.01)': Exact(FIXED),
+    # cell 27
     'len(mine) == 200 and gap < 1e-12': Exact(SAME),
-    # cell 51
+    # cell 55
     'len(my_losses) == 200 and gap < 1e-12': Exact(
         "the same 800 steps as fit with l2, in the same order (the student's pieces or "
         "nnlib's stand-ins, tests/test_student_library.py)"),
-    # cell 25
+    # cell 27
     'mine[-1] < 0.6 * mine[0]': Swept("test_adam_learns_the_line"),
-    # cell 27
+    # cell 29
     'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
-    # cell 27
+    # cell 29
     'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
-    # cell 30
+    # cell 32
     'too_fast.diverged': Exact(FIXED),
-    # cell 30
+    # cell 32
     "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 30
+    # cell 32
     "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
-    # cell 30
+    # cell 32
     "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 30
+    # cell 32
     'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
-    # cell 30
+    # cell 32
     "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
-    # cell 30
+    # cell 32
     'not any((run.diverged for run in runs.values()))': Exact(FIXED),
-    # cell 33
+    # cell 35
     'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
-    # cell 33
+    # cell 35
     'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
-    # cell 35
+    # cell 37
     'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
-    # cell 35
+    # cell 37
     'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 35
+    # cell 37
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 37
+    # cell 39
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 37
+    # cell 39
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 40
+    # cell 43
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 40
+    # cell 43
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 40
+    # cell 43
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
-    # cell 42
+    # cell 46
     'plain.model.count_params() == 4353': Exact("a count of the network's parameters"),
-    # cell 42
+    # cell 46
     'train_mse < 0.3 ** 2': Swept("test_overfitting_and_regularization"),
-    # cell 42
+    # cell 46
     'test_mse > 1.2 * train_mse': Swept("test_overfitting_and_regularization"),
-    # cell 44
+    # cell 48
     'np.isclose(l2_by_hand, regularization.l2_penalty(weights, lam))': Exact(SAME),
-    # cell 44
+    # cell 48
     'np.isclose(loss_with_l2 - loss_plain, l2_by_hand)': Exact(SAME),
-    # cell 49
+    # cell 53
     'all((np.allclose(d, (1 - 2 * alpha_sgd * lam) * W) for d, W in zip(decay, plain.model.weights)))': Exact(
         "W - 0.1 * 2 * lam * W equals (1 - 0.2 * lam) * W up to rounding"),
-    # cell 49
+    # cell 53
     'np.allclose(extra_W, my_grad, rtol=1e-09, atol=1e-12)': Exact(
         "(g + 2 lam W) - g differs from 2 lam W by one rounding of the data gradient g, about "
         "1e-16 |g|: it would take |g| > 1e4 to reach atol=1e-12"),
-    # cell 49
+    # cell 53
     'np.all(extra_b == 0)': Exact("the bias gradients come from the same operations, bit for "
                                   "bit: the penalty only adds to the kernels' gradients"),
-    # cell 56
+    # cell 60
     "over_draws['no regularization'].mean() > 0.3 ** 2": Swept("test_penalties_over_draws"),
-    # cell 56
+    # cell 60
     "over_draws[name].mean() < over_draws['no regularization'].mean()": Swept(
         "test_penalties_over_draws"),
-    # cell 58
+    # cell 62
     'sum(turns) >= 5': Swept("test_penalties_over_draws"),
-    # cell 58
+    # cell 62
     "jumps['dropout 0.1'] + jumps['dropout 0.3'] > jumps['L2 = 0.003'] + jumps['L1 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 60
+    # cell 64
     'np.any(dropout_ratio < 0.9) and np.any(worse_than_both)': Swept("test_penalties_over_draws"),
-    # cell 60
+    # cell 64
     "train_of['L2 = 0.03'] > train_of['L2 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 60
+    # cell 64
     'np.median(off_ratio) > 1': Swept(
         "test_penalties_over_draws"),
-    # cell 62
+    # cell 66
     "norms['L2 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 62
+    # cell 66
     "norms['L1 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 62
+    # cell 66
     "zeros['L1 = 0.003'] > 0.9": Swept("test_overfitting_and_regularization"),
-    # cell 62
+    # cell 66
     "1 - zeros['L2 = 0.003'] > 3 * (1 - zeros['L1 = 0.003'])": Swept(
         "test_overfitting_and_regularization"),
-    # cell 62
+    # cell 66
     "zeros['L2 = 0.003'] > 2 * zeros['no regularization']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 67
+    # cell 72
     "mse[yours][0] > mse['no regularization'][0]": Swept(
         "test_overfitting_and_regularization"),
-    # cell 67
+    # cell 72
     "np.isfinite(mse[yours][1])": Swept("test_overfitting_and_regularization"),
 }
 

@@ -17,7 +17,7 @@ CHECKS = {
     'np.allclose(losses_real, losses_shuffled, rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
     # cell 7
     'np.allclose(mlp_np.get_weights()[0][perm], mlp_shuffled.get_weights()[0], rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
-    # cell 37
+    # cell 38
     'np.allclose(learned, sobel, atol=1e-06) and abs(learned_bias[0]) < 1e-06': Swept(
         "test_a_filter_learns_the_sobel_filter"),
     # cell 11
@@ -28,54 +28,54 @@ CHECKS = {
     "conv.output_size(8, 3, 1, 'valid') == 6 and conv.output_size(8, 3, 2, 'same') == 4": Exact(),
     # cell 14
     'out.shape == (conv.output_size(8, 3, stride, padding),) * 2': Exact(),
-    # cell 19
+    # cell 20
     "np.allclose(conv.apply_filter(flat, filters['vertical_edges'], padding='valid'), 0.0)": Exact(FIXED),
-    # cell 19
+    # cell 20
     "np.allclose(conv.apply_filter(flat, filters['blur'], padding='valid'), 0.7)": Exact(FIXED),
-    # cell 19
+    # cell 20
     'list(columns_hit) == [2, 3, 6, 7]': Exact(FIXED),
-    # cell 19
+    # cell 20
     'list(rows_hit) == [1, 2, 7, 8]': Exact(FIXED),
-    # cell 19
+    # cell 20
     'vertical_map[:, 2:4].min() >= 0 >= vertical_map[:, 6:8].max()': Exact(FIXED),
-    # cell 19
+    # cell 20
     'horizontal_map[1:3].min() >= 0 >= horizontal_map[7:9].max()': Exact(FIXED),
-    # cell 21
+    # cell 22
     'nnlib_maps.shape == keras_maps.shape': Exact(),
-    # cell 21
+    # cell 22
     'np.allclose(nnlib_maps, keras_maps, rtol=0, atol=1e-12)': Swept("test_conv2d_equals_keras"),
-    # cell 23
+    # cell 24
     'pooled.shape == (5, 4, 4, 1)': Exact(),
-    # cell 23
+    # cell 24
     "np.array_equal(pooled, keras.layers.MaxPooling2D(2, dtype='float64')(X_batch).numpy())": Exact(
         "both pick one of the same float64 pixels of the five fixed digits"),
-    # cell 23
+    # cell 24
     'pooled[0, 0, 1, 0] == block.max() > 0': Exact(FIXED),
-    # cell 23
+    # cell 24
     'change_pooled < 0.85 * change_images': Exact("the first five digits of load_digits: no seed"),
-    # cell 28
-    'my_maps.shape == keras_maps.shape == (5, 6, 6, 6)': Exact(),
-    # cell 28
-    'np.allclose(my_maps, keras_maps, rtol=1e-05, atol=1e-05)': Swept("test_conv2d_equals_keras"),
     # cell 29
+    'my_maps.shape == keras_maps.shape == (5, 6, 6, 6)': Exact(),
+    # cell 29
+    'np.allclose(my_maps, keras_maps, rtol=1e-05, atol=1e-05)': Swept("test_conv2d_equals_keras"),
+    # cell 30
     '1e-12 < float32_gap < 1e-05': Swept("test_conv2d_equals_keras"),
-    # cell 40
+    # cell 41
     'abs(cnn.count_params() - mlp.count_params()) / mlp.count_params() < 0.1': Exact(),
-    # cell 40
+    # cell 41
     "cnn.get_layer('conv1').count_params() == conv.count_conv_params(3, 1, 8) == 80": Exact(),
-    # cell 40
+    # cell 41
     'conv_counts[8] == conv_counts[224] == 80': Exact(),
-    # cell 43
+    # cell 44
     'cnn_accuracy > 0.9 and mlp_accuracy > 0.9': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 45
+    # cell 46
     '0.95 < cnn_accuracies.mean() <= 1.0 and 0.93 < mlp_accuracies.mean() <= 1.0': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 45
+    # cell 46
     'abs(gap) < 0.05': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 49
+    # cell 50
     'numpy_maps.shape == keras_maps.shape == (1, 8, 8, 8)': Exact(),
-    # cell 49
+    # cell 50
     'np.allclose(keras_maps, numpy_maps, rtol=1e-05, atol=1e-06)': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 52
+    # cell 53
     'wrong.size == round((1 - cnn_accuracy) * len(y_test))': Exact(
         "evaluate's accuracy is the share of test digits whose argmax is right, the count "
         "predict gives; round() absorbs the float32 rounding of that share (also measured "

@@ -21,127 +21,127 @@ DISJOINT = Exact("disjoint index sets, and rows with continuous Gaussian noise n
 SAME_RUN = Exact("the same float64 training, step for step, until the callback stops it")
 
 CHECKS = {
-    # cell 4
+    # cell 5
     'len(X_train) + len(X_val) + len(X_test) == len(X) == 600': Exact("fixed sizes"),
-    # cell 4
+    # cell 5
     '(len(X_train), len(X_val), len(X_test)) == (360, 120, 120)': Exact("fixed sizes"),
-    # cell 4
+    # cell 5
     'not rows(X_train) & rows(X_test) and (not rows(X_val) & rows(X_test))': DISJOINT,
-    # cell 4
+    # cell 5
     'not rows(X_train) & rows(X_val)': DISJOINT,
-    # cell 11
+    # cell 13
     'np.isclose(precision_val, metrics.precision(y_val, y_pred))': Exact("the same counts"),
-    # cell 11
+    # cell 13
     'np.isclose(recall_val, metrics.recall(y_val, y_pred))': Exact("the same counts"),
-    # cell 11
+    # cell 13
     'np.isclose(f1_val, metrics.f1(y_val, y_pred))': Exact("the same counts"),
-    # cell 11
+    # cell 13
     'np.isclose(np.trace(C) / C.sum(), metrics.accuracy(y_val, y_pred))': Exact("the same counts"),
-    # cell 15
+    # cell 17
     "zero_scores['precision'] == 0.0 and zero_scores['F1'] == 0.0": Exact("TP = 0 for every draw"),
-    # cell 15
+    # cell 17
     'tuple(zero_from_matrix) == (0.0, 0.0, 0.0)': Exact("TP = 0 for every draw"),
-    # cell 15
+    # cell 17
     "0.92 < zero_scores['accuracy'] < 0.98": Bounded(
         1.3e-6, "make_imbalanced has exactly 200 positives of 4000; the 1000 validation samples "
         "are a random subset, so their positives are hypergeometric(4000, 200, 1000); accuracy "
         "outside (0.92, 0.98) needs <= 20 or >= 80 of them: scipy.stats.hypergeom(4000, 200, "
         "1000).cdf(20) + .sf(79) = 1.21e-6"),
-    # cell 18
+    # cell 20
     'abs(accuracy_gap) < 0.05': Swept("test_rare_class"),
-    # cell 18
+    # cell 20
     "zero_scores['recall'] == 0.0": Exact("TP = 0 for every draw"),
-    # cell 18
+    # cell 20
     "at_half['recall'] > 10 * abs(accuracy_gap)": Swept("test_rare_class"),
-    # cell 23
+    # cell 25
     'threshold_widget.precision == metrics.precision(y_i_val, labels_at_03)': Exact(
         "the widget calls the same metric on the same labels"),
-    # cell 23
+    # cell 25
     'threshold_widget.recall == metrics.recall(y_i_val, labels_at_03)': Exact(
         "the widget calls the same metric on the same labels"),
-    # cell 23
+    # cell 25
     "threshold_widget.recall >= at_half['recall']": Exact(
         "a lower threshold keeps every positive call of the higher one"),
-    # cell 23
+    # cell 25
     'false_alarms(0.3) > false_alarms(0.5)': Swept("test_rare_class"),
-    # cell 23
+    # cell 25
     "best_f1 >= at_half['f1']": Exact(
         "the curve tries every distinct score as a threshold, so the decisions at 0.5 are among "
         "its candidates (or nothing is predicted positive at 0.5 and F1 is 0); both F1s come "
         "from the same integer counts by the same formula"),
-    # cell 23
+    # cell 25
     'positives_below_half > 0.25': Swept("test_rare_class"),
-    # cell 25
+    # cell 27
     'abs(start_loss - np.log(3)) < 0.1': Swept("test_three_classes"),
-    # cell 25
+    # cell 27
     'accuracy3 > 0.8': Swept("test_three_classes"),
-    # cell 25
+    # cell 27
     'start_too_large > 10 * np.log(3)': Swept("test_three_classes"),
-    # cell 30
+    # cell 32
     'abs(residuals.mean()) < 0.3 and abs(trend) < 0.3': Swept("test_linear_fit"),
-    # cell 30
+    # cell 32
     '0.05 < metrics.rmse(y_lin_test, y_lin_hat) < 0.4': Swept("test_linear_fit"),
-    # cell 37
-    "my_r2_values['trained network'] > 0.9": Swept("test_linear_fit"),
-    # cell 37
-    "my_r2_values['untrained network'] < 0.5": Swept("test_linear_fit"),
-    # cell 37
-    'np.isclose(my_r2_values[name], r2_values[name])': Exact("the same float64 sums"),
     # cell 39
+    "my_r2_values['trained network'] > 0.9": Swept("test_linear_fit"),
+    # cell 39
+    "my_r2_values['untrained network'] < 0.5": Swept("test_linear_fit"),
+    # cell 39
+    'np.isclose(my_r2_values[name], r2_values[name])': Exact("the same float64 sums"),
+    # cell 41
     'np.isclose(r2_train_mean, -gap ** 2 / np.var(y_lin_test))': Exact(
         "an identity of float64 sums: sum((y - c)^2) = sum((y - mean)^2) + n (c - mean)^2"),
-    # cell 45
+    # cell 47
     'early.best_epoch == lowest': Swept("test_overfitting_and_early_stopping"),
-    # cell 45
+    # cell 47
     "np.isclose(restored_val_loss, min(history['val_loss']))": Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 45
+    # cell 47
     'final_val_loss > 2 * restored_val_loss': Swept("test_overfitting_and_early_stopping"),
-    # cell 45
+    # cell 47
     "history['loss'][-1] < history['loss'][lowest - 1]": Swept("test_overfitting_and_early_stopping"),
-    # cell 50
+    # cell 52
     'history_mine.stopped_early and early.stopped_epoch is not None': Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 50
+    # cell 52
     "len(history_mine['loss']) == early.stopped_epoch": SAME_RUN,
-    # cell 50
+    # cell 52
     'my_early.best_epoch == early.best_epoch': SAME_RUN,
-    # cell 53
+    # cell 55
     'len({tuple(setting.values()) for setting in grid_result.settings}) == 81': Exact(
         "3 x 3 x 3 x 3 fixed values"),
-    # cell 53
+    # cell 55
     'np.all(np.isfinite(grid_result.val_loss))': Swept("test_search"),
-    # cell 56
+    # cell 58
     'np.array_equal(heatmap_widget.table, table)': Exact("the widget calls the same pivot"),
-    # cell 59
+    # cell 61
     'min(random_rates) < 0.002 and max(random_rates) > 0.05': Bounded(
         3.7e-6, "81 independent log-uniform draws on [0.001, 0.1]: each falls below 0.002 "
         "(or above 0.05) with probability ln 2 / ln 100 = 0.1505; none does with "
         "(1 - 0.1505)**81 = 1.8e-6, for either end: 3.7e-6"),
-    # cell 59
+    # cell 61
     'len(random_rates) == len(random_result) == 81': Exact(
         "81 continuous draws: two coincide with probability 0"),
-    # cell 59
+    # cell 61
     'abs(random_result.best_val_loss - grid_result.best_val_loss) < 0.1': Swept("test_search"),
-    # cell 64
+    # cell 66
     'len(keras_model.get_weights()) == len(initial_model.get_weights())': Exact("the same layers"),
-    # cell 64
+    # cell 66
     'all((np.allclose(k, w, rtol=0, atol=1e-06) for k, w in zip(keras_model.get_weights(), initial_model.get_weights())))': Exact(
         "float32 rounding changes a weight by at most |w| * 2**-24; Glorot weights are below "
         "sqrt(6 / 4) = 1.23 in these layers, so by less than 7.3e-8"),
-    # cell 65
+    # cell 67
     'abs(keras_test_accuracy - nnlib_test_accuracy) < 0.1': OverRuns("test_keras_against_nnlib"),
-    # cell 65
+    # cell 67
     'abs(keras_test_loss - nnlib_test_loss) < 0.2': OverRuns("test_keras_against_nnlib"),
-    # cell 70
+    # cell 72
     'reuse_gap > 0.01': Swept("test_search"),
-    # cell 70
+    # cell 72
     'abs(once_gap) < reuse_gap / 2': Swept("test_search"),
-    # cell 70
+    # cell 72
     'np.mean(too_high) > 0.6': Swept("test_search"),
-    # cell 70
+    # cell 72
     'np.any(once_errors > 0) and np.any(once_errors < 0)': Swept("test_search"),
-    # cell 70
+    # cell 72
     'np.abs(once_errors).max() < 0.2': Swept("test_search"),
 }
 

@@ -10,98 +10,98 @@ from nnlib.lessons.playground import PlaygroundConfig, PlaygroundTrainer, build_
 FIXED_LINE = "the configuration line fixes seed=1 (and 2): nothing depends on COURSE_SEED"
 
 CHECKS = {
-    # cell 4
+    # cell 6
     'not np.allclose(play.trainer.model.theta, starting_weights)': Swept("test_steps"),
-    # cell 4
+    # cell 6
     'np.array_equal(play.trainer.model.theta, starting_weights) and play.trainer.epoch == 0': Exact(
         "reset rebuilds the network from the seed"),
-    # cell 4
+    # cell 6
     'len(play.train_line.get_xdata()) == 0': Exact("reset empties the loss plot"),
-    # cell 7
+    # cell 10
     "abs(no_hidden.test_loss[-1] - np.log(2)) < 0.12 and no_hidden.accuracy('test') < 0.85": Swept("test_xor"),
-    # cell 7
+    # cell 10
     "hidden.accuracy('test') > 0.75": Swept("test_xor"),
-    # cell 7
+    # cell 10
     'hidden.test_loss[-1] < 0.7 * no_hidden.test_loss[-1]': Swept("test_xor"),
-    # cell 10
+    # cell 13
     '0.15 < slow.train_loss[-1] < 0.9 * slow.train_loss[0]': Swept("test_rates"),
-    # cell 10
+    # cell 13
     'default.train_loss[199] < 0.7 * slow.train_loss[-1]': Swept("test_rates"),
-    # cell 10
+    # cell 13
     'np.mean(np.diff(fast.train_loss[-100:]) > 0) > 0.3': Swept("test_rates"),
-    # cell 10
+    # cell 13
     'plain.train_loss[-1] < 0.8 * plain.train_loss[0]': Swept("test_overfitting"),
-    # cell 10
+    # cell 13
     'plain.test_loss[-1] > 1.25 * min(plain.test_loss)': Swept("test_overfitting"),
-    # cell 10
+    # cell 13
     'plain.train_loss[-1] < 0.7 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 10
+    # cell 13
     'penalised.train_loss[-1] > np.log(2) - 0.1': Swept("test_overfitting"),
-    # cell 10
+    # cell 13
     'penalised.test_loss[-1] > np.log(2) - 0.08': Swept("test_overfitting"),
-    # cell 10
+    # cell 13
     'runs[name].test_loss[-1] < 0.9 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 13
+    # cell 17
     "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
-    # cell 13
+    # cell 17
     "squares.accuracy('test') > 0.9 and squares.test_loss[-1] < 0.25": Swept("test_inputs"),
-    # cell 13
+    # cell 17
     'np.all(w < 0) and np.all((0.6 < radius) & (radius < 0.9))': Swept("test_inputs"),
-    # cell 17
+    # cell 22
     'trainer.epoch == epochs_before + 50': Exact("10 chunks of 5 epochs"),
-    # cell 17
+    # cell 22
     'np.allclose(shown, by_hand)': Exact("the same float64 formula on the same grid"),
-    # cell 19
+    # cell 24
     'all((im.get_clim() == (-1.0, 1.0) for im in tiles[1]))': Exact("fixed colour scale of tanh"),
-    # cell 19
+    # cell 24
     'tiles[-1][0].get_clim() == (0.0, 1.0)': Exact("fixed colour scale of the sigmoid"),
-    # cell 19
+    # cell 24
     "all((im.origin == 'lower' for im in tiles[0]))": Exact(),
-    # cell 19
+    # cell 24
     'np.all(np.diff(f_x1, axis=1) > 0) and np.all(np.diff(f_x1, axis=0) == 0)': Exact("a fixed grid"),
-    # cell 19
+    # cell 24
     'np.all(np.diff(f_x2, axis=0) > 0) and np.all(np.diff(f_x2, axis=1) == 0)': Exact("a fixed grid"),
-    # cell 19
+    # cell 24
     'np.all(f_x1sq == profile) and abs(x1[middle]) < x1[1] - x1[0]': Exact("a fixed grid"),
-    # cell 19
+    # cell 24
     'np.all(np.diff(profile[:middle + 1]) < 0) and np.all(np.diff(profile[middle:]) > 0)': Exact("a fixed grid"),
-    # cell 19
+    # cell 24
     'output.shape[0] < big_map.shape[0]': Exact("fixed resolutions"),
-    # cell 19
+    # cell 24
     'np.allclose(output, trainer.grid(len(output))[2])': Exact("the same float64 computation"),
-    # cell 19
+    # cell 24
     'np.allclose(big_map, trainer.grid(len(big_map))[2])': Exact("the same float64 computation"),
-    # cell 19
+    # cell 24
     'np.allclose(im.get_clim(), (-top, top))': Exact("each input scaled to its own largest value"),
-    # cell 21
+    # cell 26
     "three.accuracy('test') > two.accuracy('test') + 0.05 and two.accuracy('test') < 0.9": Swept("test_edges"),
-    # cell 21
+    # cell 26
     'slow > 3 * quick': Swept("test_edges"),
-    # cell 23
+    # cell 28
     'PlaygroundConfig.from_string(text) == spirals': Exact("a text round trip"),
-    # cell 23
+    # cell 28
     'all((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(second))))': Exact(FIXED_LINE),
-    # cell 23
+    # cell 28
     'not any((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(other))))': Exact(FIXED_LINE),
-    # cell 26
+    # cell 31
     'all((challenge.controls[name].disabled for name in locked))': Exact(),
-    # cell 26
+    # cell 31
     "all((box.disabled for box in challenge.controls['features'].boxes.values()))": Exact(),
-    # cell 26
+    # cell 31
     'not any((challenge.controls[name].disabled for name in free))': Exact(),
-    # cell 26
+    # cell 31
     'challenge.step() and challenge.trainer.epoch == 195': Exact("38 chunks of 5 epochs, then one"),
-    # cell 26
+    # cell 31
     'not challenge.step() and challenge.trainer.epoch == 200': Exact("max_epochs=200"),
-    # cell 26
+    # cell 31
     "as_given.accuracy('test') < 0.95": Exact(FIXED_LINE),
-    # cell 26
+    # cell 31
     "any((train_and_score(spirals.replace(**change), chunks=40).accuracy('test') >= 0.95 for change in candidates))": Exact(FIXED_LINE),
-    # cell 29
+    # cell 34
     'n_params == 2 * 16 + 16 + (16 * 16 + 16) + (16 + 1)': Exact(),
-    # cell 29
+    # cell 34
     'sizes == config.layer_sizes': Exact(),
-    # cell 29
+    # cell 34
     'keras_params == build_model(config).count_params()': Exact(),
 }
 
