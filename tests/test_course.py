@@ -190,3 +190,17 @@ def test_a_student_reads_a_course_not_a_test_suite(path):
             assert words <= 200, f"{path.name} cell {i}: {words} words"
         found = ENGINEERING.search(cell.source)
         assert not found, f"{path.name} cell {i}: {found.group(0)!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_cell_of_checks_only_is_collapsed(path):
+    """A cell that holds nothing but asserts shows as a one-line "..." in JupyterLab (its
+    input hidden; a click opens it): the lesson stays in front, its proof one click away."""
+    import ast
+
+    for i, cell in enumerate(_cells(path)):
+        if cell.cell_type != "code" or "nbgrader" in cell.metadata:
+            continue
+        body = ast.parse(cell.source).body
+        if body and all(isinstance(s, ast.Assert) for s in body):
+            assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}"

@@ -68,6 +68,10 @@ def test_heat_maps_show_what_each_neuron_computes_and_follow_training(xor):
                                np.tanh(W1[0, 3] * g1 + W1[1, 3] * g2 + b1[3]))
     assert maps.images[1][3].get_clim() == (-1.0, 1.0)  # tanh: its whole range
     assert maps.images[-1][0].get_clim() == (0.0, 1.0)  # sigmoid output
+    # (moved here from notebook 08, where they were widget internals, not lessons)
+    for im in maps.images[0]:  # each input on [-top, top], 0 white; drawn with x2 upwards
+        top = np.max(np.abs(im.get_array()))
+        assert np.allclose(im.get_clim(), (-top, top)) and im.origin == "lower"
 
 
 def test_heat_maps_are_drawn_once_and_updated_in_place(xor):
