@@ -66,9 +66,9 @@ def main():
             X, y, show_gradient=True), "w", list(np.linspace(-1.0, 3.0, 40))),
         ("03 gradient_descent_explorer: learning rate", widgets.gradient_descent_explorer(),
          "lr", list(np.geomspace(1e-3, 2.5, 40))),
-        ("04 optimizer_explorer (bowl, SGD): lr", widgets.optimizer_explorer(steps=100),
+        ("04a optimizer_explorer (bowl, SGD): lr", widgets.optimizer_explorer(steps=100),
          "lr", list(np.geomspace(1e-4, 2.0, 40))),
-        ("04 optimizer_explorer (all three): lr", widgets.optimizer_explorer(
+        ("04a optimizer_explorer (all three): lr", widgets.optimizer_explorer(
             "Rosenbrock", optimizer="all three, side by side", steps=200), "lr",
          list(np.geomspace(1e-4, 2.0, 40))),
     ]
@@ -79,9 +79,9 @@ def main():
     for control, values in (("l2", strengths), ("l1", strengths),
                             ("dropout", [round(0.05 * k, 2) for k in range(13)])):
         retrained.append(widgets.regularization_explorer())
-        cases.append((f"04 regularization_explorer (retrain): {control}", retrained[-1],
+        cases.append((f"04b regularization_explorer (retrain): {control}", retrained[-1],
                       control, values))
-    cases.append(("04 regularization_explorer: L2, seen before", widgets.regularization_explorer(),
+    cases.append(("04b regularization_explorer: L2, seen before", widgets.regularization_explorer(),
                   "l2", strengths * 2))
     print(f"machine: {machine.describe()}")
     print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8} {'CPU':>8}")

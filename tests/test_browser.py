@@ -242,7 +242,7 @@ def test_gradient_descent_slider_redraws_the_plot(browser, lab):
 
 
 def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab, capsys):
-    page = open_and_run(browser, lab, "04_optimizers_regularization.ipynb")
+    page = open_and_run(browser, lab, "04a_optimizers.ipynb")
     slider = page.locator(".lr-slider").first
     image = figure_of(slider)
     readout = page.locator(".optimizer-readout").first
@@ -255,7 +255,7 @@ def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab, cap
                            arg=readout.element_handle(), timeout=10_000)
     screenshot(page, "04_optimizer_explorer_diverged", image)
     assert shown_at_natural_size(image)  # not stretched or shrunk by the browser
-    report_latency(capsys, "04 optimizer explorer, learning rate",
+    report_latency(capsys, "04a optimizer explorer, learning rate",
                    key_to_picture_ms(page, slider, image, "ArrowLeft"))
     page.close()
 

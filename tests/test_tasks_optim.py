@@ -2,6 +2,7 @@
 every typical mistake is named, placeholders count as not attempted."""
 
 import importlib
+import types
 import math
 import re
 import sys
@@ -16,7 +17,9 @@ from nnlib.tasks import optim as tasks
 from nnlib.tasks import regularize as regularize_tasks
 
 sys.path.insert(0, "teacher/solutions")
-sol = importlib.import_module("04_optimizers_regularization")
+sol = types.SimpleNamespace(**{  # the solutions of 04a (optimizers) and 04b (penalties)
+    **vars(importlib.import_module("04a_optimizers")),
+    **vars(importlib.import_module("04b_regularization"))})
 
 
 def _not_implemented(*args, **kwargs):
@@ -457,9 +460,9 @@ DROPOUT_MISTAKES = {
 
 def test_dropout_solution_is_correct_and_passes_grade():
     fns = (sol.dropout_forward, sol.dropout_backward)
-    assert tasks.dropout.check(*fns).status == CORRECT
-    tasks.dropout.grade(*fns)
-    assert tasks.dropout.use(*fns, quiet=True) == fns
+    assert regularize_tasks.dropout.check(*fns).status == CORRECT
+    regularize_tasks.dropout.grade(*fns)
+    assert regularize_tasks.dropout.use(*fns, quiet=True) == fns
 
 
 @pytest.mark.parametrize("make_mask", [
@@ -467,20 +470,20 @@ def test_dropout_solution_is_correct_and_passes_grade():
     lambda A, r, rng: rng.binomial(1, 1 - r, size=A.shape) / (1 - r),
 ], ids=["rng.random >= rate", "rng.binomial"])
 def test_dropout_drawn_other_ways_is_correct_too(make_mask):
-    assert tasks.dropout.check(_forward(make_mask), sol.dropout_backward).status == CORRECT
+    assert regularize_tasks.dropout.check(_forward(make_mask), sol.dropout_backward).status == CORRECT
 
 
 @pytest.mark.parametrize("name", list(DROPOUT_MISTAKES))
 def test_dropout_mistake_catalogue(name, assert_named):
     fns, pattern = DROPOUT_MISTAKES[name]
-    assert_named(tasks.dropout, *fns, pattern=pattern)
+    assert_named(regularize_tasks.dropout, *fns, pattern=pattern)
 
 
 def test_dropout_not_attempted_and_use_falls_back_to_nnlib():
-    assert tasks.dropout.check(_not_implemented, sol.dropout_backward).status == NOT_ATTEMPTED
-    assert tasks.dropout.check(sol.dropout_forward, _not_implemented).status == NOT_ATTEMPTED
+    assert regularize_tasks.dropout.check(_not_implemented, sol.dropout_backward).status == NOT_ATTEMPTED
+    assert regularize_tasks.dropout.check(sol.dropout_forward, _not_implemented).status == NOT_ATTEMPTED
     wrong = DROPOUT_FORWARD_MISTAKES["no scaling"][0]
-    assert tasks.dropout.use(wrong, sol.dropout_backward, quiet=True) == (
+    assert regularize_tasks.dropout.use(wrong, sol.dropout_backward, quiet=True) == (
         regularize_tasks._dropout_forward_reference, regularize_tasks._dropout_backward_reference)
 
 
@@ -515,23 +518,23 @@ def test_dropout_reference_draws_the_mask_mlp_draws():
 ], ids=["no 2", "sign", "no l2", "L1", "penalty", "one array", "first kernel only",
         "in place"])
 def test_l2_penalty_grad_mistake_catalogue(fn, pattern):
-    _incorrect(tasks.l2_penalty_grad.check(fn), pattern)
+    _incorrect(regularize_tasks.l2_penalty_grad.check(fn), pattern)
     with pytest.raises(AssertionError):
-        tasks.l2_penalty_grad.grade(fn)
+        regularize_tasks.l2_penalty_grad.grade(fn)
 
 
 def test_l2_penalty_grad_solution_correct_not_attempted_and_use():
-    assert tasks.l2_penalty_grad.check(sol.l2_penalty_grad).status == CORRECT
-    tasks.l2_penalty_grad.grade(sol.l2_penalty_grad)
-    assert tasks.l2_penalty_grad.check(_not_implemented).status == NOT_ATTEMPTED
-    assert tasks.l2_penalty_grad.check(lambda ws, l2: ...).status == NOT_ATTEMPTED
-    wrong = tasks.l2_penalty_grad.use(lambda ws, l2: [l2 * W for W in ws], quiet=True)
+    assert regularize_tasks.l2_penalty_grad.check(sol.l2_penalty_grad).status == CORRECT
+    regularize_tasks.l2_penalty_grad.grade(sol.l2_penalty_grad)
+    assert regularize_tasks.l2_penalty_grad.check(_not_implemented).status == NOT_ATTEMPTED
+    assert regularize_tasks.l2_penalty_grad.check(lambda ws, l2: ...).status == NOT_ATTEMPTED
+    wrong = regularize_tasks.l2_penalty_grad.use(lambda ws, l2: [l2 * W for W in ws], quiet=True)
     weights = [np.ones((2, 3))]
     np.testing.assert_array_equal(wrong(weights, 0.1)[0], nnlib_l2_penalty_grad(weights, 0.1)[0])
 
 
 def test_l2_penalty_grad_other_wrong_answers_are_incorrect_without_a_name():
-    _incorrect(tasks.l2_penalty_grad.check(lambda ws, l2: [2 * l2 * W + 1e-3 for W in ws]),
+    _incorrect(regularize_tasks.l2_penalty_grad.check(lambda ws, l2: [2 * l2 * W + 1e-3 for W in ws]),
                r"kernel 1 has the right shape, but .* differ")
 
 

@@ -10,7 +10,8 @@ check, a hint, a hidden grade and ``use`` work.
 - ``forward``       02: ReLU and sigmoid with their derivatives, softmax by hand
 - ``backprop``      03: MSE gradient, softmax + cross-entropy, ``dense_backward``,
                     backprop through a network, the training loop
-- ``optim``         04: momentum and Adam as optimizer objects, dropout, the L2 gradient
+- ``optim``         04a: momentum and Adam as optimizer objects
+- ``regularize``    04b: the L2 gradient, dropout
 - ``cnn``, ``rnn``, ``attention``  05a-c: ``conv2d``, one LSTM step, masked attention
 - ``evaluation``    06: precision, recall and F1; R^2; early stopping
 - ``keras``, ``playground``  07, 08: practice exercises (numbers)

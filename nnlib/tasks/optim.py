@@ -20,7 +20,6 @@ import numpy as np
 from ..core.optimizers import SGD, Adam
 from ..exercises import Exercise, Task, call, compare_arrays
 from ..lessons import surfaces
-from .regularize import dropout, l2_penalty_grad  # noqa: F401  (notebook 04 finds them here)
 
 # ---------------------------------------------------------------- shared: running an optimizer
 

@@ -1,6 +1,6 @@
-"""Solutions of notebook 04's build-it tasks (merged into the teacher's notebook by
-tools/course.py; each function's or method's body replaces the placeholder of the same
-name), and the answers of its practice exercises."""
+"""Solutions of notebook 04a's build-it tasks (merged into the teacher's notebook by
+tools/course.py; each method's body replaces the placeholder of the same name), the
+answers of its practice exercises and the model answer of its written question."""
 
 import numpy as np
 
@@ -43,20 +43,6 @@ class Adam:
             w -= alpha * m / (np.sqrt(v) + self.epsilon)
 
 
-def dropout_forward(A, rate, rng):
-    keep = 1 - rate
-    mask = (rng.random(A.shape) < keep) / keep
-    return A * mask, mask
-
-
-def dropout_backward(dout, mask):
-    return dout * mask
-
-
-def l2_penalty_grad(weights, l2):
-    return [2 * l2 * W for W in weights]
-
-
 ANSWERS = {
     "divergence_limit": 0.25,
     "momentum_two_steps": np.array([0.76, 0.0]),
@@ -64,13 +50,14 @@ ANSWERS = {
 
 
 WRITTEN = {
-    "why_l1_zeros_weights": """
-The gradient of each penalty is its pull towards 0. For L2 the pull is $2 \\lambda_2 W$,
-proportional to the weight: as a weight gets smaller the pull gets weaker, so weights shrink
-(the large ones most) but never reach 0, and a weight that helps the fit even a little can
-stay well away from 0. For L1 the pull is $\\lambda_1 \\operatorname{sign}(W)$, the same size
-however small the weight is. A weight whose gradient from the data loss cannot balance that
-constant pull keeps being pushed until it reaches 0, so only the few connections the fit
-really needs survive. (With Adam the others jitter around 0 instead of sitting exactly on it.)
+    "why_momentum_helps": """
+On an elongated bowl the best plain learning rate is set by the steep direction: a larger
+rate would make the steps across the narrow valley grow and diverge. Along the long, flat
+direction the gradient is small, so that same rate crawls, and the number of steps grows
+with the condition number. Momentum adds up the steps that keep the same direction, so along
+the flat valley the velocity builds up and the steps grow, while across the valley the
+gradient changes sign from step to step and the contributions cancel, damping the zig-zag.
+That is why, with the best rate and momentum, the steps needed grow only like the square
+root of the condition number.
 """,
 }
