@@ -2,10 +2,10 @@
 every typical mistake is named, placeholders count as not attempted."""
 
 import importlib
-import types
 import math
 import re
 import sys
+import types
 
 import numpy as np
 import pytest
