@@ -178,18 +178,25 @@ ENGINEERING = re.compile(
     r"\bmake (lab|test|robust|sweep|notebooks|bench|html|student|teacher|release)\b|tests/|"
     r"benchmarks/|README|COURSE_SEED\s*(=\s*)?\d+\s*[-–]\s*\d+|[Ss]eeds? \d+\s*[-–]\s*\d+|"
     r"oneDNN|CPU kernel")
+# How a figure or control is built (colour limits, image origin, line data, disabled flags):
+# checked in tests/test_widgets_*.py, not in front of a student.
+WIDGET_INTERNALS = re.compile(r"get_clim|\.origin\b|\.disabled\b|\.lines\[|get_[xy]data|"
+                              r"\.artists\b|get_children")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_a_student_reads_a_course_not_a_test_suite(path):
     """No markdown cell over 200 words; no cell names make targets, test files, the
-    README, COURSE_SEED ranges or CPU kernels."""
+    README, COURSE_SEED ranges or CPU kernels; no check reads a widget's insides."""
     for i, cell in enumerate(_cells(path)):
         if cell.cell_type == "markdown":
             words = len(cell.source.split())
             assert words <= 200, f"{path.name} cell {i}: {words} words"
         found = ENGINEERING.search(cell.source)
         assert not found, f"{path.name} cell {i}: {found.group(0)!r}"
+        for line in cell.source.splitlines() if cell.cell_type == "code" else ():
+            internal = WIDGET_INTERNALS.search(line) if line.lstrip().startswith("assert") else None
+            assert not internal, f"{path.name} cell {i} checks a widget's insides: {line.strip()}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

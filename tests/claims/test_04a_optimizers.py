@@ -14,6 +14,8 @@ FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
 
 CHECKS = {
+    # cell 39
+    'np.array_equal(by_hand, sweep.smoothed)': Swept("test_the_range_test_written_out"),
     # cell 3
     'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
     # cell 3
@@ -89,19 +91,19 @@ CHECKS = {
     # cell 37
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 39
+    # cell 41
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 39
+    # cell 41
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 43
+    # cell 45
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 43
+    # cell 45
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 43
+    # cell 45
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
 }
 
@@ -209,3 +211,40 @@ def test_range_test_and_batch_sizes():
 
 
 # ---------------------------------------------------------------- cells 42-65
+
+
+def range_test_by_hand(model, X, y, rates, *, loss, batch_size, seed, smoothing=0.9,
+                       stop_factor=4.0):
+    """Notebook 04a's written-out range test (cell 39), as it stands there."""
+    net, sgd = model.copy(), nnlib.SGD()
+    rng = np.random.default_rng(seed)
+    average, best, smoothed = 0.0, np.inf, []
+    while True:
+        for batch in nnlib.data.batch_indices(len(X), batch_size, shuffle=True, rng=rng):
+            value, grads = net.loss_and_grads(X[batch], y[batch], loss=loss)
+            average = smoothing * average + (1 - smoothing) * value
+            smoothed.append(average / (1 - smoothing ** (len(smoothed) + 1)))
+            if not smoothed[-1] <= stop_factor * best or len(smoothed) == len(rates):
+                return np.array(smoothed)
+            best = min(best, smoothed[-1])
+            sgd.learning_rate = rates[len(smoothed) - 1]
+            sgd.step(net.params, grads)
+
+
+def test_the_range_test_written_out():
+    """Cell 39: the loop written out in the notebook gives tuning.lr_range_test's curve to
+    the last bit (the same batches, rates and float64 arithmetic, in the same order)."""
+    def measure(seed):
+        X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
+        y_moons = y_moons.reshape(-1, 1)
+        classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
+        test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
+                                    min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
+                                    seed=seed)
+        mine = range_test_by_hand(classifier, X_moons, y_moons,
+                                  np.geomspace(1e-4, 100.0, 300),
+                                  loss="binary_cross_entropy", batch_size=32, seed=seed)
+        return {"equal": bool(np.array_equal(mine, test.smoothed))}
+
+    sweep(measure,
+          {"the written-out loop equals lr_range_test": ("equal", bool)})
