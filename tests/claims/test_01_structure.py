@@ -15,62 +15,62 @@ CHECKS = {
     'np.isclose(a, nnlib.activations.relu(z))': Exact("fixed inputs"),
     # cell 5
     'nnlib.activations.relu(w @ x - 2.0) == 0.0': Exact("fixed inputs"),
-    # cell 12
+    # cell 13
     'np.allclose(Z_loops, Z)': Exact("the same float64 sums: " + ROUNDING),
-    # cell 14
+    # cell 16
     'np.allclose(layer.predict(X), A)': Exact("the same float64 sums: " + ROUNDING),
-    # cell 18
+    # cell 21
     'np.allclose(first_layer.predict(X_data), A1)': Exact("the same float64 sums: " + ROUNDING),
-    # cell 20
+    # cell 24
     'y_hat.shape == (100, 1)': Exact(SHAPES),
-    # cell 20
+    # cell 24
     'gap <= 1e-12': Exact("the same float64 operations as model.forward: " + ROUNDING),
-    # cell 24
+    # cell 29
     'drawing.n_neurons == 1 + 10 + 5 + 1': Exact(SHAPES),
-    # cell 24
+    # cell 29
     'drawing.n_connections == n_weights == 1 * 10 + 10 * 5 + 5 * 1': Exact(SHAPES),
-    # cell 28
+    # cell 33
     'all((np.all(b_l == 0) for b_l in model.biases))': Exact("biases start at zeros"),
-    # cell 28
+    # cell 34
     '0.25 < negative < 0.75': Bounded(
         5.1e-5, "65 independent symmetric draws, negatives ~ Binomial(65, 1/2); the check "
         "fails for <= 16 or >= 49 negatives: 2 * scipy.stats.binom.cdf(16, 65, 0.5) = 5.1e-5"),
-    # cell 28
+    # cell 33
     'np.abs(W_l).max() <= limit': Exact("rng.uniform(-limit, limit) stays inside [-limit, limit)"),
-    # cell 28
+    # cell 33
     'np.concatenate(fractions).max() > 0.7': Bounded(
         8.6e-11, "the 65 fractions |w| / limit are independent and uniform on [0, 1): "
         "all of them <= 0.7 with probability 0.7**65 = 8.5e-11"),
-    # cell 33
+    # cell 40
     'drawing.truncated == [True, True, False] and len(drawing.ellipses) == 2': Exact(SHAPES),
-    # cell 33
+    # cell 40
     'drawing.n_connections == n_drawn[0] * n_drawn[1] + n_drawn[1] * n_drawn[2]': Exact(SHAPES),
-    # cell 33
+    # cell 40
     "any(('784 neurons' in t.get_text() for t in ax.texts))": Exact(SHAPES),
-    # cell 35
+    # cell 43
     'P == model.count_params() == 81': Exact(SHAPES),
-    # cell 38
+    # cell 46
     'keras_model.count_params() == model.count_params()': Exact(SHAPES),
-    # cell 38
+    # cell 46
     '[w.shape for w in keras_weights] == [w.shape for w in model.get_weights()]': Exact(SHAPES),
-    # cell 38
+    # cell 46
     'all((np.all(b == 0) for b in keras_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
-    # cell 38
+    # cell 46
     'np.testing.assert_allclose(from_keras.predict(X_data), keras_out, rtol=1e-05, atol=1e-06)':
         Swept("test_keras_weights_give_the_same_predictions"),
-    # cell 38
+    # cell 46
     "type(layer.kernel_initializer).__name__ == 'GlorotUniform'": Exact("Keras' Dense default"),
-    # cell 38
+    # cell 46
     "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
-    # cell 38
+    # cell 46
     'twin.count_params() == mlp.count_params()': Exact(SHAPES),
-    # cell 42
+    # cell 51
     'shape == [1, 10, 5, 8, 1]': Exact("the widget's controls, set from code"),
-    # cell 42
+    # cell 51
     "probe.n_params == nnlib.MLP(shape, ['relu'] * 3 + ['linear']).count_params()": Exact(SHAPES),
-    # cell 42
+    # cell 51
     'probe.n_params == 81 - (5 * 1 + 1) + (5 * 8 + 8) + (8 * 1 + 1)': Exact(SHAPES),
-    # cell 42
+    # cell 51
     'probe.drawing.n_connections == 10 + 50 + 40 + 8': Exact(SHAPES),
 }
 

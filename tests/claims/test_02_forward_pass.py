@@ -11,104 +11,104 @@ FIXED = "fixed inputs, nothing random"
 ROUNDING = "the same float64 sums two ways: rounding about 1e-16 of values of size 1-10"
 
 CHECKS = {
-    # cell 3
+    # cell 4
     'np.isclose(Z[0, 1], by_hand)': Exact(ROUNDING),
-    # cell 7
+    # cell 8
     'activations.tanh_grad(0.0) == 1.0': Exact(FIXED),
-    # cell 7
+    # cell 9
     'np.allclose(activations.softmax(pairs)[:, 0], activations.sigmoid(z))': Exact(FIXED),
-    # cell 7
+    # cell 8
     'worst < 1e-06': Exact(FIXED),
-    # cell 16
+    # cell 19
     'np.isclose(my_sigmoid_grad(z_far)[0], 0.25) and np.all(np.diff(my_sigmoid_grad(z_far)) < 0)':
         Exact(FIXED),
-    # cell 16
+    # cell 19
     'my_sigmoid_grad(z_far)[-1] < 0.0001': Exact(FIXED),
-    # cell 16
+    # cell 19
     'np.array_equal(my_relu_grad(z_far), [0.0, 1.0, 1.0, 1.0])': Exact(FIXED),
     # cells 15, 17 and 38
     'gap < 1e-12': Swept("test_same_numbers_two_ways"),
-    # cell 21
+    # cell 26
     "distance_from_line(curves['linear, linear']) < 1e-10": Swept("test_same_numbers_two_ways"),
-    # cell 21
+    # cell 26
     "distance_from_line(curves['relu, linear']) > 0.02": Swept("test_same_numbers_two_ways"),
-    # cell 25
+    # cell 30
     'np.allclose(probe.a, my_sigmoid(2.0 * probe.x - 1.0))': Exact(FIXED),
-    # cell 28
+    # cell 33
     'np.all(np.diff(top) < 0)': Exact(FIXED),
-    # cell 28
+    # cell 33
     'np.allclose(activations.softmax(logits + 100.0), activations.softmax(logits))': Exact(FIXED),
-    # cell 28
+    # cell 34
     'cold[0] > 0.99': Exact(FIXED),
-    # cell 28
+    # cell 34
     'np.allclose(hot, 1 / len(logits), atol=0.01)': Exact(FIXED),
-    # cell 30
+    # cell 37
     'np.all(np.isnan(naive))': Exact(FIXED),
-    # cell 30
+    # cell 37
     'np.all(np.isfinite(stable)) and np.isclose(stable.sum(), 1.0)': Exact(FIXED),
-    # cell 30
+    # cell 37
     'np.allclose(activations.softmax(big - 1000), np.exp(big - 1000) / np.exp(big - 1000).sum())':
         Exact(FIXED),
-    # cell 30
+    # cell 36
     'np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0)) and np.isinf(np.exp(1000.0))':
         Exact(FIXED),
-    # cell 32
+    # cell 40
     'model.loss(X, y) < 0.03': Swept("test_trained_network_follows_the_line"),
-    # cell 32
+    # cell 40
     'largest_gap < 0.6': Swept("test_trained_network_follows_the_line"),
-    # cell 34
+    # cell 43
     'gap <= 1e-12': Exact("the same float64 operations as model.predict"),
-    # cell 38
+    # cell 48
     'np.all(dW1[:, dead1] == 0) and np.all(db1[dead1] == 0)': Exact(
         "a dead neuron's slope is exactly 0 on every sample, so its gradients are sums of 0s"),
-    # cell 38
+    # cell 48
     'np.all(dW2[:, dead2] == 0) and np.all(db2[dead2] == 0)': Exact(
         "a dead neuron's slope is exactly 0 on every sample, so its gradients are sums of 0s"),
-    # cell 40
+    # cell 51
     'y_keras.dtype == np.float64': Exact("to_keras builds a float64 model"),
-    # cell 42
+    # cell 54
     'np.allclose(y_predict, keras_model(X_rounded).numpy(), rtol=0, atol=1e-12)': Exact(
         "the same float64 model on the same float32-rounded inputs, in batches or at once"),
-    # cell 42
+    # cell 54
     '1e-09 < np.max(np.abs(y_predict - A3)) < 1e-06': Swept("test_trained_network_follows_the_line"),
-    # cell 44
+    # cell 57
     'np.array_equal(tf_slope, activations.relu_grad(z_kink.numpy()))': Exact(FIXED),
-    # cell 44
+    # cell 57
     'tf_slope[1] == 0.0': Exact(FIXED),
-    # cell 46
+    # cell 59
     'not (dW1_0.any() or db1_0.any() or dW2_0.any()) and db2_0.any()': Exact(
         "at the all-0 start tanh(0) = 0 and W2 = 0 make every hidden gradient exactly 0; the "
         "output bias's is -2 mean(y), about -2"),
-    # cell 46
+    # cell 59
     'np.all(zero_start.weights[0] == 0)': Exact(
         "from the all-0 start the hidden gradients stay exactly 0 at every step"),
-    # cell 46
+    # cell 59
     'np.allclose(zero_start.predict(X), y.mean(), atol=0.15)': Swept("test_constant_starts"),
-    # cell 46
+    # cell 60
     'not np.allclose(W1_twins, 0.5) and np.allclose(W1_twins, W1_twins[:, :1], rtol=1e-12, atol=0)':
         Swept("test_constant_starts"),
-    # cell 46
+    # cell 60
     'same_start.loss(X, y) < 0.03': Swept("test_constant_starts"),
-    # cell 49
+    # cell 63
     'level < 5': Swept("test_depth_profiles"),
-    # cell 49
+    # cell 63
     'glorot.activation_std[-1] > 0.1 * glorot.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 49
+    # cell 63
     'small.activation_std[-1] < 1e-08 * small.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 49
+    # cell 63
     'small.gradient_norm.max() < 1e-09': Swept("test_depth_profiles"),
-    # cell 49
+    # cell 63
     'small.gradient_norm.max() < 1e-09 * glorot.gradient_norm.min()': Swept("test_depth_profiles"),
-    # cell 49
+    # cell 63
     'np.all(large.activation_std > 0.9) and large.gradient_norm[0] > 200 * large.gradient_norm[-1]':
         Swept("test_depth_profiles"),
-    # cell 49
+    # cell 64
     '7 < growth < 9': Swept("test_depth_profiles"),
-    # cell 51
+    # cell 66
     '-1 <= X.min() and X.max() <= 1': Exact("make_linear's x is evenly spaced in [-1, 1]"),
-    # cell 51
+    # cell 67
     'abs(dW_raw[1, 0]) > 100 * abs(dW_raw[0, 0])': Swept("test_feature_scales"),
-    # cell 51
+    # cell 67
     '1 / 3 < abs(dW_standard[1, 0] / dW_standard[0, 0]) < 3': Swept("test_feature_scales"),
 }
 

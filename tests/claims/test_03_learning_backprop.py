@@ -24,109 +24,109 @@ CHECKS = {
     'np.isclose(mse_by_hand, losses.mse(y_true, y_pred))': Exact(FIXED),
     # cell 4
     'np.isclose(bce_by_hand, losses.binary_cross_entropy(y_true, y_pred))': Exact(FIXED),
-    # cell 10
+    # cell 11
     'mse_on_grid.max() <= 1.0': Exact(FIXED),
-    # cell 10
+    # cell 11
     'np.isclose(bce_on_grid[0], -np.log(1e-07))': Exact(FIXED),
-    # cell 10
+    # cell 11
     'np.all(np.diff(bce_on_grid) < 0)': Exact(FIXED),
-    # cell 12
+    # cell 13
     'np.isclose(slope_mse, losses.mse_grad(one, wrong).item())': Exact(FIXED),
-    # cell 12
+    # cell 14
     'abs(slope_bce) > 10 * abs(slope_mse)': Exact(FIXED),
-    # cell 14
+    # cell 17
     'np.isclose(dz_bce, y_hat.item() - 1)': Exact(FIXED),
-    # cell 14
+    # cell 17
     'abs(dz_bce) > 40 * abs(dz_mse)': Exact(FIXED),
-    # cell 16
+    # cell 20
     "after_20['binary_cross_entropy'] > 0.9": Exact(ONE_SAMPLE),
-    # cell 16
+    # cell 20
     "after_20['mse'] < 0.1": Exact(ONE_SAMPLE),
-    # cell 24
+    # cell 29
     '0.005 < mse_best < 0.02': Bounded(
         1.5e-5, "least squares with 2 parameters on 100 points with N(0, 0.1^2) noise: "
         "100 * mse_best / 0.01 ~ chi2(98); scipy.stats.chi2.cdf(50, 98) + "
         "scipy.stats.chi2.sf(200, 98) = 1.4e-5 + 5.7e-9"),
-    # cell 27
+    # cell 33
     'np.allclose([dL_dw, dL_db], descent.line_mse_grad(w, b, X, y))': Exact(ROUNDING),
-    # cell 27
+    # cell 33
     'np.allclose([dL_dw, dL_db], numeric, rtol=1e-06)': Swept("test_the_line"),
-    # cell 32
+    # cell 38
     'abs(descent.line_mse(w, b, X, y) - mse_best) < 0.001': Swept("test_the_line"),
-    # cell 32
+    # cell 39
     'arrow_end < 0.01 * arrow_start': Exact(
         LINE + ": each of the 40 steps multiplies the gradient by I - 0.25 H, whose factors "
         "are 1 - 0.5 * 0.340 = 0.830 and 0.5, so arrow_end <= 0.830**40 * arrow_start "
         "= 5.8e-4 * arrow_start for every draw of the noise (test_the_line measures it)"),
-    # cell 38
+    # cell 46
     "distance['crawls'] > 0.5 and distance['converges'] < 1e-06": Exact(FIXED),
-    # cell 38
+    # cell 46
     "np.all(np.diff(np.sign(paths['oscillates'].w - 3.0)) != 0)": Exact(FIXED),
-    # cell 38
+    # cell 46
     "paths['diverges'].diverged and paths['diverges'].diverged_at == 35": Exact(FIXED),
-    # cell 40
+    # cell 48
     'grows == (lr > limit)': Exact(FIXED),
-    # cell 42
+    # cell 50
     'np.isclose(through_origin(1.5), losses.mse(y, 1.5 * X))': Exact(ROUNDING),
-    # cell 42
+    # cell 51
     'on_first.diverged and (not on_second.diverged)': Exact(
         LINE + ", so 2/L'' = 2.94 > 1.5: every step shrinks the distance to the minimum "
         "(factor 1 - 1.5 * 0.680 = -0.02) and the loss never passes 1e6; (w - 3)^2 is fixed"),
-    # cell 46
+    # cell 56
     'np.allclose([dL_dw, dL_db], numeric, rtol=1e-07)': Exact(FIXED),
-    # cell 55
+    # cell 66
     'np.allclose(dW3, nnlib_grads[4]) and np.allclose(db3, nnlib_grads[5])': Exact(ROUNDING),
-    # cell 62
+    # cell 74
     'np.isclose(loss_value, loss_by_hand)': Exact(ROUNDING),
-    # cell 62
+    # cell 73
     'np.shape(g_hand) == g_nnlib.shape and np.allclose(g_hand, g_nnlib)': Exact(ROUNDING),
-    # cell 67
+    # cell 80
     "near_kink or table.max_relative_error('central differences') < 1e-05":
         Swept("test_central_differences"),
-    # cell 67
+    # cell 80
     "table.max_relative_error('tf.GradientTape') < 1e-12": Swept("test_tensorflow_gradients"),
-    # cell 67
+    # cell 80
     'np.isclose(tf_loss, loss_value, rtol=1e-12)': Swept("test_tensorflow_gradients"),
-    # cell 69
+    # cell 83
     "verdicts == {0.0: 'wrong', 0.3: 'good'}": Exact(FIXED),
-    # cell 73
+    # cell 88
     "len(history['loss']) == 200 and (history['loss'][-1] < 0.03 or layer_2_dead)":
         Swept("test_sgd_training"),
-    # cell 78
+    # cell 94
     'len(my_losses) == 200 and gap < 1e-12': Exact(
         "nnlib's train (the fallback) does fit's arithmetic step for step: the gap is 0"),
-    # cell 78
+    # cell 94
     'all((np.allclose(a, b, rtol=0, atol=1e-12) for a, b in zip(my_net.params, start.get_weights())))':
         Exact("the same 800 steps in the same order: identical weights (the student's pieces "
               "or nnlib's stand-ins, tests/test_student_library.py)"),
-    # cell 82
+    # cell 98
     'history_unstable.diverged and live_unstable.message == history_unstable.message':
         Swept("test_sgd_diverges"),
-    # cell 82
+    # cell 98
     'sum((issubclass(w.category, nnlib.DivergenceWarning) for w in caught)) == 1':
         Swept("test_sgd_diverges"),
-    # cell 82
+    # cell 99
     "history_unstable.diverged_at is not None and len(history_unstable['loss']) < 40":
         Swept("test_sgd_diverges"),
-    # cell 86
+    # cell 104
     "np.isclose(start_loss, spiral_net.loss(X3, Y3, loss='categorical_cross_entropy'))":
         Exact(ROUNDING),
-    # cell 86
+    # cell 104
     'abs(start_loss - np.log(3)) < 0.05': Swept("test_spiral_diagnostics"),
-    # cell 87
+    # cell 106
     'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
-    # cell 89
+    # cell 109
     'tiny_losses[-1] < 0.01': Swept("test_spiral_diagnostics"),
-    # cell 91
+    # cell 111
     "all((0.001 < v < 0.01 for v in ratios['Adam, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 91
+    # cell 111
     "all((v < 0.0002 for v in ratios['SGD, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 91
+    # cell 112
     'all((0.1 < m < 0.5 for m in mean_abs_w))': Swept("test_spiral_diagnostics"),
-    # cell 91
+    # cell 112
     "min(ratios['Adam, lr 0.001']) > 20 * max(ratios['SGD, lr 0.001'])":
         Swept("test_spiral_diagnostics"),
-    # cell 93
+    # cell 115
     'all((0.1 < z < 0.9 for z in zero_share))': Swept("test_spiral_diagnostics"),
 }
 

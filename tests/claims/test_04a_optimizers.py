@@ -14,96 +14,96 @@ FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
 
 CHECKS = {
-    # cell 39
+    # cell 51
     'np.array_equal(by_hand, sweep.smoothed)': Swept("test_the_range_test_written_out"),
-    # cell 3
+    # cell 4
     'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
-    # cell 3
+    # cell 4
     'np.allclose(p_by_hand, path.points[1])': Exact(FIXED),
-    # cell 3
+    # cell 4
     'bowl(p_by_hand) < bowl(p)': Exact(FIXED),
-    # cell 7
+    # cell 8
     'np.isclose(limit, 2 / 10)': Exact(FIXED),
-    # cell 7
+    # cell 8
     'not below.diverged and below.loss[-1] < 1e-06': Exact(FIXED),
-    # cell 7
+    # cell 8
     'above.diverged': Exact(FIXED),
-    # cell 7
+    # cell 9
     'np.all(y_below[1:] * y_below[:-1] < 0) and np.all(y_above[1:] * y_above[:-1] < 0)': Exact(FIXED),
-    # cell 7
+    # cell 9
     'np.all(np.abs(y_below[1:]) < np.abs(y_below[:-1]))': Exact(FIXED),
-    # cell 7
+    # cell 9
     'np.all(np.abs(y_above[1:]) > np.abs(y_above[:-1]))': Exact(FIXED),
-    # cell 14
+    # cell 17
     'np.allclose(by_hand, momentum_path.points, rtol=0, atol=1e-12)': Exact(SAME),
-    # cell 16
+    # cell 19
     'np.isclose(last_step, 0.01 / (1 - 0.9), rtol=1e-06)': Exact("a constant gradient: "
                                                                 "0.9**200 is far below 1e-6"),
-    # cell 16
+    # cell 19
     'np.max(np.abs(mine - theirs)) < 1e-12': Exact(SAME),
-    # cell 16
+    # cell 20
     "np.median(ratio['plain SGD, rate 0.001']) < 0.5": Swept("test_momentum_on_the_line"),
-    # cell 16
+    # cell 20
     "abs(np.median(ratio['plain SGD, rate 0.01']) - 1) < 0.2": Swept("test_momentum_on_the_line"),
-    # cell 18
+    # cell 23
     'np.isclose(limit_momentum, 2 * (1 + 0.9) / 10)': Exact(FIXED),
-    # cell 18
+    # cell 23
     'not m_below.diverged and m_below.loss[-1] < 1e-06': Exact(FIXED),
-    # cell 18
+    # cell 23
     'm_above.diverged': Exact(FIXED),
-    # cell 25
+    # cell 30
     'np.isclose(adam_step_sizes([g])[0], alpha, rtol=0.001)': Exact(FIXED),
-    # cell 25
+    # cell 31
     '3 * alpha < jump < 1.001 * bound': Exact(FIXED),
-    # cell 25
+    # cell 30
     'np.allclose(adam_step_sizes([g] * 100), alpha, rtol=0.01)': Exact(FIXED),
-    # cell 27
+    # cell 34
     'len(mine) == 200 and gap < 1e-12': Exact(SAME),
-    # cell 27
+    # cell 34
     'mine[-1] < 0.6 * mine[0]': Swept("test_adam_learns_the_line"),
-    # cell 29
+    # cell 37
     'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
-    # cell 29
+    # cell 37
     'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
-    # cell 32
+    # cell 40
     'too_fast.diverged': Exact(FIXED),
-    # cell 32
+    # cell 40
     "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 32
+    # cell 40
     "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
-    # cell 32
+    # cell 40
     "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 32
+    # cell 41
     'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
-    # cell 32
+    # cell 41
     "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
-    # cell 32
+    # cell 41
     'not any((run.diverged for run in runs.values()))': Exact(FIXED),
-    # cell 35
+    # cell 45
     'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
-    # cell 35
+    # cell 45
     'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
-    # cell 37
+    # cell 48
     'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
-    # cell 37
+    # cell 48
     'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 37
+    # cell 48
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 41
+    # cell 54
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 41
+    # cell 54
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 45
+    # cell 59
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 45
+    # cell 59
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 45
+    # cell 59
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
 }
 

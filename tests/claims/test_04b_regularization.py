@@ -13,64 +13,64 @@ FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
 
 CHECKS = {
-    # cell 12
+    # cell 16
     'len(my_losses) == 200 and gap < 1e-12': Exact(
         "the same 800 steps as fit with l2, in the same order (the student's pieces or "
         "nnlib's stand-ins, tests/test_student_library.py)"),
-    # cell 3
+    # cell 4
     'plain.model.count_params() == 4353': Exact("a count of the network's parameters"),
-    # cell 3
+    # cell 4
     'train_mse < 0.3 ** 2': Swept("test_overfitting_and_regularization"),
-    # cell 3
+    # cell 4
     'test_mse > 1.2 * train_mse': Swept("test_overfitting_and_regularization"),
-    # cell 5
+    # cell 7
     'np.isclose(l2_by_hand, regularization.l2_penalty(weights, lam))': Exact(SAME),
-    # cell 5
+    # cell 7
     'np.isclose(loss_with_l2 - loss_plain, l2_by_hand)': Exact(SAME),
-    # cell 10
+    # cell 13
     'all((np.allclose(d, (1 - 2 * alpha_sgd * lam) * W) for d, W in zip(decay, plain.model.weights)))': Exact(
         "W - 0.1 * 2 * lam * W equals (1 - 0.2 * lam) * W up to rounding"),
-    # cell 10
+    # cell 12
     'np.allclose(extra_W, my_grad, rtol=1e-09, atol=1e-12)': Exact(
         "(g + 2 lam W) - g differs from 2 lam W by one rounding of the data gradient g, about "
         "1e-16 |g|: it would take |g| > 1e4 to reach atol=1e-12"),
-    # cell 10
+    # cell 12
     'np.all(extra_b == 0)': Exact("the bias gradients come from the same operations, bit for "
                                   "bit: the penalty only adds to the kernels' gradients"),
-    # cell 17
+    # cell 21
     "over_draws['no regularization'].mean() > 0.3 ** 2": Swept("test_penalties_over_draws"),
-    # cell 17
+    # cell 21
     "over_draws[name].mean() < over_draws['no regularization'].mean()": Swept(
         "test_penalties_over_draws"),
-    # cell 19
+    # cell 23
     'sum(turns) >= 5': Swept("test_penalties_over_draws"),
-    # cell 19
+    # cell 24
     "jumps['dropout 0.1'] + jumps['dropout 0.3'] > jumps['L2 = 0.003'] + jumps['L1 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 21
+    # cell 26
     'np.any(dropout_ratio < 0.9) and np.any(worse_than_both)': Swept("test_penalties_over_draws"),
-    # cell 21
+    # cell 26
     "train_of['L2 = 0.03'] > train_of['L2 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 21
+    # cell 27
     'np.median(off_ratio) > 1': Swept(
         "test_penalties_over_draws"),
-    # cell 23
+    # cell 30
     "norms['L2 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 23
+    # cell 30
     "norms['L1 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 23
+    # cell 30
     "zeros['L1 = 0.003'] > 0.9": Swept("test_overfitting_and_regularization"),
-    # cell 23
+    # cell 30
     "1 - zeros['L2 = 0.003'] > 3 * (1 - zeros['L1 = 0.003'])": Swept(
         "test_overfitting_and_regularization"),
-    # cell 23
+    # cell 30
     "zeros['L2 = 0.003'] > 2 * zeros['no regularization']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 29
+    # cell 37
     "mse[yours][0] > mse['no regularization'][0]": Swept(
         "test_overfitting_and_regularization"),
-    # cell 29
+    # cell 37
     "np.isfinite(mse[yours][1])": Swept("test_overfitting_and_regularization"),
 }
 

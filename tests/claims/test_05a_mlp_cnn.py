@@ -13,69 +13,69 @@ FIXED = "fixed inputs: nothing random decides it"
 CHECKS = {
     # cell 4
     'dense_params(224 * 224 * 3, 100) > 15000000': Exact(),
-    # cell 7
+    # cell 8
     'np.allclose(losses_real, losses_shuffled, rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
-    # cell 7
+    # cell 8
     'np.allclose(mlp_np.get_weights()[0][perm], mlp_shuffled.get_weights()[0], rtol=0, atol=1e-10)': Swept("test_shuffled_pixels_train_alike"),
-    # cell 38
+    # cell 44
     'np.allclose(learned, sobel, atol=1e-06) and abs(learned_bias[0]) < 1e-06': Swept(
         "test_a_filter_learns_the_sobel_filter"),
-    # cell 11
+    # cell 12
     'Z_small.shape == (2, 2)': Exact(),
-    # cell 11
+    # cell 12
     'Z_small[0, 0] == top_left': Exact(FIXED),
-    # cell 14
+    # cell 16
     "conv.output_size(8, 3, 1, 'valid') == 6 and conv.output_size(8, 3, 2, 'same') == 4": Exact(),
-    # cell 14
+    # cell 15
     'out.shape == (conv.output_size(8, 3, stride, padding),) * 2': Exact(),
-    # cell 20
+    # cell 22
     "np.allclose(conv.apply_filter(flat, filters['vertical_edges'], padding='valid'), 0.0)": Exact(FIXED),
-    # cell 20
+    # cell 22
     "np.allclose(conv.apply_filter(flat, filters['blur'], padding='valid'), 0.7)": Exact(FIXED),
-    # cell 20
+    # cell 23
     'list(columns_hit) == [2, 3, 6, 7]': Exact(FIXED),
-    # cell 20
+    # cell 23
     'list(rows_hit) == [1, 2, 7, 8]': Exact(FIXED),
-    # cell 20
+    # cell 23
     'vertical_map[:, 2:4].min() >= 0 >= vertical_map[:, 6:8].max()': Exact(FIXED),
-    # cell 20
+    # cell 23
     'horizontal_map[1:3].min() >= 0 >= horizontal_map[7:9].max()': Exact(FIXED),
-    # cell 22
+    # cell 25
     'nnlib_maps.shape == keras_maps.shape': Exact(),
-    # cell 22
+    # cell 25
     'np.allclose(nnlib_maps, keras_maps, rtol=0, atol=1e-12)': Swept("test_conv2d_equals_keras"),
-    # cell 24
+    # cell 27
     'pooled.shape == (5, 4, 4, 1)': Exact(),
-    # cell 24
+    # cell 27
     "np.array_equal(pooled, keras.layers.MaxPooling2D(2, dtype='float64')(X_batch).numpy())": Exact(
         "both pick one of the same float64 pixels of the five fixed digits"),
-    # cell 24
+    # cell 27
     'pooled[0, 0, 1, 0] == block.max() > 0': Exact(FIXED),
-    # cell 24
+    # cell 28
     'change_pooled < 0.85 * change_images': Exact("the first five digits of load_digits: no seed"),
-    # cell 29
+    # cell 34
     'my_maps.shape == keras_maps.shape == (5, 6, 6, 6)': Exact(),
-    # cell 29
+    # cell 34
     'np.allclose(my_maps, keras_maps, rtol=1e-05, atol=1e-05)': Swept("test_conv2d_equals_keras"),
-    # cell 30
+    # cell 36
     '1e-12 < float32_gap < 1e-05': Swept("test_conv2d_equals_keras"),
-    # cell 41
+    # cell 47
     'abs(cnn.count_params() - mlp.count_params()) / mlp.count_params() < 0.1': Exact(),
-    # cell 41
+    # cell 47
     "cnn.get_layer('conv1').count_params() == conv.count_conv_params(3, 1, 8) == 80": Exact(),
-    # cell 41
+    # cell 48
     'conv_counts[8] == conv_counts[224] == 80': Exact(),
-    # cell 44
+    # cell 51
     'cnn_accuracy > 0.9 and mlp_accuracy > 0.9': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 46
+    # cell 54
     '0.95 < cnn_accuracies.mean() <= 1.0 and 0.93 < mlp_accuracies.mean() <= 1.0': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 46
+    # cell 54
     'abs(gap) < 0.05': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 50
+    # cell 59
     'numpy_maps.shape == keras_maps.shape == (1, 8, 8, 8)': Exact(),
-    # cell 50
+    # cell 59
     'np.allclose(keras_maps, numpy_maps, rtol=1e-05, atol=1e-06)': OverRuns("test_cnn_and_mlp_over_seeds"),
-    # cell 53
+    # cell 63
     'wrong.size == round((1 - cnn_accuracy) * len(y_test))': Exact(
         "evaluate's accuracy is the share of test digits whose argmax is right, the count "
         "predict gives; round() absorbs the float32 rounding of that share (also measured "

@@ -9,51 +9,51 @@ from nnlib.tasks import rnn as rnn_tasks
 
 NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 CHECKS = {
-    # cell 4
+    # cell 5
     'np.allclose(h, h_nnlib)': Exact("the same float64 formula, step by step"),
-    # cell 6
+    # cell 8
     'H_nnlib.shape == H_keras.shape == (4, 6, units)': Exact(),
-    # cell 6
+    # cell 8
     'np.allclose(H_nnlib, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
-    # cell 12
+    # cell 15
     'shrink < 1e-06': Swept("test_gradient_vanishes_over_30_steps"),
-    # cell 14
+    # cell 18
     'reach[0] < 1e-05 * reach[-1]': Swept("test_gradient_vanishes_over_30_steps"),
-    # cell 17
+    # cell 21
     'memory_mse[-1] < 0.05': Swept("test_an_rnn_learns_to_remember_with_bptt"),
-    # cell 25
-    'np.allclose(H_mine, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
-    # cell 25
-    "np.allclose(H_mine, recurrent.rnn_forward('lstm', X_batch, W_lstm, U_lstm, b_lstm, return_sequences=True), rtol=0, atol=1e-12)": Swept("test_rnn_layers_equal_keras"),
-    # cell 29
-    "n_weights['lstm'] == 4 * n_weights['simple_rnn']": Exact(),
-    # cell 29
-    "n_weights['gru'] == 3 * n_weights['simple_rnn'] + 3 * units": Exact(),
-    # cell 29
-    'n_weights[kind] == layer.count_params()': Exact(),
     # cell 31
+    'np.allclose(H_mine, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
+    # cell 31
+    "np.allclose(H_mine, recurrent.rnn_forward('lstm', X_batch, W_lstm, U_lstm, b_lstm, return_sequences=True), rtol=0, atol=1e-12)": Swept("test_rnn_layers_equal_keras"),
+    # cell 36
+    "n_weights['lstm'] == 4 * n_weights['simple_rnn']": Exact(),
+    # cell 36
+    "n_weights['gru'] == 3 * n_weights['simple_rnn'] + 3 * units": Exact(),
+    # cell 35
+    'n_weights[kind] == layer.count_params()': Exact(),
+    # cell 39
     'np.array_equal(X_te[0, :, 0], series[n_train:n_train + WINDOW])': Exact(
         "make_windows copies the series"),
-    # cell 35
+    # cell 44
     '0.04 < naive_mse < 0.08': Swept("test_naive_forecast"),
-    # cell 35
+    # cell 44
     'all((mse < naive_mse for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
-    # cell 35
+    # cell 44
     'all((mse < 0.05 for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
-    # cell 38
+    # cell 47
     'np.all(markers.sum(axis=1) == 1) and np.all(markers[np.arange(len(X_rec)), marked] == 1)': Exact(
         "make_recall_task sets one marker per sequence, at the marked step"),
-    # cell 38
+    # cell 47
     'marked.max() < N_STEPS / 4': Exact("marked steps are drawn from 0 .. N_STEPS // 4 - 1"),
-    # cell 38
+    # cell 48
     'steps_to_carry > 20': Exact("29 - marked.max() >= 29 - 6 = 23"),
-    # cell 38
+    # cell 48
     'abs(mse_of_zero - 1 / 3) < 0.06': Bounded(
         8.2e-5, "mse_of_zero is the mean of 500 independent u**2, u uniform on [-1, 1] (mean "
         "1/3); Chernoff's bound exp(-500 I(a)), with I the Legendre transform of "
         "log E exp(l u**2) computed by scipy (quad + minimize_scalar), gives 5.8e-5 for "
         "a = 1/3 + 0.06 and 2.4e-5 for a = 1/3 - 0.06: 8.2e-5 together"),
-    # cell 42
+    # cell 52
     'lstm_mses.min() < 0.05': OverRuns("test_recall_over_seeds"),
 }
 

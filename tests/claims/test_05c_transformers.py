@@ -13,45 +13,45 @@ CHECKS = {
     'np.isclose(weights.sum(), 1.0) and np.isclose(output[0, 0], weights[0] @ V[:, 0])': Exact(FIXED),
     # cell 4
     'weights[0, 0] > weights[0, 1] > weights[0, 2]': Exact(FIXED),
-    # cell 6
+    # cell 7
     'all((0.8 < scaled < 1.2 for _, scaled in score_spread.values()))': Swept("test_score_spread"),
-    # cell 6
+    # cell 7
     'score_spread[512][0] > 10': Swept("test_score_spread"),
-    # cell 9
+    # cell 10
     'np.allclose(out_nnlib, out_keras.numpy(), rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
-    # cell 9
+    # cell 10
     'np.allclose(scores_nnlib, scores_keras.numpy(), rtol=0, atol=1e-14)': Swept("test_attention_equals_keras"),
-    # cell 11
+    # cell 13
     '1e-10 < gap_3 < 1e-05': Swept("test_attention_equals_keras"),
-    # cell 16
+    # cell 19
     'np.allclose(out_causal, out_keras_causal, rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
-    # cell 16
+    # cell 19
     'np.allclose(out_causal, multi_head_attention(X_att, X_att, mha.get_weights(), mask=causal_mask(5)), rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
-    # cell 16
+    # cell 19
     'np.allclose(np.triu(masked_weights, k=1), 0.0, rtol=0, atol=1e-09)': Exact(
         "a shut-out score becomes -1e9, whose exponential underflows to exactly 0"),
-    # cell 17
+    # cell 21
     'np.all(np.triu(nnlib_masked, k=1) == 0.0)': Exact(
         "a shut-out score becomes -1e9, whose exponential underflows to exactly 0"),
-    # cell 17
+    # cell 21
     'np.allclose(nnlib_masked.sum(axis=-1), 1.0)': Exact("a softmax: every row sums to 1"),
-    # cell 19
+    # cell 23
     'np.allclose(out_perm, out_nnlib[:, perm])': Exact(
         "attention without positions is permutation-equivariant; only the order of float64 "
         "sums changes"),
-    # cell 22
+    # cell 26
     'P.shape == (50, 32) and np.abs(P).max() <= 1.0': Exact(FIXED),
-    # cell 22
+    # cell 26
     'np.allclose(P[0, 0::2], 0.0) and np.allclose(P[0, 1::2], 1.0)': Exact(FIXED),
-    # cell 22
+    # cell 26
     'near < far': Exact(FIXED),
-    # cell 22
-    'closest_pair > 0.5': Exact(FIXED),
     # cell 27
+    'closest_pair > 0.5': Exact(FIXED),
+    # cell 32
     'digit_accuracy > 0.95': OverRuns("test_transformer_over_seeds"),
-    # cell 31
+    # cell 37
     'np.array_equal(strongest, np.arange(N_STEPS)[::-1])': OverRuns("test_transformer_over_seeds"),
-    # cell 33
+    # cell 40
     'np.allclose(numpy_scores, trained_scores, atol=1e-05)': OverRuns("test_transformer_over_seeds"),
 }
 

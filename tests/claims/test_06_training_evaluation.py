@@ -21,127 +21,130 @@ DISJOINT = Exact("disjoint index sets, and rows with continuous Gaussian noise n
 SAME_RUN = Exact("the same float64 training, step for step, until the callback stops it")
 
 CHECKS = {
-    # cell 5
+    # cell 83
+    'all((np.array_equal(sim[key], library[key]) for key in sim))': Swept(
+        "test_the_test_reuse_loop_written_out"),
+    # cell 6
     'len(X_train) + len(X_val) + len(X_test) == len(X) == 600': Exact("fixed sizes"),
-    # cell 5
+    # cell 6
     '(len(X_train), len(X_val), len(X_test)) == (360, 120, 120)': Exact("fixed sizes"),
-    # cell 5
+    # cell 6
     'not rows(X_train) & rows(X_test) and (not rows(X_val) & rows(X_test))': DISJOINT,
-    # cell 5
+    # cell 6
     'not rows(X_train) & rows(X_val)': DISJOINT,
-    # cell 13
+    # cell 15
     'np.isclose(precision_val, metrics.precision(y_val, y_pred))': Exact("the same counts"),
-    # cell 13
+    # cell 15
     'np.isclose(recall_val, metrics.recall(y_val, y_pred))': Exact("the same counts"),
-    # cell 13
+    # cell 15
     'np.isclose(f1_val, metrics.f1(y_val, y_pred))': Exact("the same counts"),
-    # cell 13
+    # cell 15
     'np.isclose(np.trace(C) / C.sum(), metrics.accuracy(y_val, y_pred))': Exact("the same counts"),
-    # cell 17
+    # cell 20
     "zero_scores['precision'] == 0.0 and zero_scores['F1'] == 0.0": Exact("TP = 0 for every draw"),
-    # cell 17
+    # cell 20
     'tuple(zero_from_matrix) == (0.0, 0.0, 0.0)': Exact("TP = 0 for every draw"),
-    # cell 17
+    # cell 20
     "0.92 < zero_scores['accuracy'] < 0.98": Bounded(
         1.3e-6, "make_imbalanced has exactly 200 positives of 4000; the 1000 validation samples "
         "are a random subset, so their positives are hypergeometric(4000, 200, 1000); accuracy "
         "outside (0.92, 0.98) needs <= 20 or >= 80 of them: scipy.stats.hypergeom(4000, 200, "
         "1000).cdf(20) + .sf(79) = 1.21e-6"),
-    # cell 20
+    # cell 24
     'abs(accuracy_gap) < 0.05': Swept("test_rare_class"),
-    # cell 20
+    # cell 24
     "zero_scores['recall'] == 0.0": Exact("TP = 0 for every draw"),
-    # cell 20
+    # cell 24
     "at_half['recall'] > 10 * abs(accuracy_gap)": Swept("test_rare_class"),
-    # cell 25
+    # cell 29
     'threshold_widget.precision == metrics.precision(y_i_val, labels_at_03)': Exact(
         "the widget calls the same metric on the same labels"),
-    # cell 25
+    # cell 29
     'threshold_widget.recall == metrics.recall(y_i_val, labels_at_03)': Exact(
         "the widget calls the same metric on the same labels"),
-    # cell 25
+    # cell 29
     "threshold_widget.recall >= at_half['recall']": Exact(
         "a lower threshold keeps every positive call of the higher one"),
-    # cell 25
+    # cell 29
     'false_alarms(0.3) > false_alarms(0.5)': Swept("test_rare_class"),
-    # cell 25
+    # cell 29
     "best_f1 >= at_half['f1']": Exact(
         "the curve tries every distinct score as a threshold, so the decisions at 0.5 are among "
         "its candidates (or nothing is predicted positive at 0.5 and F1 is 0); both F1s come "
         "from the same integer counts by the same formula"),
-    # cell 25
+    # cell 30
     'positives_below_half > 0.25': Swept("test_rare_class"),
-    # cell 27
+    # cell 32
     'abs(start_loss - np.log(3)) < 0.1': Swept("test_three_classes"),
-    # cell 27
+    # cell 32
     'accuracy3 > 0.8': Swept("test_three_classes"),
-    # cell 27
+    # cell 33
     'start_too_large > 10 * np.log(3)': Swept("test_three_classes"),
-    # cell 32
+    # cell 39
     'abs(residuals.mean()) < 0.3 and abs(trend) < 0.3': Swept("test_linear_fit"),
-    # cell 32
+    # cell 39
     '0.05 < metrics.rmse(y_lin_test, y_lin_hat) < 0.4': Swept("test_linear_fit"),
-    # cell 39
+    # cell 47
     "my_r2_values['trained network'] > 0.9": Swept("test_linear_fit"),
-    # cell 39
+    # cell 47
     "my_r2_values['untrained network'] < 0.5": Swept("test_linear_fit"),
-    # cell 39
+    # cell 46
     'np.isclose(my_r2_values[name], r2_values[name])': Exact("the same float64 sums"),
-    # cell 41
+    # cell 50
     'np.isclose(r2_train_mean, -gap ** 2 / np.var(y_lin_test))': Exact(
         "an identity of float64 sums: sum((y - c)^2) = sum((y - mean)^2) + n (c - mean)^2"),
-    # cell 47
+    # cell 57
     'early.best_epoch == lowest': Swept("test_overfitting_and_early_stopping"),
-    # cell 47
+    # cell 57
     "np.isclose(restored_val_loss, min(history['val_loss']))": Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 47
+    # cell 57
     'final_val_loss > 2 * restored_val_loss': Swept("test_overfitting_and_early_stopping"),
-    # cell 47
+    # cell 57
     "history['loss'][-1] < history['loss'][lowest - 1]": Swept("test_overfitting_and_early_stopping"),
-    # cell 52
+    # cell 63
     'history_mine.stopped_early and early.stopped_epoch is not None': Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 52
+    # cell 63
     "len(history_mine['loss']) == early.stopped_epoch": SAME_RUN,
-    # cell 52
+    # cell 63
     'my_early.best_epoch == early.best_epoch': SAME_RUN,
-    # cell 55
+    # cell 66
     'len({tuple(setting.values()) for setting in grid_result.settings}) == 81': Exact(
         "3 x 3 x 3 x 3 fixed values"),
-    # cell 55
+    # cell 66
     'np.all(np.isfinite(grid_result.val_loss))': Swept("test_search"),
-    # cell 58
+    # cell 69
     'np.array_equal(heatmap_widget.table, table)': Exact("the widget calls the same pivot"),
-    # cell 61
+    # cell 72
     'min(random_rates) < 0.002 and max(random_rates) > 0.05': Bounded(
         3.7e-6, "81 independent log-uniform draws on [0.001, 0.1]: each falls below 0.002 "
         "(or above 0.05) with probability ln 2 / ln 100 = 0.1505; none does with "
         "(1 - 0.1505)**81 = 1.8e-6, for either end: 3.7e-6"),
-    # cell 61
+    # cell 72
     'len(random_rates) == len(random_result) == 81': Exact(
         "81 continuous draws: two coincide with probability 0"),
-    # cell 61
+    # cell 72
     'abs(random_result.best_val_loss - grid_result.best_val_loss) < 0.1': Swept("test_search"),
-    # cell 66
+    # cell 77
     'len(keras_model.get_weights()) == len(initial_model.get_weights())': Exact("the same layers"),
-    # cell 66
+    # cell 77
     'all((np.allclose(k, w, rtol=0, atol=1e-06) for k, w in zip(keras_model.get_weights(), initial_model.get_weights())))': Exact(
         "float32 rounding changes a weight by at most |w| * 2**-24; Glorot weights are below "
         "sqrt(6 / 4) = 1.23 in these layers, so by less than 7.3e-8"),
-    # cell 67
+    # cell 78
     'abs(keras_test_accuracy - nnlib_test_accuracy) < 0.1': OverRuns("test_keras_against_nnlib"),
-    # cell 67
+    # cell 78
     'abs(keras_test_loss - nnlib_test_loss) < 0.2': OverRuns("test_keras_against_nnlib"),
-    # cell 72
+    # cell 83
     'reuse_gap > 0.01': Swept("test_search"),
-    # cell 72
+    # cell 83
     'abs(once_gap) < reuse_gap / 2': Swept("test_search"),
-    # cell 72
+    # cell 83
     'np.mean(too_high) > 0.6': Swept("test_search"),
-    # cell 72
+    # cell 84
     'np.any(once_errors > 0) and np.any(once_errors < 0)': Swept("test_search"),
-    # cell 72
+    # cell 84
     'np.abs(once_errors).max() < 0.2': Swept("test_search"),
 }
 
@@ -393,3 +396,32 @@ KERAS_CLAIMS = {
 
 def test_keras_against_nnlib():
     sweep(measure_keras, KERAS_CLAIMS, keras=True)
+
+
+def test_the_test_reuse_loop_written_out():
+    """The loop written out in notebook 06 draws the same test sets as
+    search.simulate_test_reuse and gives the same numbers, bit for bit (measured on random
+    right/wrong tables of 81 models and 5000 points, as the notebook's)."""
+    from nnlib import search
+
+    def measure(seed):
+        table_rng = np.random.default_rng(10_000 + seed)
+        correct = table_rng.random((81, 5000)) < table_rng.uniform(0.7, 0.95, size=(81, 1))
+        by_val = int(table_rng.integers(81))
+        n_pool, reuse_rng = correct.shape[1], np.random.default_rng(seed)
+        sim = {key: np.empty(300) for key in
+               ("reuse_reported", "reuse_true", "once_reported", "once_true")}
+        for r in range(300):
+            in_test = np.zeros(n_pool, dtype=bool)
+            in_test[reuse_rng.choice(n_pool, size=120, replace=False)] = True
+            test_acc = correct[:, in_test].mean(axis=1)
+            future_acc = correct[:, ~in_test].mean(axis=1)
+            by_this_test = int(np.argmax(test_acc))
+            sim["reuse_reported"][r], sim["reuse_true"][r] = (test_acc[by_this_test],
+                                                              future_acc[by_this_test])
+            sim["once_reported"][r], sim["once_true"][r] = test_acc[by_val], future_acc[by_val]
+        library = search.simulate_test_reuse(correct, by_val, test_size=120, n_repeats=300,
+                                             seed=seed)
+        return {"equal": all(np.array_equal(sim[key], library[key]) for key in sim)}
+
+    sweep(measure, {"the written-out loop equals simulate_test_reuse": ("equal", bool)})
