@@ -53,7 +53,7 @@ CHECKS = {
     'keras_model.count_params() == model.count_params()': Exact(SHAPES),
     # cell 46
     '[w.shape for w in keras_weights] == [w.shape for w in model.get_weights()]': Exact(SHAPES),
-    # cell 46
+    # cell 47
     'all((np.all(b == 0) for b in keras_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
     # cell 46
     'np.testing.assert_allclose(from_keras.predict(X_data), keras_out, rtol=1e-05, atol=1e-06)':
@@ -64,13 +64,13 @@ CHECKS = {
     "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
     # cell 46
     'twin.count_params() == mlp.count_params()': Exact(SHAPES),
-    # cell 51
+    # cell 52
     'shape == [1, 10, 5, 8, 1]': Exact("the widget's controls, set from code"),
-    # cell 51
+    # cell 52
     "probe.n_params == nnlib.MLP(shape, ['relu'] * 3 + ['linear']).count_params()": Exact(SHAPES),
-    # cell 51
+    # cell 52
     'probe.n_params == 81 - (5 * 1 + 1) + (5 * 8 + 8) + (8 * 1 + 1)': Exact(SHAPES),
-    # cell 51
+    # cell 52
     'probe.drawing.n_connections == 10 + 50 + 40 + 8': Exact(SHAPES),
 }
 

@@ -75,40 +75,40 @@ CHECKS = {
     'np.array_equal(tf_slope, activations.relu_grad(z_kink.numpy()))': Exact(FIXED),
     # cell 57
     'tf_slope[1] == 0.0': Exact(FIXED),
-    # cell 59
+    # cell 60
     'not (dW1_0.any() or db1_0.any() or dW2_0.any()) and db2_0.any()': Exact(
         "at the all-0 start tanh(0) = 0 and W2 = 0 make every hidden gradient exactly 0; the "
         "output bias's is -2 mean(y), about -2"),
-    # cell 59
+    # cell 60
     'np.all(zero_start.weights[0] == 0)': Exact(
         "from the all-0 start the hidden gradients stay exactly 0 at every step"),
     # cell 59
     'np.allclose(zero_start.predict(X), y.mean(), atol=0.15)': Swept("test_constant_starts"),
-    # cell 60
+    # cell 61
     'not np.allclose(W1_twins, 0.5) and np.allclose(W1_twins, W1_twins[:, :1], rtol=1e-12, atol=0)':
         Swept("test_constant_starts"),
-    # cell 60
+    # cell 61
     'same_start.loss(X, y) < 0.03': Swept("test_constant_starts"),
-    # cell 63
+    # cell 65
     'level < 5': Swept("test_depth_profiles"),
-    # cell 63
+    # cell 65
     'glorot.activation_std[-1] > 0.1 * glorot.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 63
+    # cell 65
     'small.activation_std[-1] < 1e-08 * small.activation_std[0]': Swept("test_depth_profiles"),
-    # cell 63
+    # cell 65
     'small.gradient_norm.max() < 1e-09': Swept("test_depth_profiles"),
-    # cell 63
+    # cell 65
     'small.gradient_norm.max() < 1e-09 * glorot.gradient_norm.min()': Swept("test_depth_profiles"),
-    # cell 63
+    # cell 64
     'np.all(large.activation_std > 0.9) and large.gradient_norm[0] > 200 * large.gradient_norm[-1]':
         Swept("test_depth_profiles"),
-    # cell 64
-    '7 < growth < 9': Swept("test_depth_profiles"),
     # cell 66
+    '7 < growth < 9': Swept("test_depth_profiles"),
+    # cell 69
     '-1 <= X.min() and X.max() <= 1': Exact("make_linear's x is evenly spaced in [-1, 1]"),
-    # cell 67
+    # cell 70
     'abs(dW_raw[1, 0]) > 100 * abs(dW_raw[0, 0])': Swept("test_feature_scales"),
-    # cell 67
+    # cell 70
     '1 / 3 < abs(dW_standard[1, 0] / dW_standard[0, 0]) < 3': Swept("test_feature_scales"),
 }
 

@@ -117,16 +117,16 @@ CHECKS = {
     'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
     # cell 109
     'tiny_losses[-1] < 0.01': Swept("test_spiral_diagnostics"),
-    # cell 111
+    # cell 112
     "all((0.001 < v < 0.01 for v in ratios['Adam, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 111
+    # cell 112
     "all((v < 0.0002 for v in ratios['SGD, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 112
+    # cell 113
     'all((0.1 < m < 0.5 for m in mean_abs_w))': Swept("test_spiral_diagnostics"),
-    # cell 112
+    # cell 113
     "min(ratios['Adam, lr 0.001']) > 20 * max(ratios['SGD, lr 0.001'])":
         Swept("test_spiral_diagnostics"),
-    # cell 115
+    # cell 116
     'all((0.1 < z < 0.9 for z in zero_share))': Swept("test_spiral_diagnostics"),
 }
 

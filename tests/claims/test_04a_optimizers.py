@@ -14,7 +14,7 @@ FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
 
 CHECKS = {
-    # cell 51
+    # cell 52
     'np.array_equal(by_hand, sweep.smoothed)': Swept("test_the_range_test_written_out"),
     # cell 4
     'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
@@ -65,45 +65,45 @@ CHECKS = {
     'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
     # cell 37
     'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
-    # cell 40
+    # cell 41
     'too_fast.diverged': Exact(FIXED),
-    # cell 40
+    # cell 41
     "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 40
+    # cell 41
     "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
-    # cell 40
+    # cell 41
     "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 41
+    # cell 42
     'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
-    # cell 41
+    # cell 42
     "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
-    # cell 41
+    # cell 42
     'not any((run.diverged for run in runs.values()))': Exact(FIXED),
-    # cell 45
+    # cell 46
     'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
-    # cell 45
+    # cell 46
     'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
-    # cell 48
+    # cell 49
     'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
-    # cell 48
+    # cell 49
     'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 48
+    # cell 49
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 54
+    # cell 55
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 54
+    # cell 55
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 59
+    # cell 60
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 59
+    # cell 60
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 59
+    # cell 60
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
 }
 

@@ -42,35 +42,35 @@ CHECKS = {
     # cell 21
     "over_draws[name].mean() < over_draws['no regularization'].mean()": Swept(
         "test_penalties_over_draws"),
-    # cell 23
-    'sum(turns) >= 5': Swept("test_penalties_over_draws"),
     # cell 24
+    'sum(turns) >= 5': Swept("test_penalties_over_draws"),
+    # cell 25
     "jumps['dropout 0.1'] + jumps['dropout 0.3'] > jumps['L2 = 0.003'] + jumps['L1 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 26
+    # cell 27
     'np.any(dropout_ratio < 0.9) and np.any(worse_than_both)': Swept("test_penalties_over_draws"),
-    # cell 26
+    # cell 28
     "train_of['L2 = 0.03'] > train_of['L2 = 0.003']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 27
+    # cell 29
     'np.median(off_ratio) > 1': Swept(
         "test_penalties_over_draws"),
-    # cell 30
+    # cell 32
     "norms['L2 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 30
+    # cell 32
     "norms['L1 = 0.003'] < norms['no regularization']": Swept("test_overfitting_and_regularization"),
-    # cell 30
+    # cell 32
     "zeros['L1 = 0.003'] > 0.9": Swept("test_overfitting_and_regularization"),
-    # cell 30
+    # cell 32
     "1 - zeros['L2 = 0.003'] > 3 * (1 - zeros['L1 = 0.003'])": Swept(
         "test_overfitting_and_regularization"),
-    # cell 30
+    # cell 32
     "zeros['L2 = 0.003'] > 2 * zeros['no regularization']": Swept(
         "test_overfitting_and_regularization"),
-    # cell 37
+    # cell 39
     "mse[yours][0] > mse['no regularization'][0]": Swept(
         "test_overfitting_and_regularization"),
-    # cell 37
+    # cell 39
     "np.isfinite(mse[yours][1])": Swept("test_overfitting_and_regularization"),
 }
 

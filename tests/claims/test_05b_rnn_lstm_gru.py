@@ -53,7 +53,7 @@ CHECKS = {
         "1/3); Chernoff's bound exp(-500 I(a)), with I the Legendre transform of "
         "log E exp(l u**2) computed by scipy (quad + minimize_scalar), gives 5.8e-5 for "
         "a = 1/3 + 0.06 and 2.4e-5 for a = 1/3 - 0.06: 8.2e-5 together"),
-    # cell 52
+    # cell 53
     'lstm_mses.min() < 0.05': OverRuns("test_recall_over_seeds"),
 }
 

@@ -35,23 +35,23 @@ CHECKS = {
         "a shut-out score becomes -1e9, whose exponential underflows to exactly 0"),
     # cell 21
     'np.allclose(nnlib_masked.sum(axis=-1), 1.0)': Exact("a softmax: every row sums to 1"),
-    # cell 23
+    # cell 24
     'np.allclose(out_perm, out_nnlib[:, perm])': Exact(
         "attention without positions is permutation-equivariant; only the order of float64 "
         "sums changes"),
-    # cell 26
-    'P.shape == (50, 32) and np.abs(P).max() <= 1.0': Exact(FIXED),
-    # cell 26
-    'np.allclose(P[0, 0::2], 0.0) and np.allclose(P[0, 1::2], 1.0)': Exact(FIXED),
-    # cell 26
-    'near < far': Exact(FIXED),
     # cell 27
+    'P.shape == (50, 32) and np.abs(P).max() <= 1.0': Exact(FIXED),
+    # cell 27
+    'np.allclose(P[0, 0::2], 0.0) and np.allclose(P[0, 1::2], 1.0)': Exact(FIXED),
+    # cell 28
+    'near < far': Exact(FIXED),
+    # cell 29
     'closest_pair > 0.5': Exact(FIXED),
-    # cell 32
+    # cell 34
     'digit_accuracy > 0.95': OverRuns("test_transformer_over_seeds"),
-    # cell 37
+    # cell 39
     'np.array_equal(strongest, np.arange(N_STEPS)[::-1])': OverRuns("test_transformer_over_seeds"),
-    # cell 40
+    # cell 42
     'np.allclose(numpy_scores, trained_scores, atol=1e-05)': OverRuns("test_transformer_over_seeds"),
 }
 

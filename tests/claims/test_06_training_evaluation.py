@@ -21,7 +21,7 @@ DISJOINT = Exact("disjoint index sets, and rows with continuous Gaussian noise n
 SAME_RUN = Exact("the same float64 training, step for step, until the callback stops it")
 
 CHECKS = {
-    # cell 83
+    # cell 86
     'all((np.array_equal(sim[key], library[key]) for key in sim))': Swept(
         "test_the_test_reuse_loop_written_out"),
     # cell 6
@@ -67,84 +67,84 @@ CHECKS = {
         "a lower threshold keeps every positive call of the higher one"),
     # cell 29
     'false_alarms(0.3) > false_alarms(0.5)': Swept("test_rare_class"),
-    # cell 29
+    # cell 30
     "best_f1 >= at_half['f1']": Exact(
         "the curve tries every distinct score as a threshold, so the decisions at 0.5 are among "
         "its candidates (or nothing is predicted positive at 0.5 and F1 is 0); both F1s come "
         "from the same integer counts by the same formula"),
-    # cell 30
+    # cell 31
     'positives_below_half > 0.25': Swept("test_rare_class"),
-    # cell 32
+    # cell 34
     'abs(start_loss - np.log(3)) < 0.1': Swept("test_three_classes"),
-    # cell 32
+    # cell 34
     'accuracy3 > 0.8': Swept("test_three_classes"),
-    # cell 33
+    # cell 35
     'start_too_large > 10 * np.log(3)': Swept("test_three_classes"),
-    # cell 39
+    # cell 41
     'abs(residuals.mean()) < 0.3 and abs(trend) < 0.3': Swept("test_linear_fit"),
-    # cell 39
+    # cell 41
     '0.05 < metrics.rmse(y_lin_test, y_lin_hat) < 0.4': Swept("test_linear_fit"),
-    # cell 47
+    # cell 49
     "my_r2_values['trained network'] > 0.9": Swept("test_linear_fit"),
-    # cell 47
+    # cell 49
     "my_r2_values['untrained network'] < 0.5": Swept("test_linear_fit"),
-    # cell 46
+    # cell 48
     'np.isclose(my_r2_values[name], r2_values[name])': Exact("the same float64 sums"),
-    # cell 50
+    # cell 52
     'np.isclose(r2_train_mean, -gap ** 2 / np.var(y_lin_test))': Exact(
         "an identity of float64 sums: sum((y - c)^2) = sum((y - mean)^2) + n (c - mean)^2"),
-    # cell 57
+    # cell 59
     'early.best_epoch == lowest': Swept("test_overfitting_and_early_stopping"),
-    # cell 57
+    # cell 59
     "np.isclose(restored_val_loss, min(history['val_loss']))": Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 57
+    # cell 59
     'final_val_loss > 2 * restored_val_loss': Swept("test_overfitting_and_early_stopping"),
-    # cell 57
+    # cell 59
     "history['loss'][-1] < history['loss'][lowest - 1]": Swept("test_overfitting_and_early_stopping"),
-    # cell 63
+    # cell 65
     'history_mine.stopped_early and early.stopped_epoch is not None': Swept(
         "test_overfitting_and_early_stopping"),
-    # cell 63
+    # cell 65
     "len(history_mine['loss']) == early.stopped_epoch": SAME_RUN,
-    # cell 63
+    # cell 65
     'my_early.best_epoch == early.best_epoch': SAME_RUN,
-    # cell 66
+    # cell 68
     'len({tuple(setting.values()) for setting in grid_result.settings}) == 81': Exact(
         "3 x 3 x 3 x 3 fixed values"),
-    # cell 66
+    # cell 68
     'np.all(np.isfinite(grid_result.val_loss))': Swept("test_search"),
-    # cell 69
+    # cell 71
     'np.array_equal(heatmap_widget.table, table)': Exact("the widget calls the same pivot"),
-    # cell 72
+    # cell 75
     'min(random_rates) < 0.002 and max(random_rates) > 0.05': Bounded(
         3.7e-6, "81 independent log-uniform draws on [0.001, 0.1]: each falls below 0.002 "
         "(or above 0.05) with probability ln 2 / ln 100 = 0.1505; none does with "
         "(1 - 0.1505)**81 = 1.8e-6, for either end: 3.7e-6"),
-    # cell 72
+    # cell 74
     'len(random_rates) == len(random_result) == 81': Exact(
         "81 continuous draws: two coincide with probability 0"),
-    # cell 72
+    # cell 74
     'abs(random_result.best_val_loss - grid_result.best_val_loss) < 0.1': Swept("test_search"),
-    # cell 77
+    # cell 80
     'len(keras_model.get_weights()) == len(initial_model.get_weights())': Exact("the same layers"),
-    # cell 77
+    # cell 80
     'all((np.allclose(k, w, rtol=0, atol=1e-06) for k, w in zip(keras_model.get_weights(), initial_model.get_weights())))': Exact(
         "float32 rounding changes a weight by at most |w| * 2**-24; Glorot weights are below "
         "sqrt(6 / 4) = 1.23 in these layers, so by less than 7.3e-8"),
-    # cell 78
+    # cell 81
     'abs(keras_test_accuracy - nnlib_test_accuracy) < 0.1': OverRuns("test_keras_against_nnlib"),
-    # cell 78
+    # cell 81
     'abs(keras_test_loss - nnlib_test_loss) < 0.2': OverRuns("test_keras_against_nnlib"),
-    # cell 83
+    # cell 87
     'reuse_gap > 0.01': Swept("test_search"),
-    # cell 83
+    # cell 87
     'abs(once_gap) < reuse_gap / 2': Swept("test_search"),
-    # cell 83
+    # cell 86
     'np.mean(too_high) > 0.6': Swept("test_search"),
-    # cell 84
+    # cell 88
     'np.any(once_errors > 0) and np.any(once_errors < 0)': Swept("test_search"),
-    # cell 84
+    # cell 88
     'np.abs(once_errors).max() < 0.2': Swept("test_search"),
 }
 

@@ -13,81 +13,81 @@ ARTICLE = ([1, 10, 5, 1], ["relu", "relu", "linear"])
 CHECKS = {
     # cell 4
     'np.allclose(X.ravel(), np.linspace(-1, 1, 100))': Exact("make_linear's x is np.linspace(-1, 1, 100)"),
-    # cell 4
+    # cell 5
     '0.07 < noise_std < 0.13': Bounded(
         2.1e-5, "noise_std is np.std of 100 N(0, 0.1**2) draws, so 100 * noise_std**2 / 0.01 "
         "~ chi2(99): stats.chi2.cdf(49, 99) + stats.chi2.sf(169, 99) = 5.9e-6 + 1.5e-5"),
     # cell 4
     'int(keras_model.optimizer.iterations) == 800': Exact("200 epochs x ceil(100 / 32) batches"),
-    # cell 5
+    # cell 6
     "any(('input_shape' in str(w.message) for w in caught))": Exact("Keras 3 warns on input_shape="),
-    # cell 5
+    # cell 6
     'article_model.count_params() == keras_model.count_params() == 81': Exact(),
-    # cell 5
+    # cell 6
     'int(article_model.optimizer.iterations) == 4': Exact("ceil(100 / 32) batches"),
-    # cell 12
+    # cell 13
     'drift[0] < 0.01': OverRuns("test_article_run"),
-    # cell 12
+    # cell 13
     'drift.max() > 10 * drift[0]': OverRuns("test_article_run"),
-    # cell 11
+    # cell 12
     "hist['loss'][-1] < 0.9 * hist['loss'][0]": OverRuns("test_article_run"),
-    # cell 17
+    # cell 19
     'exact_gap.max() < 1e-11': Exact(
         "float64 on both sides, the same batches and float32-exact hyperparameters: only float64 "
         "rounding differs (6.7e-16 to 5.4e-13 over COURSE_SEED 0-9, 1.6e-12 at 31)"),
-    # cell 20
+    # cell 22
     'my_gap.max() < 1e-11': Exact(
         "the student's pieces (or nnlib's stand-ins) do nnlib's arithmetic to the last bit, "
         "tests/test_student_library.py, so this is exact_gap's claim"),
-    # cell 17
+    # cell 18
     "np.testing.assert_allclose(exact_history['loss'], keras_losses, rtol=1e-06)": Exact(
         "the same float64 runs; Keras reports its loss through a float32 metric (7 digits)"),
-    # cell 23
+    # cell 25
     'keras_steps == [800, 800, 800]': Exact("200 epochs x ceil(100 / 32) batches"),
-    # cell 25
+    # cell 28
     "stuck['lr 0.001, 200 epochs'] >= 2": Swept("test_ten_seeds"),
-    # cell 25
+    # cell 28
     "stuck['Keras: lr 0.001, 200 epochs'] >= 1": OverRuns("test_keras_seeds"),
-    # cell 25
+    # cell 28
     "stuck['lr 0.01, 200 epochs'] <= 1": Swept("test_ten_seeds"),
-    # cell 25
+    # cell 27
     "np.median(final_mse['lr 0.01, 200 epochs']) < 1.5 * floor": Swept("test_ten_seeds"),
-    # cell 25
+    # cell 28
     "1 <= stuck['lr 0.001, 1000 epochs'] < stuck['lr 0.001, 200 epochs']": Swept("test_ten_seeds"),
-    # cell 25
+    # cell 27
     "np.median(final_mse['lr 0.001, 1000 epochs']) < 1.2 * floor": Swept("test_ten_seeds"),
-    # cell 25
+    # cell 28
     'best < 1.05 * floor': Swept("test_ten_seeds"),
-    # cell 26
+    # cell 29
     'max(moved.values()) < 1.5': OverRuns("test_article_run"),
-    # cell 30
+    # cell 34
     "max((sum(dead['lr 0.001, 200 epochs'][s]) for s in good)) >= 1": Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     "any((sum(dead['lr 0.001, 200 epochs'][s]) == 0 and final_mse['lr 0.001, 200 epochs'][s] > 2 * floor for s in worst))": Swept("test_ten_seeds"),
-    # cell 30
+    # cell 34
     "final_mse['lr 0.001, 1000 epochs'][w] > 2 * floor": Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     "flat['lr 0.001, 1000 epochs'][w] >= 0.1 and dead['lr 0.001, 1000 epochs'][w][1] >= 2": Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     'np.mean(flat_runs[far] >= 0.1) > 0.5': Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     'np.mean(mse_runs[flat_runs == 0] < 2 * floor) > 0.8': Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     "flat['lr 0.001, 1000 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
-    # cell 30
+    # cell 33
     "flat['lr 0.01, 200 epochs'][seed] < flat['lr 0.001, 200 epochs'][seed]": Swept("test_ten_seeds"),
-    # cell 33
+    # cell 37
     'jumps[0.1] > 1.5 and jumps[0.1] > jumps[0.01]': Swept("test_slider"),
-    # cell 33
+    # cell 37
     'lr_explorer.final_mse < 2.5 * floor': Swept("test_slider"),
-    # cell 33
+    # cell 37
     'abs(lr_explorer.slope - 2) < 0.25 and abs(lr_explorer.intercept - 1) < 0.15': Swept("test_slider"),
-    # cell 36
+    # cell 40
     'linear.count_params() == 2 and relu_net.count_params() == 81': Exact(),
-    # cell 36
+    # cell 40
     'relu_net.loss(X, y) < 3 * floor and linear.loss(X, y) < 2 * floor': Swept("test_outside"),
     # cell 26
-    # cell 36
+    # cell 40
     'linear_outside < 0.5': Swept("test_outside"),
 }
 

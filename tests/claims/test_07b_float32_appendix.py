@@ -7,19 +7,19 @@ from test_07_mlp_tensorflow_comparison import DEFAULT_ADAM_CLAIMS, measure_defau
 CHECKS = {
     # cell 3
     '4e-08 < float(np.float32(0.001)) / 0.001 - 1 < 5e-08': Exact("fixed numbers"),
-    # cell 3
+    # cell 4
     "keras_model.layers[0].kernel.dtype == 'float32'": Exact("Keras' default floatx"),
     # cell 3
     'all((float(np.float32(value)) != value for value in (0.001, 0.9, 0.999)))': Exact("fixed numbers"),
     # cell 3
     'np.float32(keras_adam[key]) == np.float32(nnlib_adam[key])': Exact("fixed defaults"),
-    # cell 6
+    # cell 7
     'np.all((-7e-06 < step_ratio) & (step_ratio < -4e-06))': Exact("step sizes from fixed numbers"),
-    # cell 6
+    # cell 7
     '-6.8e-06 < step_ratio[0] < -6.4e-06 and -4.3e-06 < step_ratio[-1] < -4e-06': Exact("step sizes from fixed numbers"),
-    # cell 9
+    # cell 10
     'gap.max() > 1e-07': OverRuns("test_default_adam"),
-    # cell 9
+    # cell 11
     "default_gaps['nnlib KerasRoundedAdam()'].max() < 1e-13": Exact(
         "KerasRoundedAdam makes Keras' float32 roundings of the hyperparameters in float64: "
         "the same arithmetic on both sides, only float64 rounding differs"),

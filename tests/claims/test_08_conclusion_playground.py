@@ -21,11 +21,11 @@ CHECKS = {
     "hidden.accuracy('test') > 0.75": Swept("test_xor"),
     # cell 11
     'hidden.test_loss[-1] < 0.7 * no_hidden.test_loss[-1]': Swept("test_xor"),
-    # cell 14
+    # cell 15
     '0.15 < slow.train_loss[-1] < 0.9 * slow.train_loss[0]': Swept("test_rates"),
-    # cell 14
+    # cell 15
     'default.train_loss[199] < 0.7 * slow.train_loss[-1]': Swept("test_rates"),
-    # cell 14
+    # cell 15
     'np.mean(np.diff(fast.train_loss[-100:]) > 0) > 0.3': Swept("test_rates"),
     # cell 14
     'plain.train_loss[-1] < 0.8 * plain.train_loss[0]': Swept("test_overfitting"),
@@ -33,59 +33,59 @@ CHECKS = {
     'plain.test_loss[-1] > 1.25 * min(plain.test_loss)': Swept("test_overfitting"),
     # cell 14
     'plain.train_loss[-1] < 0.7 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 15
+    # cell 16
     'penalised.train_loss[-1] > np.log(2) - 0.1': Swept("test_overfitting"),
-    # cell 15
+    # cell 16
     'penalised.test_loss[-1] > np.log(2) - 0.08': Swept("test_overfitting"),
     # cell 14
     'runs[name].test_loss[-1] < 0.9 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 19
-    "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
-    # cell 19
-    "squares.accuracy('test') > 0.9 and squares.test_loss[-1] < 0.25": Swept("test_inputs"),
     # cell 20
+    "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
+    # cell 20
+    "squares.accuracy('test') > 0.9 and squares.test_loss[-1] < 0.25": Swept("test_inputs"),
+    # cell 21
     'np.all(w < 0) and np.all((0.6 < radius) & (radius < 0.9))': Swept("test_inputs"),
-    # cell 25
-    'trainer.epoch == epochs_before + 50': Exact("10 chunks of 5 epochs"),
     # cell 26
+    'trainer.epoch == epochs_before + 50': Exact("10 chunks of 5 epochs"),
+    # cell 27
     'np.allclose(shown, by_hand)': Exact("the same float64 formula on the same grid"),
-    # cell 28
+    # cell 30
     'np.all(np.diff(f_x1, axis=1) > 0) and np.all(np.diff(f_x1, axis=0) == 0)': Exact("a fixed grid"),
-    # cell 28
+    # cell 30
     'np.all(np.diff(f_x2, axis=0) > 0) and np.all(np.diff(f_x2, axis=1) == 0)': Exact("a fixed grid"),
-    # cell 28
+    # cell 30
     'np.all(f_x1sq == profile) and abs(x1[middle]) < x1[1] - x1[0]': Exact("a fixed grid"),
-    # cell 28
+    # cell 30
     'np.all(np.diff(profile[:middle + 1]) < 0) and np.all(np.diff(profile[middle:]) > 0)': Exact("a fixed grid"),
-    # cell 29
+    # cell 31
     'output.shape[0] < big_map.shape[0]': Exact("fixed resolutions"),
-    # cell 29
+    # cell 31
     'np.allclose(output, trainer.grid(len(output))[2])': Exact("the same float64 computation"),
-    # cell 29
+    # cell 31
     'np.allclose(big_map, trainer.grid(len(big_map))[2])': Exact("the same float64 computation"),
-    # cell 31
-    "three.accuracy('test') > two.accuracy('test') + 0.05 and two.accuracy('test') < 0.9": Swept("test_edges"),
-    # cell 31
-    'slow > 3 * quick': Swept("test_edges"),
     # cell 33
+    "three.accuracy('test') > two.accuracy('test') + 0.05 and two.accuracy('test') < 0.9": Swept("test_edges"),
+    # cell 33
+    'slow > 3 * quick': Swept("test_edges"),
+    # cell 35
     'PlaygroundConfig.from_string(text) == spirals': Exact("a text round trip"),
-    # cell 34
+    # cell 36
     'all((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(second))))': Exact(FIXED_LINE),
-    # cell 34
+    # cell 36
     'not any((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(other))))': Exact(FIXED_LINE),
-    # cell 37
+    # cell 39
     'challenge.step() and challenge.trainer.epoch == 195': Exact("38 chunks of 5 epochs, then one"),
-    # cell 37
+    # cell 39
     'not challenge.step() and challenge.trainer.epoch == 200': Exact("max_epochs=200"),
-    # cell 37
+    # cell 40
     "as_given.accuracy('test') < 0.95": Exact(FIXED_LINE),
-    # cell 38
+    # cell 41
     "any((train_and_score(spirals.replace(**change), chunks=40).accuracy('test') >= 0.95 for change in candidates))": Exact(FIXED_LINE),
-    # cell 41
+    # cell 45
     'n_params == 2 * 16 + 16 + (16 * 16 + 16) + (16 + 1)': Exact(),
-    # cell 41
+    # cell 44
     'sizes == config.layer_sizes': Exact(),
-    # cell 41
+    # cell 44
     'keras_params == build_model(config).count_params()': Exact(),
 }
 
