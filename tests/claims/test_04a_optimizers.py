@@ -154,14 +154,20 @@ def test_adam_learns_the_line():
 # ---------------------------------------------------------------- cells 35, 37 and 40
 
 
+def moons_range_test(seed):
+    """Cell 37: the moons data, the classifier and its range test, as COURSE_SEED=seed."""
+    X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
+    y_moons = y_moons.reshape(-1, 1)
+    classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
+    test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
+                                min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
+                                seed=seed)
+    return X_moons, y_moons, classifier, test
+
+
 def test_range_test_and_batch_sizes():
     def measure(seed):
-        X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
-        y_moons = y_moons.reshape(-1, 1)
-        classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
-        test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
-                                    min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
-                                    seed=seed)
+        X_moons, y_moons, classifier, test = moons_range_test(seed)
         smooth, swept = test.smoothed, test.learning_rates
         lowest_step = int(np.argmin(smooth))
         early = smooth[swept < 1e-2]
@@ -235,16 +241,10 @@ def test_the_range_test_written_out():
     """Cell 39: the loop written out in the notebook gives tuning.lr_range_test's curve to
     the last bit (the same batches, rates and float64 arithmetic, in the same order)."""
     def measure(seed):
-        X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
-        y_moons = y_moons.reshape(-1, 1)
-        classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
-        test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
-                                    min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
-                                    seed=seed)
+        X_moons, y_moons, classifier, test = moons_range_test(seed)
         mine = range_test_by_hand(classifier, X_moons, y_moons,
                                   np.geomspace(1e-4, 100.0, 300),
                                   loss="binary_cross_entropy", batch_size=32, seed=seed)
         return {"equal": bool(np.array_equal(mine, test.smoothed))}
 
-    sweep(measure,
-          {"the written-out loop equals lr_range_test": ("equal", bool)})
+    sweep(measure, {"the written-out loop equals lr_range_test": ("equal", bool)})
