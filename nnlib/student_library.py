@@ -200,40 +200,58 @@ def save(names, objs, *, where=None):
     """Write the student's ``objs`` into the library under the pieces' ``names``.
 
     The section is written only if the piece, loaded back from the file alone, passes its
-    task's check again (so nothing it needs from the notebook is left behind); otherwise
-    the file is left as it was and ``LibraryError`` says why.
+    task's check again (so nothing it needs from the notebook is left behind). Otherwise
+    its section becomes a one-line note of why (an older copy is not kept: it is no
+    longer the student's code) and ``LibraryError`` says why.
     """
     where = Path(where) if where else path()
-    sources = {name: source_of(obj, name) for name, obj in zip(names, objs)}
     with _locked(where):
         sections = _read(where)
-        known = set(sections) | set(PIECES) | set(names) | {"math", "np", "nnlib"}
-        for name, obj in zip(names, objs):
-            missing = sorted({g for g in _globals_used(obj)
-                              if g not in known and not hasattr(builtins, g)})
-            if missing:
-                raise LibraryError(
-                    f"your {name} uses {', '.join(f'`{g}`' for g in missing)} from elsewhere "
-                    f"in the notebook; my_network.py keeps {name} alone, with numpy as np, "
-                    "math and nnlib: define what it needs inside it.")
-        new = {**sections, **sources}
-        text = _text(new)
         try:
-            loaded = _load_text(text, where)
-        except Exception as exc:  # noqa: BLE001 (the student's code may fail in any way)
-            raise LibraryError(f"loaded back from my_network.py, your {names[0]} raised "
-                               f"{type(exc).__name__}: {exc}") from None
-        task, _ = _task(names[0])
-        status, reason = task._run(tuple(loaded[n] for n in names),
-                                   _rng(task.seed))
-        if status != "correct":
-            raise LibraryError(f"loaded back from my_network.py, your {names[0]} no longer "
-                               f"passes its check: {reason}")
-        where.parent.mkdir(parents=True, exist_ok=True)
-        temporary = where.with_name(f".{where.name}.{os.getpid()}")
-        temporary.write_text(text)
-        os.replace(temporary, where)
+            new = {**sections, **_checked_sections(names, objs, sections, where)}
+        except LibraryError as exc:
+            note = " ".join(str(exc).split())  # one comment line
+            new = {**sections, **{name: f"{_NOT_SAVED} {note}" for name in names}}
+            _write(where, _text(new))
+            raise
+        _write(where, _text(new))
     return where
+
+
+_NOT_SAVED = "# not saved:"
+
+
+def _write(where, text):
+    where.parent.mkdir(parents=True, exist_ok=True)
+    temporary = where.with_name(f".{where.name}.{os.getpid()}")
+    temporary.write_text(text)
+    os.replace(temporary, where)
+
+
+def _checked_sections(names, objs, sections, where):
+    """``{name: source}`` of the student's pieces, once each passes its check loaded back
+    from the library as it would be written; else ``LibraryError``."""
+    sources = {name: source_of(obj, name) for name, obj in zip(names, objs)}
+    known = set(sections) | set(PIECES) | set(names) | {"math", "np", "nnlib"}
+    for name, obj in zip(names, objs):
+        missing = sorted({g for g in _globals_used(obj)
+                          if g not in known and not hasattr(builtins, g)})
+        if missing:
+            raise LibraryError(
+                f"your {name} uses {', '.join(f'`{g}`' for g in missing)} from elsewhere "
+                f"in the notebook; my_network.py keeps {name} alone, with numpy as np, "
+                "math and nnlib: define what it needs inside it.")
+    try:
+        loaded = _load_text(_text({**sections, **sources}), where)
+    except Exception as exc:  # noqa: BLE001 (the student's code may fail in any way)
+        raise LibraryError(f"loaded back from my_network.py, your {names[0]} raised "
+                           f"{type(exc).__name__}: {exc}") from None
+    task, _ = _task(names[0])
+    status, reason = task._run(tuple(loaded[n] for n in names), _rng(task.seed))
+    if status != "correct":
+        raise LibraryError(f"loaded back from my_network.py, your {names[0]} no longer "
+                           f"passes its check: {reason}")
+    return sources
 
 
 def _rng(seed):
@@ -305,7 +323,10 @@ def load(*names, where=None, quiet=False):
     for name in names:
         notebook = PIECES[name][0]
         why = None
-        if name in sections and name in namespace:
+        if name in sections and sections[name].startswith(_NOT_SAVED):
+            note = sections[name][len(_NOT_SAVED):].strip().rstrip(".")
+            why = f"yours passed its check but could not be saved ({note})"
+        elif name in sections and name in namespace:
             task, index = _task(name)
             group = [n for n in PIECES if PIECES[n][1:3] == PIECES[name][1:3]]
             if all(n in namespace for n in group):
@@ -319,7 +340,7 @@ def load(*names, where=None, quiet=False):
                 lines.append(f"{name}: yours, from {notebook}")
                 continue
             why = f"yours in {where.name} {why}"
-        else:
+        if why is None:
             why = f"until yours passes its check in {notebook}"
         if not stand_ins_allowed():
             raise LibraryError(f"{name}: no piece of yours can be used ({why}), and nnlib's "

@@ -45,6 +45,13 @@ def library():
     return student_library.path()
 
 
+def saved(name):
+    """Whether the library holds code for ``name`` (not a note of why it could not)."""
+    source = student_library._sections(library().read_text()).get(name, "") \
+        if library().exists() else ""
+    return bool(source) and not source.startswith("# not saved:")
+
+
 def test_a_passing_check_saves_the_piece_and_load_gives_it_back(capsys):
     ns = cell(RELU)
     feedback = forward.relu.check(ns["relu"], ns["relu_grad"])
@@ -80,13 +87,13 @@ def test_a_piece_that_needs_a_name_from_the_notebook_is_not_saved_and_names_it()
     feedback = backprop.mse_grad.check(ns["mse_grad"])
     assert feedback.correct  # right in the notebook ...
     assert "`HELP`" in feedback.message and "not saved" in feedback.message
-    assert not library().exists()  # ... but not on its own
+    assert not saved("mse_grad")  # ... but not on its own
 
 
 def test_a_lambda_is_not_saved(capsys):
     relu = forward.relu.use(lambda z: np.maximum(z, 0.0), lambda z: (z > 0) * 1.0)
     assert callable(relu[0]) and "write it with `def relu" in capsys.readouterr().out
-    assert not library().exists()
+    assert not saved("relu")
 
 
 def test_a_class_from_a_cell_is_saved_with_its_source():
@@ -102,7 +109,7 @@ def test_a_class_whose_base_is_defined_elsewhere_is_not_saved():
     ns = cell("class Base:\n    pass\n\n\nclass Momentum(Base):\n    def step(self, p, g):\n"
               "        pass\n")
     message = optim.momentum._save((ns["Momentum"],))
-    assert "`Base`" in message and not library().exists()
+    assert "`Base`" in message and not saved("Momentum")
 
 
 def test_a_hand_edited_wrong_piece_is_not_used(capsys):
@@ -246,3 +253,16 @@ def test_the_regrade_never_runs_the_students_library(tmp_path):
                              input=json.dumps(job), capture_output=True, text=True,
                              check=True, cwd=tmp_path)
         assert json.loads(out.stdout)["passed"] is passes, out.stdout
+
+
+def test_a_piece_that_passes_but_cannot_be_saved_says_so_and_no_stale_copy_is_used(capsys):
+    old = cell("def dense_forward(X, W, b):\n    return X @ W + b\n")
+    assert structure.dense_forward.check(old["dense_forward"]).correct  # saved
+    newer = cell("BIAS = 1.0\n\n\ndef dense_forward(X, W, b):\n    return X @ W + BIAS * b\n")
+    feedback = structure.dense_forward.check(newer["dense_forward"])
+    assert feedback.correct and "not saved" in feedback.message
+    capsys.readouterr()
+    mine = student_library.load("dense_forward")
+    line = capsys.readouterr().out
+    assert mine.whose["dense_forward"] == "nnlib's"  # not the older copy
+    assert "passed its check but could not be saved" in line and "`BIAS`" in line
