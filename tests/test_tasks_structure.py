@@ -39,7 +39,7 @@ DENSE_MISTAKES = {
     "bias per sample (wrong axis)": (lambda X, W, b: X @ W + b[:, None],
                                      r"bias is added along the wrong axis"),
     "X.T @ W": (lambda X, W, b: X.T @ W + b, r"matrix product failed.*X comes first"),
-    "W @ X": (lambda X, W, b: W @ X + b, r"adding the bias failed.*one bias per neuron"),
+    "W @ X": (lambda X, W, b: W @ X + b, r"adding the bias failed.*the shape of W @ X"),
     "X @ W.T": (lambda X, W, b: X @ W.T + b, r"matrix product failed.*X comes first"),
     "result transposed": (lambda X, W, b: (X @ W + b).T, r"transposed"),
     "W.T @ X.T (one row per neuron)": (lambda X, W, b: W.T @ X.T + b[:, None], r"transposed"),

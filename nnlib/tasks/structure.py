@@ -10,6 +10,8 @@ for, the inputs changed in place.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..core import activations
@@ -36,6 +38,12 @@ def _shape_reason(exc, X, W, b):
                 "of X and W has one row per input, so X comes first and neither needs "
                 "transposing.")
     if "broadcast" in text:
+        found = re.search(r"shapes \(([\d,\s]*)\)", text)
+        first = tuple(int(v) for v in found.group(1).split(",") if v.strip()) if found else ()
+        if X.shape[0] == W.shape[1] and first == (W.shape[0], X.shape[1]):
+            return (f"adding the bias failed ({text}): the product before it has the shape "
+                    f"of W @ X, {first}. Here {shapes}: the layer computes X @ W, one row per "
+                    "sample and one column per neuron.")
         return (f"adding the bias failed ({text}). Here {shapes}: b holds one bias per "
                 "neuron, that is per column of X @ W, and is added to every row.")
     return f"running it raised ValueError: {text}"
