@@ -26,7 +26,7 @@ def _check_mse_grad(fn, rng):
         got = call(fn, y, y_hat)
         right = losses.mse_grad(y, y_hat)
         n_rows = shape[0]
-        reason = compare_arrays(got, right, name=f"for arrays of shape {shape}, the result",
+        reason = compare_arrays(got, right, name=f"the result for arrays of shape {shape}",
                                 mistakes=[
             (2 * (y_hat - y), "the mean divides by N, the number of entries: the 1/N is missing."),
             (-right, "the sign is flipped: differentiate (y_hat - y)^2 with respect to y_hat."),
