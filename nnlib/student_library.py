@@ -1,16 +1,16 @@
 """The student's own library: ``my_network.py``, where each build-it function lands.
 
-When a task of the student's passes its check and the notebook goes on with it
-(``task.use(fn)``), its source is written into ``my_network.py``, one section per piece,
-in course order. Later notebooks load the pieces from there:
+When a task of the student's passes its check (``task.check(fn)``, or ``task.use(fn)``),
+its source is written into ``my_network.py``, one section per piece, in course order.
+Later notebooks load the pieces from there:
 
     >>> mine = load("dense_forward", "relu", "relu_grad")   # doctest: +SKIP
     dense_forward: yours, from 01_structure
     relu: nnlib's, until yours passes its check in 02_forward_pass
     ...
 
-so the network of notebook 03 is built from the student's 01 and 02, and 04 trains it
-with the student's backprop and loop from 03. A piece not written yet is nnlib's, and
+so the network of notebook 03 is built from the student's 01 and 02, and 04b trains it
+with the student's backprop and loop from 03 and Adam from 04a. A piece not written yet is nnlib's, and
 every label says whose code it is. ``trace`` runs code once and says whose pieces ran.
 
 Where the file lives: ``$NNLIB_MY_NETWORK`` if set, else ``my_network.py`` in the folder
