@@ -10,8 +10,9 @@ Later notebooks load the pieces from there:
     ...
 
 so the network of notebook 03 is built from the student's 01 and 02, and 04b trains it
-with the student's backprop and loop from 03 and Adam from 04a. A piece not written yet is nnlib's, and
-every label says whose code it is. ``trace`` runs code once and says whose pieces ran.
+with the student's backprop and loop from 03 and Adam from 04a. A piece not written yet
+is nnlib's, and every label says whose code it is. ``trace`` runs code once and says
+whose pieces ran.
 
 Where the file lives: ``$NNLIB_MY_NETWORK`` if set, else ``my_network.py`` in the folder
 above the notebook's (the course folder: ``notebooks/..`` in a clone, the course folder
