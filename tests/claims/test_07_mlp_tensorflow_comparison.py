@@ -104,13 +104,9 @@ def _keras():
 
 def _keras_start(keras, seed):
     """Cell 3: the Keras model of section 1 and its initial weights."""
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.Input(shape=(1,)),
-        keras.layers.Dense(10, activation="relu"),
-        keras.layers.Dense(5, activation="relu"),
-        keras.layers.Dense(1, activation="linear"),
-    ])
+    from nnlib import keras_compare
+
+    model = keras_compare.article_keras_model(seed=seed)  # as the notebook builds it
     return model, model.get_weights()
 
 
