@@ -63,10 +63,10 @@ ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=
   OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
 
-# The tests and every >>> example in nnlib's docstrings.
+# The tests and every >>> example in the docstrings of nnlib and the course.
 unit: $(TEACHER_STAMP)
 	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) \
-	  --doctest-modules nnlib tests
+	  --doctest-modules nnlib course tests
 
 # Each notebook runs once, top to bottom in a fresh kernel, as students get it (tasks not
 # done) and as the teacher's version (solutions merged in, hidden tests that must pass);
@@ -77,7 +77,7 @@ unit: $(TEACHER_STAMP)
 notebooks: $(STAMP) teacher
 	@rm -rf build/my_network
 	export NNLIB_MY_NETWORK=$(abspath build/my_network/my_network.py) NNLIB_STAND_INS=0; \
-	$(PY) tools/course.py library --out $$NNLIB_MY_NETWORK && \
+	$(PY) tools/classroom.py library --out $$NNLIB_MY_NETWORK && \
 	cd notebooks && PYTHONPATH=$(abspath tests) $(ONE_THREAD) $(abspath $(PY)) -m pytest \
 	  --nbval-lax --nbval-current-env -p nbval_stderr \
 	  --nbval-cell-timeout=300 -p no:cacheprovider $(XDIST) $(if $(XDIST),--dist loadscope) \
@@ -85,12 +85,12 @@ notebooks: $(STAMP) teacher
 
 teacher: $(STAMP)
 	@rm -rf build/teacher
-	$(PY) tools/course.py teacher --out build/teacher
+	$(PY) tools/classroom.py teacher --out build/teacher
 
 # ruff on the code and notebooks, actionlint on the GitHub workflow (both always run).
 lint: $(STAMP)
 	@status=0; \
-	$(PY) -m ruff check nnlib tests benchmarks tools notebooks || status=1; \
+	$(PY) -m ruff check nnlib course tests benchmarks tools notebooks || status=1; \
 	$(VENV)/bin/actionlint -color=false .github/workflows/*.yml && echo "actionlint: ok" || status=1; \
 	exit $$status
 
@@ -139,17 +139,17 @@ html: $(STAMP)
 COURSE ?= build/course
 student: $(TEACHER_STAMP)
 	@rm -rf $(COURSE)/source $(COURSE)/release student
-	$(PY) tools/course.py student --out student --course $(COURSE)
+	$(PY) tools/classroom.py student --out student --course $(COURSE)
 
 # What students get (Binder, nbgitpuller, a clone): notebooks and nnlib, no solutions or
 # tests. Publish it as its own repository or branch (README, "Grading a class").
 release: $(STAMP)
-	$(PY) tools/course.py release --out build/release
+	$(PY) tools/classroom.py release --out build/release
 
 # After nbgrader autograde: one line per student (dropped statements, deleted or changed
 # locked cells, time-outs, copies of nnlib, tampering). ASSIGNMENT=03_learning_backprop
 report: $(TEACHER_STAMP)
-	$(PY) tools/course.py report --course $(COURSE) $(ASSIGNMENT)
+	$(PY) tools/classroom.py report --course $(COURSE) $(ASSIGNMENT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build

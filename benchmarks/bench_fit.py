@@ -24,15 +24,15 @@ import machine  # noqa: E402  (benchmarks/machine.py)
 import numpy as np  # noqa: E402
 
 import nnlib  # noqa: E402
-from nnlib import keras_bridge  # noqa: E402
-from nnlib.data import make_linear  # noqa: E402
+from course import keras_twin
+from nnlib.data import make_linear
 
 EPOCHS, BATCH, LR = 200, 32, 0.001
 
 
 def keras_article_fit(X, y, seed):
     """The article's code, written for Keras 3 (an Input layer instead of input_shape=)."""
-    keras = keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(1,)),
@@ -50,12 +50,12 @@ def keras_article_fit(X, y, seed):
 
 def keras_tuned_fit(X, y, seed):
     """The same 800 steps in one tf.data pass, 4 steps per compiled call (one epoch's worth)."""
-    keras = keras_bridge.import_keras()
-    from nnlib import keras_compare
+    keras = keras_twin.import_keras()
+    from course.n07_mlp_tensorflow_comparison import keras_article
 
-    model = keras_compare.article_keras_model(seed=seed)
+    model = keras_article.article_keras_model(seed=seed)
     start = time.perf_counter()
-    keras_compare.tuned_keras_fit(model, X, y, optimizer=keras.optimizers.Adam(learning_rate=LR),
+    keras_article.tuned_keras_fit(model, X, y, optimizer=keras.optimizers.Adam(learning_rate=LR),
                                   epochs=EPOCHS, batch_size=BATCH, seed=seed)
     seconds = time.perf_counter() - start
     mse = float(np.mean((np.asarray(model(X, training=False)) - y) ** 2))
@@ -79,7 +79,7 @@ def main():
     args = parser.parse_args()
 
     X, y = make_linear(seed=0)
-    keras = keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     print(f"machine: {machine.describe()}; numpy {np.__version__}, Keras {keras.__version__}")
     print(f"task: 100 points, [1, 10, 5, 1] relu/relu/linear, Adam lr={LR}, MSE, "
           f"{EPOCHS} epochs x batch {BATCH} = 800 steps\n")

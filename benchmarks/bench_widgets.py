@@ -1,6 +1,6 @@
 """How long does each widget take to react to a slider? (compute + redraw, headless)
 
-For every widget builder in nnlib.widgets we set one control to many values, one
+For every widget builder of the course we set one control to many values, one
 after the other, as a dragging student would, and time each update: the callback's
 computation plus the PNG that the kernel would send to the browser (outside a
 kernel, FigureView.redraw renders exactly that PNG). What is not timed: sending the
@@ -24,8 +24,13 @@ import machine  # noqa: E402  (benchmarks/machine.py)
 import numpy as np  # noqa: E402
 
 import nnlib  # noqa: E402
-from nnlib import widgets  # noqa: E402
-from nnlib.data import make_linear  # noqa: E402
+from course.n01_structure import widgets as structure_widgets
+from course.n02_forward_pass import widgets as forward_widgets
+from course.n03_learning_backprop import live_plot
+from course.n03_learning_backprop import widgets as backprop_widgets
+from course.n04a_optimizers import widgets as optimizers_widgets
+from course.n04b_regularization import widgets as regularization_widgets
+from nnlib.data import make_linear
 
 
 def _time_updates(explorer, control, values, cpu=None, *, forget=False):
@@ -56,19 +61,19 @@ def _summary(samples):
 def main():
     X, y = make_linear(seed=0)
     cases = [
-        ("01 network_explorer: hidden 1 neurons", widgets.network_explorer(), "hidden_1",
+        ("01 network_explorer: hidden 1 neurons", structure_widgets.network_explorer(), "hidden_1",
          [int(v) for v in np.tile(np.arange(2, 16), 2)]),
-        ("02 neuron_explorer: weight", widgets.neuron_explorer(), "w",
+        ("02 neuron_explorer: weight", forward_widgets.neuron_explorer(), "w",
          list(np.linspace(-2.5, 2.5, 40))),
-        ("02 softmax_explorer: temperature", widgets.softmax_explorer(), "temperature",
+        ("02 softmax_explorer: temperature", forward_widgets.softmax_explorer(), "temperature",
          list(np.geomspace(0.1, 100, 40))),
-        ("03 be_the_optimizer (with gradient): w", widgets.be_the_optimizer(
+        ("03 be_the_optimizer (with gradient): w", backprop_widgets.be_the_optimizer(
             X, y, show_gradient=True), "w", list(np.linspace(-1.0, 3.0, 40))),
-        ("03 gradient_descent_explorer: learning rate", widgets.gradient_descent_explorer(),
-         "lr", list(np.geomspace(1e-3, 2.5, 40))),
-        ("04a optimizer_explorer (bowl, SGD): lr", widgets.optimizer_explorer(steps=100),
+        ("03 gradient_descent_explorer: learning rate",
+         backprop_widgets.gradient_descent_explorer(), "lr", list(np.geomspace(1e-3, 2.5, 40))),
+        ("04a optimizer_explorer (bowl, SGD): lr", optimizers_widgets.optimizer_explorer(steps=100),
          "lr", list(np.geomspace(1e-4, 2.0, 40))),
-        ("04a optimizer_explorer (all three): lr", widgets.optimizer_explorer(
+        ("04a optimizer_explorer (all three): lr", optimizers_widgets.optimizer_explorer(
             "Rosenbrock", optimizer="all three, side by side", steps=200), "lr",
          list(np.geomspace(1e-4, 2.0, 40))),
     ]
@@ -78,11 +83,11 @@ def main():
     retrained = []
     for control, values in (("l2", strengths), ("l1", strengths),
                             ("dropout", [round(0.05 * k, 2) for k in range(13)])):
-        retrained.append(widgets.regularization_explorer())
+        retrained.append(regularization_widgets.regularization_explorer())
         cases.append((f"04b regularization_explorer (retrain): {control}", retrained[-1],
                       control, values))
-    cases.append(("04b regularization_explorer: L2, seen before", widgets.regularization_explorer(),
-                  "l2", strengths * 2))
+    cases.append(("04b regularization_explorer: L2, seen before",
+                  regularization_widgets.regularization_explorer(), "l2", strengths * 2))
     print(f"machine: {machine.describe()}")
     print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8} {'CPU':>8}")
     for label, explorer, control, values in cases:
@@ -94,7 +99,7 @@ def main():
               f"{statistics.median(cpu):6.1f}ms")
 
     # The live loss plot: redraw cost per redraw while MLP.fit trains.
-    live = widgets.live_loss_plot(every=10)
+    live = live_plot.live_loss_plot(every=10)
     model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
     start = time.perf_counter()
     model.fit(X, y, optimizer=nnlib.Adam(0.01), epochs=200, callback=live, seed=0)
@@ -102,7 +107,7 @@ def main():
     print(f"{'03 live_loss_plot: 200 epochs, redraw every 10':46} total {total:.0f} ms, "
           f"{live.n_redraws} redraws, {total / max(live.n_redraws, 1):.1f} ms per redraw")
     # 07: the learning-rate slider retrains the article's MLP (200 epochs) and redraws.
-    from nnlib.widgets.comparison import learning_rate_explorer
+    from course.n07_mlp_tensorflow_comparison.widgets import learning_rate_explorer
 
     lr_widget = learning_rate_explorer(X, y, keras_history=np.linspace(2.0, 0.1, 200),
                                        keras_predictions=2 * X + 1)
@@ -116,9 +121,9 @@ def main():
 
     # 08: the playground: one chunk (5 epochs) + redraw per update (neuron heat maps,
     # decision map, loss curves), as while training live.
-    from nnlib.lessons.features import FEATURES
-    from nnlib.lessons.playground import PlaygroundConfig
-    from nnlib.widgets.playground import playground
+    from course.n08_conclusion_playground.features import FEATURES
+    from course.n08_conclusion_playground.playground_config import PlaygroundConfig
+    from course.n08_conclusion_playground.widgets import playground
 
     for label, config in [
         ("moons [2, 8, 8, 1], per chunk", PlaygroundConfig(dataset="moons", hidden=(8, 8))),

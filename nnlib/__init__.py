@@ -1,61 +1,42 @@
 """nnlib: the small numpy library behind the course "How neural networks work".
 
-Floors, each calling only those below it:
+A dense network, each formula once, numpy only:
 
-- ``core``        the maths of a dense network, each formula once: ``activations``,
-                  ``losses``, ``penalties``, ``initializers``, ``model`` (``MLP``),
-                  ``optimizers``, ``batching``; numpy only, nothing else from nnlib
-- beside it       ``data``, ``metrics``, ``thresholds``, ``callbacks``, ``gradcheck``,
-                  ``exercises`` and ``tasks`` (the build-it tasks), ``envcheck``
-- ``lessons``     what each notebook computes beyond the core (descent, surfaces,
-                  regularization, search, comparison, playground, ...)
-- ``with_keras``  the Keras side (``twin``, ``article``, ``models``); loads TensorFlow
-                  only when used
-- ``plots``, ``widgets``  drawing and interactive controls
+- ``activations``  relu, sigmoid, tanh, softmax, linear and their derivatives
+- ``losses``       mse, binary and categorical cross-entropy and their gradients
+- ``penalties``    L1 and L2 on the kernels and their gradients
+- ``initializers`` Glorot uniform
+- ``model``        ``MLP``: forward pass, backprop by hand, ``fit``
+- ``optimizers``   ``SGD`` (with momentum) and ``Adam``
+- ``data``         data sets, splits, one-hot labels and the mini-batches of an epoch
+- ``metrics``, ``thresholds``  scores; the precision-recall curve
+- ``gradcheck``, ``callbacks``  finite differences; early stopping
+- ``validation``   the argument checks every part shares
 
-``import nnlib`` loads the core only; every other module loads on first use, also under
-the short names the notebooks use (``nnlib.surfaces``, ``nnlib.keras_bridge``, ...).
+The course's own machinery (each notebook's computations, figures, widgets and task
+checkers) lives in the ``course`` package, one folder per notebook.
 """
 
-from ._lazy import submodule_loader
-from .core import (
-    MLP,
-    SGD,
-    Adam,
-    DivergenceWarning,
-    History,
+from . import (
     activations,
+    callbacks,
+    data,
+    gradcheck,
     initializers,
     losses,
+    metrics,
     optimizers,
     penalties,
+    thresholds,
+    validation,
 )
+from .model import MLP, DivergenceWarning, History
+from .optimizers import SGD, Adam
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "MLP", "History", "DivergenceWarning", "SGD", "Adam", "course_seed", "env_check",
-    "activations", "data", "exercises", "gradcheck", "initializers", "losses", "metrics",
-    "optimizers", "penalties",
+    "MLP", "History", "DivergenceWarning", "SGD", "Adam", "activations",
+    "callbacks", "data", "gradcheck", "initializers", "losses", "metrics", "optimizers",
+    "penalties", "thresholds", "validation",
 ]
-
-# Names defined in a module other than their own name: loaded on first use.
-_LAZY_NAMES = {"course_seed": "envcheck", "env_check": "envcheck"}
-# Modules that live in a subpackage, under the short names the notebooks use.
-_MODULES = {
-    **{name: f"lessons.{name}" for name in (
-        "descent", "surfaces", "regularization", "rate_and_batch", "search", "trainer",
-        "search_result", "selection_bias", "comparison", "playground", "playground_config",
-        "features", "depth", "diagnostics", "conv", "recurrent", "attention", "sequences")},
-    "tuning": "lessons.rate_and_batch",
-    "keras_bridge": "with_keras.twin",
-    "keras_compare": "with_keras.article",
-    "keras_models": "with_keras.models",
-    "keras_experiments": "with_keras.experiments",
-}
-
-
-# ``nnlib.<name>``: every other module, loaded on first use (plots and widgets need
-# matplotlib and ipywidgets; keras_bridge, keras_compare and keras_models load TensorFlow).
-__getattr__ = submodule_loader(__name__, {
-    **{name: (module, name) for name, module in _LAZY_NAMES.items()}, **_MODULES})

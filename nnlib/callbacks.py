@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .core.validation import check_positive, check_positive_int
+from .validation import check_positive, check_positive_int
 
 
 class EarlyStopping:

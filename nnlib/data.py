@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core.batching import batch_indices  # noqa: F401  (one home: the core)
-from .core.validation import (
+from .validation import (
     as_float_array,
     check_in_range,
     check_positive,
@@ -253,3 +252,21 @@ def iterate_minibatches(X, y, batch_size=32, *, shuffle=True, seed=None):
     batch_size = check_positive_int(batch_size, "batch_size")
     for idx in batch_indices(X.shape[0], batch_size, shuffle=shuffle, rng=seed):
         yield X[idx], y[idx]
+
+
+def batch_indices(n_samples, batch_size, *, shuffle=False, rng=None):
+    """Yield the indices of each mini-batch of one epoch.
+
+    The last batch keeps what is left, like Keras: 100 samples with
+    ``batch_size=32`` give batches of 32, 32, 32 and 4.
+
+    Yields
+    ------
+    ndarray of int
+        The sample indices of one batch (in order without ``shuffle``), so ``len(idx)``
+        and ``X[idx]`` work the same either way.
+    """
+    order = (np.random.default_rng(rng).permutation(n_samples) if shuffle
+             else np.arange(n_samples))
+    for start in range(0, n_samples, batch_size):
+        yield order[start : start + batch_size]

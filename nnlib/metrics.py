@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core.validation import as_float_array, check_same_length
+from .validation import as_float_array, check_same_length
 
 AVERAGES = ("binary", "macro", "micro", "weighted")
 

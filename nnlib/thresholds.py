@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from . import metrics
-from .core.validation import as_float_array, check_same_length
+from .validation import as_float_array, check_same_length
 
 
 def _check_binary(y_true, scores):

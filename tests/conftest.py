@@ -35,7 +35,7 @@ def assert_named():
     matching ``pattern``, and a build-it task's hidden test (``grade``) fails too."""
     import re
 
-    from nnlib.exercises import INCORRECT
+    from course.exercises import INCORRECT
 
     def check(task, *fns, pattern):
         feedback = task.check(*fns)
@@ -53,7 +53,7 @@ def assert_named():
 def assert_practice():
     """``assert_practice(exercise, right, wrong)``: the right answer is correct, a wrong one,
     the string "1.0" and the placeholder ``...`` are not."""
-    from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+    from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
 
     def check(exercise, right, wrong):
         assert exercise.check(right).status == CORRECT, exercise.check(right)

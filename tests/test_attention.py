@@ -1,4 +1,4 @@
-"""nnlib.lessons.attention against keras.layers.MultiHeadAttention in float64 on random weights.
+"""course.n05c_transformers.attention against keras.layers.MultiHeadAttention in float64 on random weights.
 
 Tolerance: |difference| <= 1e-12 on outputs of order 10 (the same sums in another
 order); attention weights (in [0, 1]) to 1e-14. This needs ``key_dim`` 1, 4, 16, ...:
@@ -10,14 +10,14 @@ differ by about float32's precision (``test_other_key_dim_agrees_to_float32_prec
 import numpy as np
 import pytest
 
-from nnlib import attention
+from course.n05c_transformers import attention
 
 
 @pytest.fixture(scope="module")
 def keras():
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    return keras_bridge.import_keras()
+    return keras_twin.import_keras()
 
 
 def _mha(keras, rng, query, value, key=None, **kwargs):

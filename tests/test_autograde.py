@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-import course  # noqa: E402
+import classroom  # noqa: E402
 import grading  # noqa: E402
 
 ASSIGNMENT = "03_learning_backprop"
@@ -30,7 +30,7 @@ STUB = "    # YOUR CODE HERE\n    raise NotImplementedError()"
 
 
 def _solution_cells(nb):
-    return {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if course.is_solution(c)}
+    return {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if classroom.is_solution(c)}
 
 
 def _submission(released, teacher, solved, changes=None):
@@ -52,9 +52,9 @@ def _loop(source):
 
 
 TAMPER_METHODS = """
-import nnlib.exercises
-nnlib.exercises.Task.grade = lambda self, *fns: None
-nnlib.exercises.Task.check = lambda self, *fns: nnlib.exercises.Feedback("correct", "ok")
+import course.exercises
+course.exercises.Task.grade = lambda self, *fns: None
+course.exercises.Task.check = lambda self, *fns: course.exercises.Feedback("correct", "ok")
 """
 TAMPER_NAME = """
 class _AcceptsAnything:
@@ -69,10 +69,10 @@ tasks = _AcceptsAnything()
 """
 TAMPER_MODULES = """
 import numpy
-import nnlib.exercises
+import course.exercises
 numpy.allclose = lambda *args, **kwargs: True
-nnlib.exercises.compare_arrays = lambda *args, **kwargs: None
-nnlib.exercises.gradient_reason = lambda *args, **kwargs: None
+course.exercises.compare_arrays = lambda *args, **kwargs: None
+course.exercises.gradient_reason = lambda *args, **kwargs: None
 """
 
 
@@ -104,8 +104,8 @@ def _class(released, teacher):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course_dir = tmp_path_factory.mktemp("course")
-    course.build_course(course_dir)
-    course.nbgrader(course_dir, "generate_assignment", ASSIGNMENT, "--force")
+    classroom.build_course(course_dir)
+    classroom.nbgrader(course_dir, "generate_assignment", ASSIGNMENT, "--force")
     released = nbformat.read(course_dir / "release" / ASSIGNMENT / NAME, as_version=4)
     teacher = nbformat.read(course_dir / "source" / ASSIGNMENT / NAME, as_version=4)
     submissions = _class(released, teacher)
@@ -120,7 +120,7 @@ def graded(tmp_path_factory):
     for student in ("loops", None):  # the loops alone first, timed; then everyone else
         start = time.perf_counter()
         args = ["autograde", ASSIGNMENT, "--create", "--force"]
-        done = course.nbgrader(course_dir, *args, *(["--student", student] if student else []))
+        done = classroom.nbgrader(course_dir, *args, *(["--student", student] if student else []))
         seconds[student] = time.perf_counter() - start
     return course_dir, submissions, seconds, done
 
@@ -132,9 +132,9 @@ def test_every_submission_gets_the_points_of_the_tasks_it_solved(graded):
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
         scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in submissions}
         max_score = gb.find_submission(ASSIGNMENT, "teacher").max_score
-    written = sum(course.nbgrader_meta(c)["points"] for c in
+    written = sum(classroom.nbgrader_meta(c)["points"] for c in
                   nbformat.read(ROOT / "notebooks" / NAME, as_version=4).cells
-                  if course.is_written(c))  # graded by hand, later: 0 until then
+                  if classroom.is_written(c))  # graded by hand, later: 0 until then
     assert max_score == sum(POINTS.values()) + written == 11 + written
     assert scores == {student: points for student, (_, points) in submissions.items()}
 
@@ -170,7 +170,7 @@ def test_endless_loops_in_two_tasks_cost_seconds_not_minutes(graded):
 
 def test_the_teachers_report_names_tampering_deleted_cells_time_outs_and_copies(graded):
     course_dir, _, _, done = graded
-    report = course.class_report(course_dir, ASSIGNMENT)
+    report = classroom.class_report(course_dir, ASSIGNMENT)
     print(report)
     lines = {line.split(":")[0].strip(): line for line in report.splitlines() if ":" in line}
     assert "extra statements dropped" in lines["tamper_methods"]
@@ -187,9 +187,9 @@ def test_the_teachers_report_names_tampering_deleted_cells_time_outs_and_copies(
 def test_a_function_that_tampers_when_it_runs_is_caught_out_of_the_kernel():
     # the definitions of a class body run at definition time, and are kept
     job = {"imports": ["import numpy as np", "import nnlib",
-                       "from nnlib.tasks import backprop as tasks"],
+                       "from course.n03_learning_backprop import tasks"],
            "solutions": {"mse_grad": "def mse_grad(y, y_hat):\n"
-                                     "    import nnlib.exercises as e\n"
+                                     "    import course.exercises as e\n"
                                      "    e.compare_arrays = lambda *a, **k: None\n"
                                      "    return y_hat - y\n"},
            "test": ["tasks.mse_grad.grade(mse_grad)"]}

@@ -247,11 +247,11 @@ def test_optimizer_explorer_diverges_for_a_large_learning_rate(browser, lab, cap
     image = figure_of(slider)
     readout = page.locator(".optimizer-readout").first
     before = image.get_attribute("src")
-    assert "DIVERGED" not in readout.inner_text()
+    assert "diverged" not in readout.inner_text()
     screenshot(page, "04_optimizer_explorer_before", image)
     push_slider_to_max(page, slider)  # learning rate 2 on the bowl: far past 2/L
     wait_for_new_picture(page, image, before)
-    page.wait_for_function("el => el.textContent.includes('DIVERGED at step')",
+    page.wait_for_function("el => el.textContent.includes('diverged at step')",
                            arg=readout.element_handle(), timeout=10_000)
     screenshot(page, "04_optimizer_explorer_diverged", image)
     assert shown_at_natural_size(image)  # not stretched or shrunk by the browser

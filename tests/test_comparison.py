@@ -1,9 +1,10 @@
-"""nnlib.lessons.comparison: the article's network, trajectories, the learned line."""
+"""course.n07_mlp_tensorflow_comparison.comparison: the article's network, trajectories, the learned line."""
 
 import numpy as np
 import pytest
 
-from nnlib import MLP, Adam, comparison
+from course.n07_mlp_tensorflow_comparison import comparison
+from nnlib import MLP, Adam
 from nnlib.data import make_linear
 
 

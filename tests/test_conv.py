@@ -1,4 +1,4 @@
-"""nnlib.lessons.conv against keras.layers.Conv2D / MaxPooling2D in float64 on random weights.
+"""course.n05a_mlp_cnn.conv against keras.layers.Conv2D / MaxPooling2D in float64 on random weights.
 
 Tolerance: the two sum the same products in a different order, so they agree to
 rounding, |difference| <= 1e-12 on values of order 10.
@@ -7,16 +7,16 @@ rounding, |difference| <= 1e-12 on values of order 10.
 import numpy as np
 import pytest
 
-from nnlib import conv
+from course.n05a_mlp_cnn import conv
 
 ATOL = 1e-12
 
 
 @pytest.fixture(scope="module")
 def keras():
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    return keras_bridge.import_keras()
+    return keras_twin.import_keras()
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])

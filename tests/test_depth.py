@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlib import depth
+from course.n02_forward_pass import depth
 from nnlib.data import make_linear
 
 

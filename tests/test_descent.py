@@ -5,7 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib import descent, losses
+from course import descent
+from nnlib import losses
 from nnlib.data import make_linear
 from nnlib.gradcheck import numerical_gradient
 

@@ -1,4 +1,4 @@
-"""nnlib.lessons.diagnostics: scores, per-layer values, update ratios, overfitting a tiny batch."""
+"""course.n03_learning_backprop.diagnostics: scores, per-layer values, update ratios, overfitting a tiny batch."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import diagnostics
+from course.n03_learning_backprop import diagnostics
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def test_output_scores_are_the_logits_of_the_softmax(spirals):
     model = nnlib.MLP([2, 8, 3], ["relu", "softmax"], seed=0)
     scores = diagnostics.output_scores(model, X)
     assert scores.shape == (120, 3)
-    assert np.allclose(nnlib.core.activations.softmax(scores), model.predict(X))
-    start = nnlib.core.losses.categorical_cross_entropy(Y, scores, from_logits=True)
+    assert np.allclose(nnlib.activations.softmax(scores), model.predict(X))
+    start = nnlib.losses.categorical_cross_entropy(Y, scores, from_logits=True)
     assert abs(start - math.log(3)) < 0.1  # small scores: about ln C
 
 

@@ -1,9 +1,10 @@
-"""Tests for nnlib/envcheck.py."""
+"""Tests for course/envcheck.py."""
 
 import re
 from pathlib import Path
 
-from nnlib import env_check, envcheck
+from course import envcheck
+from course.envcheck import env_check
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,7 +68,7 @@ def test_minimum_versions_match_requirements_txt():
 
 
 def test_course_seed_reads_COURSE_SEED_with_0_as_default(monkeypatch):
-    from nnlib import course_seed
+    from course.envcheck import course_seed
 
     assert course_seed({}) == 0
     assert course_seed({"COURSE_SEED": " 7 "}) == 7
@@ -80,7 +81,7 @@ def test_course_seed_reads_COURSE_SEED_with_0_as_default(monkeypatch):
 def test_course_seed_names_a_bad_value():
     import pytest
 
-    from nnlib import course_seed
+    from course.envcheck import course_seed
 
     for bad in ("-1", "1.5", "abc"):
         with pytest.raises(ValueError, match=rf"non-negative integer.*COURSE_SEED='{re.escape(bad)}'"):

@@ -1,12 +1,12 @@
-"""Tests for nnlib/exercises.py: every checker accepts the right answer and rejects wrong ones."""
+"""Tests for course/exercises.py: every checker accepts the right answer and rejects wrong ones."""
 
 import re
 
 import numpy as np
 import pytest
 
-from nnlib import exercises
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course import exercises
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ the drift with Keras' defaults is measured in its own test.
 import numpy as np
 import pytest
 
-import nnlib
-from nnlib import MLP, SGD, Adam, keras_bridge
+from course import keras_twin
+from nnlib import MLP, SGD, Adam
 from nnlib.data import make_linear, one_hot
 
-keras = keras_bridge.import_keras()
+keras = keras_twin.import_keras()
 tf = pytest.importorskip("tensorflow")
 
 EXACT_ADAM = {"learning_rate": 2**-7, "beta_1": 0.875, "beta_2": 1 - 2**-10, "epsilon": 2**-23}
@@ -41,7 +41,7 @@ def test_forward_pass_equals_keras(sizes, acts, loss, rng):
     model = MLP(sizes, acts, seed=0)
     for b in model.biases:
         b[:] = rng.normal(size=b.shape)
-    kmodel = keras_bridge.to_keras(model)
+    kmodel = keras_twin.to_keras(model)
     X, _ = _data(sizes, loss, rng)
     np.testing.assert_allclose(model.predict(X), kmodel(X).numpy(), rtol=1e-12, atol=1e-14)
     assert kmodel.count_params() == model.count_params()
@@ -51,10 +51,10 @@ def test_forward_pass_equals_keras(sizes, acts, loss, rng):
 @pytest.mark.parametrize(("sizes", "acts", "loss"), CASES)
 def test_gradients_equal_gradient_tape(sizes, acts, loss, penalty, rng):
     model = MLP(sizes, acts, seed=1)
-    kmodel = keras_bridge.to_keras(model)
+    kmodel = keras_twin.to_keras(model)
     X, y = _data(sizes, loss, rng)
     value, grads = model.loss_and_grads(X, y, loss=loss, l1=penalty[0], l2=penalty[1])
-    k_value, k_grads = keras_bridge.keras_loss_and_grads(kmodel, X, y, loss, l1=penalty[0],
+    k_value, k_grads = keras_twin.keras_loss_and_grads(kmodel, X, y, loss, l1=penalty[0],
                                                          l2=penalty[1])
     assert value == pytest.approx(k_value, rel=1e-12)
     for g, kg in zip(grads, k_grads):
@@ -63,10 +63,10 @@ def test_gradients_equal_gradient_tape(sizes, acts, loss, penalty, rng):
 
 def test_weights_move_both_ways():
     model = MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
-    kmodel = keras_bridge.to_keras(model, copy_weights=False)
+    kmodel = keras_twin.to_keras(model, copy_weights=False)
     model.set_weights(kmodel.get_weights())  # Keras -> nnlib, untransposed
     np.testing.assert_array_equal(model.params[2], kmodel.layers[1].kernel.numpy())
-    back = keras_bridge.from_keras(kmodel)
+    back = keras_twin.from_keras(kmodel)
     assert back.layer_sizes == [1, 10, 5, 1]
     assert [a.name for a in back.activations] == ["relu", "relu", "linear"]
     np.testing.assert_array_equal(back.theta, model.theta)
@@ -92,7 +92,7 @@ def test_100_optimizer_steps_equal_keras(ours, theirs, rng):
 def test_default_adam_drifts_slightly_from_keras(rng):
     """With the defaults (0.001, 0.9, 0.999: not exact in float32) Keras rounds the learning
     rate and the betas of the bias correction to float32, so the two drift apart by about
-    1e-6 of the distance moved (nnlib.lessons.comparison.KerasRoundedAdam removes the drift)."""
+    1e-6 of the distance moved (course.n07_mlp_tensorflow_comparison.comparison.KerasRoundedAdam removes the drift)."""
     w0 = rng.normal(size=(4, 3))
     w, var = w0.copy(), tf.Variable(w0, dtype=tf.float64)
     ours, theirs = Adam(), keras.optimizers.Adam()
@@ -115,10 +115,10 @@ def test_fit_100_steps_equals_keras_fit(ours, theirs):
     """The article's model and data, same start, same batches: same losses and weights."""
     X, y = make_linear(seed=0)
     model = MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
-    kmodel = keras_bridge.to_keras(model)
+    kmodel = keras_twin.to_keras(model)
     kmodel.compile(optimizer=theirs(), loss="mse")
     # 100 samples, batch 32 -> 4 steps per epoch (the last one of 4 samples); 25 epochs = 100 steps
-    with keras_bridge.floatx("float64"):  # otherwise fit rounds X and y to float32
+    with keras_twin.floatx("float64"):  # otherwise fit rounds X and y to float32
         k_hist = kmodel.fit(X, y, batch_size=32, epochs=25, shuffle=False, verbose=0).history
     history = model.fit(X, y, optimizer=ours(), batch_size=32, epochs=25, shuffle=False)
     # Keras' loss tracker is a float32 metric: the reported losses agree to float32 precision.
@@ -129,11 +129,11 @@ def test_fit_100_steps_equals_keras_fit(ours, theirs):
 
 def test_to_keras_needs_keras_3():
     assert int(keras.__version__.split(".")[0]) >= 3
-    assert nnlib.with_keras.twin.KERAS_LOSSES["mse"] == "mean_squared_error"
+    assert keras_twin.KERAS_LOSSES["mse"] == "mean_squared_error"
 
 
 def test_import_keras_makes_training_repeatable():
-    keras = keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     from tensorflow.python.framework import config  # the public API has no getter
 
     assert config.is_op_determinism_enabled()

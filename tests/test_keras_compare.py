@@ -1,13 +1,15 @@
-"""nnlib.with_keras.article: the article's Keras model, and nnlib = Keras along 800 steps."""
+"""course.n07_mlp_tensorflow_comparison.keras_article: the article's Keras model, and nnlib = Keras along 800 steps."""
 
 import numpy as np
 import pytest
 
-from nnlib import Adam, comparison, keras_bridge
+from course import keras_twin
+from course.n07_mlp_tensorflow_comparison import comparison
+from nnlib import Adam
 from nnlib.data import make_linear
 
-keras = keras_bridge.import_keras()
-keras_compare = pytest.importorskip("nnlib.with_keras.article")
+keras = keras_twin.import_keras()
+keras_compare = pytest.importorskip("course.n07_mlp_tensorflow_comparison.keras_article")
 
 
 def test_article_keras_model_matches_the_article():
@@ -27,7 +29,7 @@ def test_800_steps_nnlib_equals_keras_in_float64():
     model = comparison.article_mlp(initial_weights=start)
     history, thetas = comparison.train_with_trajectory(
         model, X, y, optimizer=Adam(**comparison.EXACT_ADAM), epochs=200, shuffle=False)
-    kmodel = keras_bridge.to_keras(comparison.article_mlp(initial_weights=start))
+    kmodel = keras_twin.to_keras(comparison.article_mlp(initial_weights=start))
     k_losses, k_thetas = keras_compare.keras_train_with_trajectory(
         kmodel, X, y, optimizer=keras.optimizers.Adam(**comparison.EXACT_ADAM), epochs=200)
     assert thetas.shape == k_thetas.shape == (201, 81)
@@ -40,7 +42,7 @@ def test_default_adam_drift_is_explained_by_keras_float32_roundings():
     """Keras' defaults are not float32-exact: plain Adam drifts, KerasRoundedAdam does not."""
     X, y = make_linear(seed=0)
     start = keras_compare.article_keras_model(seed=0).get_weights()
-    kmodel = keras_bridge.to_keras(comparison.article_mlp(initial_weights=start))
+    kmodel = keras_twin.to_keras(comparison.article_mlp(initial_weights=start))
     _, k_thetas = keras_compare.keras_train_with_trajectory(
         kmodel, X, y, optimizer=keras.optimizers.Adam(), epochs=25)
     gaps = {}

@@ -6,27 +6,36 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib import attention, conv, keras_experiments, keras_models, recurrent, sequences
+from course import keras_twin
+from course.n05a_mlp_cnn import conv
+from course.n05a_mlp_cnn import keras_models as cnn_models
+from course.n05b_rnn_lstm_gru import keras_models as rnn_models
+from course.n05b_rnn_lstm_gru import recurrent
+from course.n05c_transformers import attention
+from course.n05c_transformers import keras_models as transformer_models
+from course.n05c_transformers import sequences as reverse_sequences
 
 
 @pytest.fixture(scope="module")
 def keras():
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    return keras_bridge.import_keras()
+    return keras_twin.import_keras()
 
 
 def test_import_nnlib_does_not_load_tensorflow():
-    code = ("import sys, nnlib, nnlib.with_keras.models, nnlib.lessons.conv, nnlib.lessons.recurrent, "
-            "nnlib.lessons.attention, nnlib.lessons.sequences; print('tensorflow' in sys.modules)")
+    code = ("import sys, nnlib, course.keras_twin, course.n05a_mlp_cnn.keras_models, "
+            "course.n05a_mlp_cnn.conv, course.n05b_rnn_lstm_gru.recurrent, "
+            "course.n05b_rnn_lstm_gru.keras_models, course.n05c_transformers.keras_models, "
+            "course.n05c_transformers.attention; print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_cnn_and_mlp_shapes_and_params(keras, rng):
     keras.utils.set_random_seed(0)
-    cnn = keras_models.build_cnn((8, 8, 1), 10, filters=(8, 16))
-    mlp = keras_models.build_mlp_classifier((8, 8, 1), 10, hidden=(24,))
+    cnn = cnn_models.build_cnn((8, 8, 1), 10, filters=(8, 16))
+    mlp = cnn_models.build_mlp_classifier((8, 8, 1), 10, hidden=(24,))
     X = rng.random((5, 8, 8, 1))
     assert cnn.predict(X, verbose=0).shape == mlp.predict(X, verbose=0).shape == (5, 10)
     assert cnn.count_params() == (conv.count_conv_params(3, 1, 8) + conv.count_conv_params(3, 8, 16)
@@ -36,9 +45,9 @@ def test_cnn_and_mlp_shapes_and_params(keras, rng):
 
 def test_cnn_first_layer_equals_numpy_conv(keras, rng):
     keras.utils.set_random_seed(0)
-    cnn = keras_models.build_cnn((8, 8, 1), 10)
+    cnn = cnn_models.build_cnn((8, 8, 1), 10)
     X = rng.random((3, 8, 8, 1)).astype("float32")
-    maps = keras_models.layer_output(cnn, "conv1", X)
+    maps = keras_twin.layer_output(cnn, "conv1", X)
     mine = np.maximum(conv.conv2d(X, *cnn.get_layer("conv1").get_weights(), padding="same"), 0)
     np.testing.assert_allclose(maps, mine, rtol=1e-5, atol=1e-6)  # Keras runs in float32
 
@@ -46,7 +55,7 @@ def test_cnn_first_layer_equals_numpy_conv(keras, rng):
 @pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
 def test_rnn_regressor_layer_equals_numpy(keras, rng, kind):
     keras.utils.set_random_seed(0)
-    model = keras_models.build_rnn_regressor(kind, 6, 2, units=4)
+    model = rnn_models.build_rnn_regressor(kind, 6, 2, units=4)
     X = rng.normal(size=(3, 6, 2)).astype("float32")
     h = recurrent.rnn_forward(kind, X, *model.get_layer("rnn").get_weights())
     W, b = model.get_layer("output").get_weights()
@@ -54,15 +63,15 @@ def test_rnn_regressor_layer_equals_numpy(keras, rng, kind):
 
 
 def test_transformer_learns_to_reverse_and_attends_anti_diagonally(keras):
-    X, y = sequences.make_reverse_task(2000, 6, n_symbols=6, seed=0)
+    X, y = reverse_sequences.make_reverse_task(2000, 6, n_symbols=6, seed=0)
     keras.utils.set_random_seed(0)
-    model = keras_models.build_transformer(6, 6, d_model=16, ff_dim=32)
+    model = transformer_models.build_transformer(6, 6, d_model=16, ff_dim=32)
     assert model.predict(X[:2], verbose=0).shape == (2, 6, 6)
     model.fit(X, y, epochs=6, batch_size=64, verbose=0)
-    Xt, yt = sequences.make_reverse_task(200, 6, n_symbols=6, seed=1)
+    Xt, yt = reverse_sequences.make_reverse_task(200, 6, n_symbols=6, seed=1)
     accuracy = np.mean(np.argmax(model.predict(Xt, verbose=0), axis=-1) == yt)
     assert accuracy > 0.95
-    scores = keras_models.attention_scores(model, Xt[:20])
+    scores = transformer_models.attention_scores(model, Xt[:20])
     assert scores.shape == (20, 1, 6, 6)
     np.testing.assert_allclose(scores.sum(axis=-1), 1.0, atol=1e-5)
     mean = scores[:, 0].mean(axis=0)
@@ -77,22 +86,22 @@ def test_transformer_learns_to_reverse_and_attends_anti_diagonally(keras):
 
 def test_errors(keras):
     with pytest.raises(ValueError, match=r"kind must be one of .*Received: kind='rnn'"):
-        keras_models.build_rnn_regressor("rnn", 5)
+        rnn_models.build_rnn_regressor("rnn", 5)
     with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
-        keras_models.build_cnn((8, 8), 10)
+        cnn_models.build_cnn((8, 8), 10)
     with pytest.raises(ValueError, match=r"d_model must be a multiple of num_heads"):
-        keras_models.build_transformer(4, 5, d_model=10, num_heads=3)
-    model = keras_models.build_mlp_classifier((4,), 3)
+        transformer_models.build_transformer(4, 5, d_model=10, num_heads=3)
+    model = cnn_models.build_mlp_classifier((4,), 3)
     with pytest.raises(ValueError, match=r"no layer named 'conv1'. Its layers are"):
-        keras_models.layer_output(model, "conv1", np.zeros((1, 4)))
+        keras_twin.layer_output(model, "conv1", np.zeros((1, 4)))
     with pytest.raises(ValueError, match=r"learning_rate must be a finite number > 0"):
-        keras_models.build_mlp_classifier((4,), 3, learning_rate=0)
+        cnn_models.build_mlp_classifier((4,), 3, learning_rate=0)
 
 
 def test_compare_rnns_seeds_shapes_and_mse(keras, rng):
     X, y = rng.normal(size=(40, 5, 2)), rng.normal(size=(40, 1))
     Xt, yt = rng.normal(size=(7, 5, 2)), rng.normal(size=(7, 1))
-    preds, mse = keras_experiments.compare_rnns(["simple_rnn", "gru"], X, y, Xt, yt, epochs=1,
+    preds, mse = rnn_models.compare_rnns(["simple_rnn", "gru"], X, y, Xt, yt, epochs=1,
                                            seeds=(3, 4), units=4)
     assert list(preds) == list(mse) == ["simple_rnn", "gru"]
     assert preds["gru"].shape == (2, 7, 1) and mse["gru"].shape == (2,)
@@ -100,14 +109,14 @@ def test_compare_rnns_seeds_shapes_and_mse(keras, rng):
     assert not np.allclose(preds["gru"][0], preds["gru"][1])  # each seed its own model
     # the run for seed 4 is the model one gets by seeding with 4 and training by hand
     keras.utils.set_random_seed(4)
-    model = keras_models.build_rnn_regressor("gru", 5, 2, units=4)
+    model = rnn_models.build_rnn_regressor("gru", 5, 2, units=4)
     model.fit(X, y, epochs=1, batch_size=32, verbose=0)
     np.testing.assert_allclose(preds["gru"][1], model.predict(Xt, verbose=0), rtol=1e-5, atol=1e-6)
 
 
 def test_compare_rnns_lstm_learns_to_copy_the_last_value(keras, rng):
     X = rng.uniform(-1, 1, size=(600, 4, 1))
-    preds, mse = keras_experiments.compare_rnns(["lstm"], X, X[:, -1], X[:50], X[:50, -1],
+    preds, mse = rnn_models.compare_rnns(["lstm"], X, X[:, -1], X[:50], X[:50, -1],
                                            epochs=30, seeds=(0,), units=8)
     assert mse["lstm"][0] < 0.01 < np.var(X[:50, -1])
 
@@ -115,19 +124,19 @@ def test_compare_rnns_lstm_learns_to_copy_the_last_value(keras, rng):
 def test_compare_rnns_errors():
     X, y = np.zeros((4, 3, 1)), np.zeros((4, 1))
     with pytest.raises(ValueError, match=r"kinds and seeds must not be empty"):
-        keras_experiments.compare_rnns([], X, y, X, y)
+        rnn_models.compare_rnns([], X, y, X, y)
     with pytest.raises(ValueError, match=r"same steps and features.*X_test.shape=\(4, 2, 1\)"):
-        keras_experiments.compare_rnns(["lstm"], X, y, X[:, :2], y)
+        rnn_models.compare_rnns(["lstm"], X, y, X[:, :2], y)
     with pytest.raises(ValueError, match=r"y_test must have shape \(4, 1\)"):
-        keras_experiments.compare_rnns(["lstm"], X, y, X, y.ravel())
+        rnn_models.compare_rnns(["lstm"], X, y, X, y.ravel())
 
 
 def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
     X = rng.normal(size=(1200, 4))
     y = (X[:, 0] + 0.5 * rng.normal(size=1200) > 0).astype(int)  # noisy: accuracy ~0.85
     Xtr, ytr, Xte, yte = X[:200], y[:200], X[200:], y[200:]  # large test set: sensitive
-    build = lambda: keras_models.build_mlp_classifier((4,), 2, hidden=(8,))  # noqa: E731
-    acc = keras_experiments.accuracy_over_seeds(build, Xtr, ytr, Xte, yte, seeds=(0, 7), epochs=5)
+    build = lambda: cnn_models.build_mlp_classifier((4,), 2, hidden=(8,))  # noqa: E731
+    acc = cnn_models.accuracy_over_seeds(build, Xtr, ytr, Xte, yte, seeds=(0, 7), epochs=5)
     assert acc.shape == (2,) and np.all(acc > 0.7)  # it learns
     keras.utils.set_random_seed(7)
     model = build()
@@ -140,6 +149,6 @@ def test_accuracy_over_seeds_matches_a_run_by_hand_and_learns(keras, rng):
 def test_accuracy_over_seeds_errors():
     X, y = np.zeros((4, 2)), np.zeros(4, dtype=int)
     with pytest.raises(TypeError, match=r"build must be a callable"):
-        keras_experiments.accuracy_over_seeds("mlp", X, y, X, y)
+        cnn_models.accuracy_over_seeds("mlp", X, y, X, y)
     with pytest.raises(ValueError, match=r"seeds must not be empty"):
-        keras_experiments.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])
+        cnn_models.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])

@@ -137,7 +137,7 @@ def test_gradients_have_param_shapes_and_are_copies(rng):
     X, y = make_linear(20, seed=1)
     value, grads = model.loss_and_grads(X, y)
     assert [g.shape for g in grads] == [p.shape for p in model.params]
-    assert value == pytest.approx(nnlib.core.losses.mse(y, model.predict(X)))
+    assert value == pytest.approx(nnlib.losses.mse(y, model.predict(X)))
     _, grads2 = model.loss_and_grads(X * 2, y)
     assert not np.allclose(grads[0], grads2[0])  # the first result was not overwritten
 
@@ -150,7 +150,7 @@ def test_dropout_backprop_matches_central_differences_with_frozen_mask(rng):
 
     def loss_same_mask():
         model._rng.bit_generator.state = state  # the same dropout mask every time
-        return model._loss_and_grad(X, y, nnlib.core.losses.get("mse"), 0.0, 0.0, True)
+        return model._loss_and_grad(X, y, nnlib.losses.get("mse"), 0.0, 0.0, True)
 
     for p, g in zip(model.params, grads):
         assert relative_error(g, numerical_gradient(loss_same_mask, p)) < 1e-6
@@ -161,7 +161,7 @@ def test_dropout_is_inverted_and_only_in_training(rng):
     X = np.abs(rng.normal(size=(500, 4)))
     cache = model._forward(X, training=True)
     A_drop, mask = cache[1][1], cache[1][2]
-    A_full = nnlib.core.activations.relu(cache[1][0])
+    A_full = nnlib.activations.relu(cache[1][0])
     assert np.mean(mask == 0) == pytest.approx(0.25, abs=0.01)
     np.testing.assert_allclose(A_drop[mask > 0], A_full[mask > 0] / 0.75)
     assert A_drop.mean() == pytest.approx(A_full.mean(), rel=0.02)  # expectation kept

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlib import optimizers
-from nnlib.core.optimizers import SGD, Adam
+from nnlib.optimizers import SGD, Adam
 
 
 def test_sgd_golden_step_from_keras_tests():
@@ -98,7 +98,7 @@ def test_get_by_name_and_errors():
     assert optimizers.get("SGD").learning_rate == 0.01  # Keras' default
     opt = Adam()
     assert optimizers.get(opt) is opt
-    with pytest.raises(ValueError, match="Unknown optimizer 'rmsprop'. Valid optimizer names are: adam, sgd"):
+    with pytest.raises(ValueError, match="Unknown optimizer 'rmsprop'. Valid optimizer names are: Adam, SGD"):
         optimizers.get("rmsprop")
     with pytest.raises(TypeError, match="optimizer must be"):
         optimizers.get(0.1)
@@ -131,7 +131,7 @@ def test_fit_accepts_any_object_with_a_step_method():
 
 
 def test_get_builds_every_optimizer_by_name_with_settings():
-    from nnlib.core import optimizers
+    from nnlib import optimizers
 
     sgd = optimizers.get("SGD", learning_rate=0.1)
     assert type(sgd) is optimizers.SGD and sgd.get_config() == {"learning_rate": 0.1,
@@ -143,5 +143,5 @@ def test_get_builds_every_optimizer_by_name_with_settings():
     assert optimizers.get(adam) is adam
     with pytest.raises(TypeError, match="settings apply to an optimizer built by name"):
         optimizers.get(adam, learning_rate=0.1)
-    with pytest.raises(ValueError, match="Valid optimizer names are: adam, sgd, sgd with"):
+    with pytest.raises(ValueError, match="Valid optimizer names are: Adam, SGD, SGD with"):
         optimizers.get("rmsprop")

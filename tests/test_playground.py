@@ -1,61 +1,62 @@
-"""nnlib.lessons.playground (with nnlib.lessons.features and nnlib.lessons.playground_config): configuration text,
+"""course.n08_conclusion_playground.playground (with course.n08_conclusion_playground.features and course.n08_conclusion_playground.playground_config): configuration text,
 input features, data, chunked training, neuron maps, Keras code."""
 
 import numpy as np
 import pytest
 
-from nnlib import features as feat
-from nnlib import playground as pg
-from nnlib.core.activations import sigmoid
+from course.n08_conclusion_playground import features as feat
+from course.n08_conclusion_playground import playground as pg
+from course.n08_conclusion_playground.playground_config import PlaygroundConfig, config_text_checker
+from nnlib.activations import sigmoid
 
 
 def test_config_round_trips_through_text():
-    config = pg.PlaygroundConfig(dataset="spirals", seed=7, hidden=(6, 4, 3), activation="relu",
+    config = PlaygroundConfig(dataset="spirals", seed=7, hidden=(6, 4, 3), activation="relu",
                                  learning_rate=0.005, l2=0.001, dropout=0.1, batch_size=8,
                                  noise=0.15, n_samples=120)
     text = config.to_string()
     assert text.startswith("data=spirals;seed=7;hidden=6,4,3;act=relu;lr=0.005")
-    assert pg.PlaygroundConfig.from_string(text) == config
-    linear = pg.PlaygroundConfig(hidden=())
+    assert PlaygroundConfig.from_string(text) == config
+    linear = PlaygroundConfig(hidden=())
     assert "hidden=none" in linear.to_string()
-    assert pg.PlaygroundConfig.from_string(linear.to_string()) == linear
+    assert PlaygroundConfig.from_string(linear.to_string()) == linear
 
 
 @pytest.mark.parametrize("text, hidden", [("8,8", (8, 8)), (" 4 ", (4,)), ("", ()),
                                           ("none", ()), ("0", ())])
 def test_one_parser_reads_hidden_layers_for_the_text_and_the_widget(text, hidden):
-    assert pg.PlaygroundConfig.parse_hidden(text) == hidden
-    assert pg.PlaygroundConfig.from_string(f"hidden={text}").hidden == hidden
+    assert PlaygroundConfig.parse_hidden(text) == hidden
+    assert PlaygroundConfig.from_string(f"hidden={text}").hidden == hidden
 
 
 def test_config_text_leaves_out_keys_and_rejects_bad_ones():
-    assert pg.PlaygroundConfig.from_string("data=xor; lr=0.1") == pg.PlaygroundConfig(
+    assert PlaygroundConfig.from_string("data=xor; lr=0.1") == PlaygroundConfig(
         dataset="xor", learning_rate=0.1)
     with pytest.raises(ValueError, match="unknown configuration key 'colour'"):
-        pg.PlaygroundConfig.from_string("colour=red")
+        PlaygroundConfig.from_string("colour=red")
     with pytest.raises(ValueError, match="key=value"):
-        pg.PlaygroundConfig.from_string("data")
+        PlaygroundConfig.from_string("data")
     with pytest.raises(ValueError, match="bad value for hidden"):
-        pg.PlaygroundConfig.from_string("hidden=a,b")
+        PlaygroundConfig.from_string("hidden=a,b")
     with pytest.raises(ValueError, match="dataset"):
-        pg.PlaygroundConfig(dataset="mnist")
+        PlaygroundConfig(dataset="mnist")
     with pytest.raises(ValueError, match="dropout"):
-        pg.PlaygroundConfig(dropout=1.5)
+        PlaygroundConfig(dropout=1.5)
 
 
 def test_model_and_loss_follow_the_task():
-    clf = pg.PlaygroundConfig(dataset="moons", hidden=(8, 8))
+    clf = PlaygroundConfig(dataset="moons", hidden=(8, 8))
     assert clf.layer_sizes == [2, 8, 8, 1]
     assert clf.activations == ["tanh", "tanh", "sigmoid"]
     assert clf.loss == "binary_cross_entropy"
-    reg = pg.PlaygroundConfig(dataset="line", hidden=(10, 5), activation="relu")
+    reg = PlaygroundConfig(dataset="line", hidden=(10, 5), activation="relu")
     assert reg.layer_sizes == [1, 10, 5, 1] and reg.loss == "mse"
     X_train, X_test, y_train, y_test = pg.make_dataset(clf)
     assert X_train.shape == (150, 2) and y_test.shape == (50, 1)
 
 
 def test_chunks_continue_training_and_test_loss_falls_on_xor():
-    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="xor", hidden=(8, 8),
+    trainer = pg.PlaygroundTrainer(PlaygroundConfig(dataset="xor", hidden=(8, 8),
                                                        learning_rate=0.03, noise=0.05))
     initial_test = trainer.model.loss(trainer.X_test, trainer.y_test, "binary_cross_entropy")
     for _ in range(6):
@@ -67,7 +68,7 @@ def test_chunks_continue_training_and_test_loss_falls_on_xor():
 
 
 def test_chunks_equal_one_long_run():
-    config = pg.PlaygroundConfig(dataset="moons", hidden=(4,))
+    config = PlaygroundConfig(dataset="moons", hidden=(4,))
     chunked, whole = pg.PlaygroundTrainer(config), pg.PlaygroundTrainer(config)
     chunked.train_chunk(2)
     chunked.train_chunk(3)
@@ -76,7 +77,7 @@ def test_chunks_equal_one_long_run():
 
 
 def test_reset_restores_initial_weights_and_repeats_the_run():
-    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="circles", dropout=0.2))
+    trainer = pg.PlaygroundTrainer(PlaygroundConfig(dataset="circles", dropout=0.2))
     start = trainer.model.theta.copy()
     trainer.train_chunk(3)
     after = trainer.model.theta.copy()
@@ -89,7 +90,7 @@ def test_reset_restores_initial_weights_and_repeats_the_run():
 
 
 def test_divergence_stops_training_quietly():
-    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="line", hidden=(8,),
+    trainer = pg.PlaygroundTrainer(PlaygroundConfig(dataset="line", hidden=(8,),
                                                        activation="linear",
                                                        learning_rate=1.0, batch_size=1))
     trainer.model.theta[...] = 1e154
@@ -99,25 +100,25 @@ def test_divergence_stops_training_quietly():
 
 
 def test_grid_covers_the_data():
-    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="moons"))
+    trainer = pg.PlaygroundTrainer(PlaygroundConfig(dataset="moons"))
     x1, x2, values = trainer.grid(20)
     assert values.shape == (20, 20) and np.all((values >= 0) & (values <= 1))
     assert x1[0] < trainer.X_train[:, 0].min() and x2[-1] > trainer.X_train[:, 1].max()
-    line = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="line"))
+    line = pg.PlaygroundTrainer(PlaygroundConfig(dataset="line"))
     x, none, y_hat = line.grid(30)
     assert none is None and y_hat.shape == (30,)
 
 
 @pytest.mark.parametrize("config", [
-    pg.PlaygroundConfig(dataset="moons", hidden=(4, 3), l2=0.001, dropout=0.1),
-    pg.PlaygroundConfig(dataset="line", hidden=(10, 5), activation="relu", learning_rate=0.01),
-    pg.PlaygroundConfig(dataset="circles", hidden=(), features=("x1^2", "x2^2", "sin(x1)")),
+    PlaygroundConfig(dataset="moons", hidden=(4, 3), l2=0.001, dropout=0.1),
+    PlaygroundConfig(dataset="line", hidden=(10, 5), activation="relu", learning_rate=0.01),
+    PlaygroundConfig(dataset="circles", hidden=(), features=("x1^2", "x2^2", "sin(x1)")),
 ], ids=["moons-l2-dropout", "line", "circles-features"])
 def test_keras_code_runs_and_builds_the_same_network(config, capsys):
     pytest.importorskip("tensorflow")
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    keras_bridge.import_keras()
+    keras_twin.import_keras()
     code = pg.keras_code(config, epochs=1)
     assert config.to_string() in code and "keras.Input(shape=" in code
     namespace = {}
@@ -132,9 +133,9 @@ def test_keras_code_runs_and_builds_the_same_network(config, capsys):
 
 
 def test_config_text_checker_accepts_the_target_and_names_what_differs():
-    target = pg.PlaygroundConfig(dataset="circles", seed=3, hidden=(6,), activation="relu",
+    target = PlaygroundConfig(dataset="circles", seed=3, hidden=(6,), activation="relu",
                               learning_rate=0.01)
-    check = pg.config_text_checker(target)
+    check = config_text_checker(target)
     assert check("data=circles;seed=3;hidden=6;act=relu;lr=0.01") is None
     assert check(target.to_string()) is None
     message = check("data=circles;seed=3;hidden=6;act=tanh;lr=0.02")
@@ -143,7 +144,7 @@ def test_config_text_checker_accepts_the_target_and_names_what_differs():
     assert "cannot be read" in check("data=circles;oops")
     assert "cannot be read" in check("data=cubes")
     with pytest.raises(TypeError, match="target"):
-        pg.config_text_checker("data=circles")
+        config_text_checker("data=circles")
 
 
 # ---------------------------------------------------------------- input features
@@ -189,38 +190,38 @@ def test_bad_features_are_named(features, error, message):
     with pytest.raises(error, match=message):
         feat.check_features(features)
     with pytest.raises(error, match=message):
-        pg.PlaygroundConfig(features=features)
+        PlaygroundConfig(features=features)
 
 
 def test_features_are_part_of_the_configuration_and_its_text():
-    config = pg.PlaygroundConfig(dataset="circles", hidden=(3,), features=("x2^2", "x1^2"))
+    config = PlaygroundConfig(dataset="circles", hidden=(3,), features=("x2^2", "x1^2"))
     assert config.features == ("x1^2", "x2^2")  # sorted as in FEATURES
-    assert config == pg.PlaygroundConfig(dataset="circles", hidden=(3,),
+    assert config == PlaygroundConfig(dataset="circles", hidden=(3,),
                                          features=["x1^2", "x2^2"])
     text = config.to_string()
     assert text.endswith(";feat=x1^2,x2^2")
-    assert pg.PlaygroundConfig.from_string(text) == config
-    assert pg.PlaygroundConfig.from_string("data=xor;feat=x1 , x1*x2").features == (
+    assert PlaygroundConfig.from_string(text) == config
+    assert PlaygroundConfig.from_string("data=xor;feat=x1 , x1*x2").features == (
         "x1", "x1*x2")
     old = "data=moons;seed=0;hidden=8,8;act=tanh;lr=0.03;l2=0;dropout=0;batch=16;noise=0.2"
-    assert pg.PlaygroundConfig.from_string(old).features == ("x1", "x2")  # before feat=
-    assert pg.PlaygroundConfig().to_string().endswith(";feat=x1,x2")
+    assert PlaygroundConfig.from_string(old).features == ("x1", "x2")  # before feat=
+    assert PlaygroundConfig().to_string().endswith(";feat=x1,x2")
     with pytest.raises(ValueError, match="unknown feature 'x1\\*\\*2'"):
-        pg.PlaygroundConfig.from_string("feat=x1**2")
-    check = pg.config_text_checker(config)
+        PlaygroundConfig.from_string("feat=x1**2")
+    check = config_text_checker(config)
     assert "feat" in check(config.replace(features=("x1", "x2")).to_string())
 
 
 def test_the_line_takes_no_features():
-    line = pg.PlaygroundConfig(dataset="line")
+    line = PlaygroundConfig(dataset="line")
     assert line.layer_sizes[0] == 1 and "feat=" not in line.to_string()
-    assert pg.PlaygroundConfig.from_string(line.to_string()) == line
+    assert PlaygroundConfig.from_string(line.to_string()) == line
     with pytest.raises(ValueError, match="features apply to the 2-D data sets.*'line'"):
-        pg.PlaygroundConfig(dataset="line", features=("x1", "x1^2"))
+        PlaygroundConfig(dataset="line", features=("x1", "x1^2"))
 
 
 def test_the_trainer_feeds_the_features_everywhere():
-    config = pg.PlaygroundConfig(dataset="circles", hidden=(4,), features=("x1^2", "x2^2",
+    config = PlaygroundConfig(dataset="circles", hidden=(4,), features=("x1^2", "x2^2",
                                                                            "x1*x2"))
     trainer = pg.PlaygroundTrainer(config)
     assert config.layer_sizes == [3, 4, 1] and trainer.model.layer_sizes == [3, 4, 1]
@@ -239,7 +240,7 @@ def test_the_trainer_feeds_the_features_everywhere():
 
 def test_circles_need_a_hidden_layer_or_the_squares():
     # No hidden layer: a straight boundary on x1, x2; a circle on x1^2, x2^2.
-    plain = pg.PlaygroundConfig(dataset="circles", hidden=(), noise=0.1)
+    plain = PlaygroundConfig(dataset="circles", hidden=(), noise=0.1)
     scores = {}
     for features in [("x1", "x2"), ("x1^2", "x2^2")]:
         trainer = pg.PlaygroundTrainer(plain.replace(features=features))
@@ -251,7 +252,7 @@ def test_circles_need_a_hidden_layer_or_the_squares():
 # ---------------------------------------------------------------- neuron maps
 
 def test_neuron_maps_are_every_layer_over_the_grid():
-    config = pg.PlaygroundConfig(dataset="moons", hidden=(5, 3), features=("x1", "x2", "x1*x2"))
+    config = PlaygroundConfig(dataset="moons", hidden=(5, 3), features=("x1", "x2", "x1*x2"))
     trainer = pg.PlaygroundTrainer(config)
     trainer.train_chunk(2)
     x1, x2, maps = trainer.neuron_maps(resolution=6)
@@ -274,7 +275,7 @@ def test_neuron_maps_are_every_layer_over_the_grid():
 
 
 def test_neuron_maps_of_the_line_are_curves():
-    trainer = pg.PlaygroundTrainer(pg.PlaygroundConfig(dataset="line", hidden=(4,),
+    trainer = pg.PlaygroundTrainer(PlaygroundConfig(dataset="line", hidden=(4,),
                                                        activation="relu"))
     x, none, maps = trainer.neuron_maps(resolution=9)
     assert none is None and [m.shape for m in maps] == [(1, 9), (4, 9), (1, 9)]
@@ -284,13 +285,13 @@ def test_neuron_maps_of_the_line_are_curves():
 
 
 def test_neuron_maps_need_a_model_for_the_features():
-    config = pg.PlaygroundConfig(features=("x1", "x2", "x1^2"))
+    config = PlaygroundConfig(features=("x1", "x2", "x1^2"))
     with pytest.raises(ValueError, match="model takes 2 inputs.*has 3"):
-        pg.neuron_maps(pg.build_model(pg.PlaygroundConfig()), config, np.zeros(3), np.zeros(3))
+        pg.neuron_maps(pg.build_model(PlaygroundConfig()), config, np.zeros(3), np.zeros(3))
 
 
 def test_keras_code_computes_the_features_with_numpy():
-    config = pg.PlaygroundConfig(dataset="xor", seed=2, features=("x1", "x2", "x1*x2",
+    config = PlaygroundConfig(dataset="xor", seed=2, features=("x1", "x2", "x1*x2",
                                                                   "sin(x2)"))
     code = pg.keras_code(config)
     assert "def features(X):" in code and "np.column_stack([x1, x2, x1 * x2, np.sin(x2)])" in code
@@ -301,4 +302,4 @@ def test_keras_code_computes_the_features_with_numpy():
     trainer = pg.PlaygroundTrainer(config)
     np.testing.assert_allclose(namespace["X_train"], trainer.F_train)
     np.testing.assert_allclose(namespace["X_test"], trainer.F_test)
-    assert "def features" not in pg.keras_code(pg.PlaygroundConfig())  # plain x1, x2
+    assert "def features" not in pg.keras_code(PlaygroundConfig())  # plain x1, x2

@@ -1,9 +1,11 @@
-"""Tests for nnlib/plots/activation_plots.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n02_forward_pass/plots.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
-from nnlib import activations, plots
+from course import figures
+from course.n02_forward_pass import plots
+from nnlib import activations
 
 
 def _line(ax, label):
@@ -46,7 +48,7 @@ def test_plot_activation_softmax_is_first_probability_of_z_and_zero():
 
 
 def test_plot_activation_without_grad_and_on_given_axes():
-    fig, ax = plots.new_axes()
+    fig, ax = figures.new_axes()
     out = plots.plot_activation("tanh", ax=ax, show_grad=False, title="tanh alone")
     assert out is ax
     assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
@@ -70,7 +72,7 @@ def test_activation_curve_rejects_2d_z():
 def test_plot_neuron_outputs_one_line_per_neuron(rng):
     x = np.linspace(-1, 1, 30).reshape(-1, 1)
     A = rng.normal(size=(30, 4))
-    ax = plots.plot_neuron_outputs(x, A, color=plots.LAYER_COLORS["hidden1"], title="layer 1")
+    ax = plots.plot_neuron_outputs(x, A, color=figures.LAYER_COLORS["hidden1"], title="layer 1")
     assert len(ax.lines) == 4
     for j, line in enumerate(ax.lines):
         np.testing.assert_array_equal(line.get_xdata(), x.ravel())
@@ -84,7 +86,7 @@ def test_plot_neuron_outputs_rejects_mismatched_rows():
 
 
 def test_plot_depth_profiles_draws_each_profile_on_both_panels():
-    from nnlib import depth
+    from course.n02_forward_pass import depth
 
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(32, 8)), rng.normal(size=(32, 1))

@@ -1,9 +1,9 @@
-"""Tests for nnlib/plots/attention_plots.py (headless)."""
+"""Tests for course/n05c_transformers/plots.py (headless)."""
 
 import numpy as np
 import pytest
 
-from nnlib import attention, plots
+from course.n05c_transformers import attention, plots
 
 
 def test_plot_attention_draws_the_matrix_with_labels():

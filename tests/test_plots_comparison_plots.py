@@ -1,10 +1,10 @@
-"""nnlib.plots.comparison_plots: the notebook-07 figures."""
+"""course.n07_mlp_tensorflow_comparison.plots: the notebook-07 figures."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlib import plots
+from course.n07_mlp_tensorflow_comparison import plots
 from nnlib.data import make_linear
 
 
@@ -56,8 +56,7 @@ def test_weight_gaps_log_axis_and_zero_floor():
     ax = plots.plot_weight_gaps(gaps, steps_per_epoch=4)
     assert ax.get_yscale() == "log"
     assert len(ax.lines) == 2
-    np.testing.assert_array_equal(ax.lines[0].get_ydata(), np.full(11, plots.comparison_plots
-                                                                   .GAP_FLOOR))
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), np.full(11, plots.GAP_FLOOR))
     assert ax.lines[1].get_ydata()[-1] == pytest.approx(1e-6)
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), np.arange(11))
     assert "4 steps" in ax.get_xlabel()

@@ -1,9 +1,9 @@
-"""Tests for nnlib/plots/conv_plots.py (headless)."""
+"""Tests for course/n05a_mlp_cnn/plots.py (headless)."""
 
 import numpy as np
 import pytest
 
-from nnlib import conv, plots
+from course.n05a_mlp_cnn import conv, plots
 
 
 def test_plot_image_grid_draws_each_image(rng):

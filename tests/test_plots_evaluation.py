@@ -1,10 +1,11 @@
-"""Tests for nnlib/plots/evaluation.py (headless, Agg)."""
+"""Tests for course/n06_training_evaluation/plots.py (headless, Agg)."""
 
 import numpy as np
 import pytest
 
-from nnlib import metrics, search, thresholds
-from nnlib.plots import evaluation as pe
+from course.n06_training_evaluation import plots as pe
+from course.n06_training_evaluation import search, search_result
+from nnlib import metrics, thresholds
 
 
 def _bowl(setting):
@@ -77,7 +78,7 @@ def test_tuning_heatmap_colours_span_the_cells_shown():
     for row in rows:
         if row["learning_rate"] == 100.0:
             row["val_loss"] = np.inf
-    diverged = search.SearchResult(rows, result.param_names, 1.0, "grid")
+    diverged = search_result.SearchResult(rows, result.param_names, 1.0, "grid")
     heat = pe.plot_tuning_heatmap(diverged, "learning_rate", "n_layers")
     finite = heat.table[np.isfinite(heat.table)]
     assert np.isinf(heat.table).any() and heat.image.norm.vmax == finite.max()

@@ -1,9 +1,11 @@
-"""Tests for nnlib/plots/loss_plots.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n03_learning_backprop/plots.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
-from nnlib import descent, losses, plots
+from course import descent, figures
+from course.n03_learning_backprop import plots
+from nnlib import losses
 
 
 def test_loss_vs_prediction_lines_hold_nnlib_losses():
@@ -45,7 +47,7 @@ def test_descent_plot_shows_the_path_and_the_message():
     bad = descent.gradient_descent_1d(p, p.grad, -1.0, 1.5, 30)
     plot.show(bad)
     assert plot.text.get_text().startswith("diverged at step 8")
-    assert plot.text.get_color() == plots.OKABE_ITO["vermillion"]
+    assert plot.text.get_color() == figures.OKABE_ITO["vermillion"]
     # the message box hides the path that leaves the axes behind it
     assert plot.text.get_zorder() > plot.path_line.get_zorder()
     assert plot.text.get_bbox_patch().get_alpha() == 1.0
@@ -55,7 +57,7 @@ def test_descent_plot_shows_the_path_and_the_message():
 
 def test_layer_histograms_one_panel_per_layer_and_kernel():
     import nnlib
-    from nnlib import diagnostics
+    from course.n03_learning_backprop import diagnostics
 
     X, labels = nnlib.data.make_spirals(60, n_classes=3, seed=0)
     model = nnlib.MLP([2, 8, 4, 3], ["relu", "relu", "softmax"], seed=0)

@@ -1,16 +1,16 @@
-"""Tests for nnlib/plots/network.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/network_drawing.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
 import nnlib
-from nnlib import plots
+from course import figures, network_drawing
 
 
 def _connection_ids(ax):
     """``(layer, i, j)`` of every arrow drawn on ``ax``, from the artists themselves."""
-    return [ij for a in ax.get_children() if isinstance(a, plots.Connections) for ij in a.ids]
+    return [ij for a in ax.get_children() if isinstance(a, network_drawing.Connections) for ij in a.ids]
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ def _connection_ids(ax):
     ],
 )
 def test_draw_network_counts_neurons_and_connections(sizes, n_neurons, n_connections):
-    ax = plots.draw_network(sizes)
+    ax = network_drawing.draw_network(sizes)
     drawing = ax.network_drawing
     assert drawing.n_neurons == n_neurons
     assert drawing.n_connections == n_connections
@@ -36,13 +36,13 @@ def test_draw_network_counts_neurons_and_connections(sizes, n_neurons, n_connect
 
 
 def test_draw_network_connections_run_between_neighbouring_layers():
-    ax = plots.draw_network([2, 3, 1])
+    ax = network_drawing.draw_network([2, 3, 1])
     expected = [(0, i, j) for i in range(2) for j in range(3)] + [(1, i, 0) for i in range(3)]
     assert _connection_ids(ax) == expected
 
 
 def test_draw_network_truncates_large_layers():
-    ax = plots.draw_network([784, 32, 10], max_neurons=12)
+    ax = network_drawing.draw_network([784, 32, 10], max_neurons=12)
     drawing = ax.network_drawing
     assert [len(s) for s in drawing.shown] == [12, 12, 10]
     assert drawing.truncated == [True, True, False]
@@ -57,27 +57,27 @@ def test_draw_network_truncates_large_layers():
 
 
 def test_shown_neurons_keeps_head_and_tail():
-    np.testing.assert_array_equal(plots.shown_neurons(6, 4), [0, 1, 4, 5])
-    np.testing.assert_array_equal(plots.shown_neurons(7, 5), [0, 1, 2, 5, 6])
-    np.testing.assert_array_equal(plots.shown_neurons(3, 12), [0, 1, 2])
+    np.testing.assert_array_equal(network_drawing.shown_neurons(6, 4), [0, 1, 4, 5])
+    np.testing.assert_array_equal(network_drawing.shown_neurons(7, 5), [0, 1, 2, 5, 6])
+    np.testing.assert_array_equal(network_drawing.shown_neurons(3, 12), [0, 1, 2])
 
 
 def test_draw_network_colours_layers_like_the_article():
-    ax = plots.draw_network([1, 10, 5, 1])
+    ax = network_drawing.draw_network([1, 10, 5, 1])
     faces = [tuple(c.get_facecolor()[0]) for c in ax.network_drawing.neurons]
-    expected = [plots.LAYER_COLORS[k] for k in ("input", "hidden1", "hidden2", "output")]
+    expected = [figures.LAYER_COLORS[k] for k in ("input", "hidden1", "hidden2", "output")]
     assert faces == [to_rgba(c) for c in expected]
 
 
 def test_layer_colors_for_deep_networks():
-    assert plots.layer_colors(2) == [plots.LAYER_COLORS["input"], plots.LAYER_COLORS["output"]]
-    colors = plots.layer_colors(7)  # five hidden layers
-    assert colors[0] == plots.LAYER_COLORS["input"] and colors[-1] == plots.LAYER_COLORS["output"]
-    assert colors[1:3] == [plots.LAYER_COLORS["hidden1"], plots.LAYER_COLORS["hidden2"]]
+    assert network_drawing.layer_colors(2) == [figures.LAYER_COLORS["input"], figures.LAYER_COLORS["output"]]
+    colors = network_drawing.layer_colors(7)  # five hidden layers
+    assert colors[0] == figures.LAYER_COLORS["input"] and colors[-1] == figures.LAYER_COLORS["output"]
+    assert colors[1:3] == [figures.LAYER_COLORS["hidden1"], figures.LAYER_COLORS["hidden2"]]
     assert len(set(colors)) == 7  # every layer its own colour
-    assert set(colors) <= set(plots.OKABE_ITO.values())
+    assert set(colors) <= set(figures.OKABE_ITO.values())
     with pytest.raises(ValueError, match="n_layers"):
-        plots.layer_colors(1)
+        network_drawing.layer_colors(1)
 
 
 def test_draw_network_shows_weight_sign_by_colour_and_line_style():
@@ -86,7 +86,7 @@ def test_draw_network_shows_weight_sign_by_colour_and_line_style():
         np.array([[1.0, -2.0, 0.5], [-0.25, 3.0, -4.0]]), np.zeros(3),
         np.array([[0.1], [-1.0], [2.0]]), np.zeros(1),
     ])
-    ax = plots.draw_network(model=model)
+    ax = network_drawing.draw_network(model=model)
     drawing = ax.network_drawing
     np.testing.assert_array_equal(
         drawing.weights, np.concatenate([w.ravel() for w in model.weights]))
@@ -95,7 +95,7 @@ def test_draw_network_shows_weight_sign_by_colour_and_line_style():
     for (layer, i, j), color, style, width in zip(arrows.ids, arrows.colors, arrows.linestyles,
                                                   arrows.linewidths, strict=True):
         w = model.weights[layer][i, j]
-        sign_style = plots.WEIGHT_SIGN_STYLE["positive" if w > 0 else "negative"]
+        sign_style = network_drawing.WEIGHT_SIGN_STYLE["positive" if w > 0 else "negative"]
         assert tuple(color) == to_rgba(sign_style["color"])
         assert (style not in ("-", "solid")) == (w < 0)  # dashed when negative
         widths[w] = width
@@ -107,7 +107,7 @@ def test_draw_network_shows_weight_sign_by_colour_and_line_style():
 
 
 def test_draw_network_without_model_has_uniform_connections():
-    ax = plots.draw_network([2, 3, 1])
+    ax = network_drawing.draw_network([2, 3, 1])
     assert ax.network_drawing.weights is None
     arrows = ax.network_drawing.connections
     assert set(arrows.linestyles) == {"-"} and len({tuple(c) for c in arrows.colors}) == 1
@@ -129,10 +129,10 @@ def test_draw_network_without_model_has_uniform_connections():
 )
 def test_draw_network_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
-        plots.draw_network(**kwargs)
+        network_drawing.draw_network(**kwargs)
 
 
 def test_draw_network_rejects_shape_that_differs_from_model():
     model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
     with pytest.raises(ValueError, match=r"model.layer_sizes=\[1, 10, 5, 1\]"):
-        plots.draw_network([1, 10, 1], model=model)
+        network_drawing.draw_network([1, 10, 1], model=model)

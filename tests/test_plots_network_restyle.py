@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from course.network_drawing import WEIGHT_SIGN_STYLE, draw_network, restyle_network, weight_style
 from nnlib import MLP
-from nnlib.plots import WEIGHT_SIGN_STYLE, draw_network, restyle_network, weight_style
 
 
 def test_weight_style_by_sign_and_size():

@@ -1,10 +1,11 @@
-"""Tests for nnlib/plots/optimizer_plots.py (headless)."""
+"""Tests for course/n04a_optimizers/plots.py (headless)."""
 
 import numpy as np
 
 import nnlib
-from nnlib import plots, surfaces, tuning
-from nnlib.core.optimizers import SGD, Adam
+from course import figures
+from course.n04a_optimizers import plots, rate_and_batch, surfaces
+from nnlib.optimizers import SGD, Adam
 
 
 def _paths():
@@ -28,7 +29,7 @@ def test_surface_plot_switches_surface_and_reports_divergence():
     path = surfaces.run_optimizer(bowl, SGD(0.3), bowl.start, 50)
     plot.show([path], ["SGD"], path.message, diverged=path.diverged)
     assert "diverged" in plot.text.get_text()
-    assert plot.text.get_color() == plots.OKABE_ITO["vermillion"]
+    assert plot.text.get_color() == figures.OKABE_ITO["vermillion"]
     rosen = surfaces.Rosenbrock()
     plot.set_surface(rosen)
     assert plot.ax.get_ylim() == rosen.ylim
@@ -48,11 +49,11 @@ def test_lr_range_and_batch_plots():
     X = np.linspace(-1, 1, 40)[:, None]
     y = 2 * X
     model = nnlib.MLP([1, 4, 1], ["tanh", "linear"], seed=0)
-    result = tuning.lr_range_test(model, X, y, steps=50, batch_size=8, seed=0)
+    result = rate_and_batch.lr_range_test(model, X, y, steps=50, batch_size=8, seed=0)
     ax = plots.plot_lr_range(result)
     assert ax.get_xscale() == "log"
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), result.smoothed)
-    runs = tuning.compare_batch_sizes(model, X, y, [1, 40], epochs=2, seed=0)
+    runs = rate_and_batch.compare_batch_sizes(model, X, y, [1, 40], epochs=2, seed=0)
     ax_loss, ax_time = plots.plot_batch_runs(runs)
     assert len(ax_loss.get_lines()) == 2 and len(ax_time.patches) == 2
     np.testing.assert_allclose(ax_time.patches[0].get_height(),

@@ -1,8 +1,8 @@
-"""Tests for nnlib/plots/regularization_plots.py (headless)."""
+"""Tests for course/n04b_regularization/plots.py (headless)."""
 
 import numpy as np
 
-from nnlib import plots
+from course.n04b_regularization import plots
 
 
 def test_weight_counts_clip_into_the_end_bins():

@@ -1,9 +1,9 @@
-"""Tests for nnlib/plots/sequence_plots.py (headless)."""
+"""Tests for course/n05b_rnn_lstm_gru/plots.py (headless)."""
 
 import numpy as np
 import pytest
 
-from nnlib import plots
+from course.n05b_rnn_lstm_gru import plots
 
 
 def _line(ax, label):

@@ -1,5 +1,6 @@
 """Project hygiene: dependency files agree, notebooks are committed clean, the two commands exist."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -64,20 +65,32 @@ def test_notebooks_are_valid_and_committed_without_outputs(path):
 def test_notebooks_end_with_exercises_that_run_unsolved(path):
     sources = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
     text = "\n".join(sources)
-    assert re.search(r"from nnlib\.tasks import \w+ as tasks", text)  # checkers live in nnlib
+    assert re.search(r"from course\.n\w+ import [\w, ]*\btasks\b", text)  # checkers: course/
     assert ".check(" in text  # and a placeholder the student replaces:
     assert "= ..." in text or "raise NotImplementedError()" in text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_import_nnlib_with_a_fallback_and_read_COURSE_SEED(path):
+def test_notebooks_import_the_course_with_a_fallback_and_read_COURSE_SEED(path):
     first_code = next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
     source = "".join(first_code["source"])
-    assert "import nnlib" in source and "sys.path.insert" in source
-    # the seed knob: SEED comes from $COURSE_SEED (nnlib.course_seed reads it, default 0)
-    assert "SEED = nnlib.course_seed()" in source
+    assert "import course" in source and "sys.path.insert" in source
+    # the seed knob: SEED comes from $COURSE_SEED (course.course_seed reads it, default 0)
+    assert "SEED = course.course_seed()" in source
     assert not re.search(r"^SEED\s*=\s*\d", source, flags=re.M)
     assert "import nnlib as nn" not in source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_notebook_imports_its_own_lesson_folder_and_no_other(path):
+    """04a_optimizers.ipynb imports course.n04a_optimizers (07b, 07's appendix, uses 07's)."""
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "code")
+    folders = set(re.findall(r"\bcourse\.(n\d\d[a-z]?_\w+?)\b(?=[. ])", text))
+    own = {f"n{path.stem}"} if path.stem != "07b_float32_appendix" else {
+        "n07_mlp_tensorflow_comparison"}
+    assert folders == own, folders
+    assert all((ROOT / "course" / f).is_dir() for f in folders)
 
 
 def test_notebook_names_are_in_reading_order():
@@ -110,7 +123,7 @@ def _fake_venv(tmp_path, failing):
 
 
 @pytest.mark.parametrize("failing, parts", [("--nbval", "notebooks"), ("ruff", "lint"),
-                                            ("-m pytest -n 2 --dist loadfile --doctest-modules nnlib tests", "unit")])
+                                            ("-m pytest -n 2 --dist loadfile --doctest-modules nnlib course tests", "unit")])
 def test_make_test_runs_every_part_and_names_each_failure(tmp_path, failing, parts):
     import subprocess
 
@@ -121,7 +134,7 @@ def test_make_test_runs_every_part_and_names_each_failure(tmp_path, failing, par
     assert done.returncode != 0
     assert f"make test: FAILED: {parts}" in done.stdout
     # the other parts ran all the same
-    assert "--doctest-modules nnlib tests" in calls and "--nbval-lax" in calls
+    assert "--doctest-modules nnlib course tests" in calls and "--nbval-lax" in calls
     assert "ruff check" in calls and "actionlint" in calls
 
 
@@ -141,15 +154,36 @@ def test_readme_starts_with_the_two_commands():
     assert "make lab" in text and "make test" in text
 
 
-def test_import_nnlib_is_light_and_heavy_modules_load_on_first_use():
+def test_import_nnlib_loads_the_thin_library_only():
+    """``import nnlib`` loads nnlib's own modules and numpy: no course, no plots, no Keras."""
     import subprocess
     import sys
 
-    code = ("import sys, nnlib; assert 'tensorflow' not in sys.modules; "
-            "assert 'matplotlib' not in sys.modules; "
-            "assert nnlib.with_keras.twin.KERAS_LOSSES; print('ok')")
+    code = ("import sys, nnlib; "
+            "mods = [m for m in sys.modules if m.split('.')[0] in ('nnlib', 'course')]; "
+            "heavy = [m for m in ('tensorflow', 'matplotlib', 'ipywidgets') if m in sys.modules]; "
+            "print(sum(sum(1 for _ in open(sys.modules[m].__file__)) for m in mods), "
+            "' '.join(sorted(mods)), '|', ' '.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT)
+    lines, rest = result.stdout.split(" ", 1)
+    modules, heavy = rest.split("|")
+    assert all(m.split(".")[0] == "nnlib" for m in modules.split()), modules
+    assert heavy.strip() == "", heavy
+    files = sorted(p.name for p in (ROOT / "nnlib").glob("*.py"))
+    assert len(modules.split()) == len(files), (modules, files)  # every file, nothing more
+    assert int(lines) <= 2600, lines  # a library a student reads in an afternoon
+
+
+def test_course_modules_load_tensorflow_only_when_called():
+    import subprocess
+    import sys
+
+    code = ("import sys, course.keras_twin, course.n05a_mlp_cnn.keras_models, "
+            "course.n07_mlp_tensorflow_comparison.keras_article; "
+            "print('tensorflow' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "ok", result.stderr
+    assert result.stdout.strip() == "False", result.stderr
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -179,27 +213,52 @@ def test_pre_commit_strips_notebook_outputs_and_runs_ruff_of_our_version():
     assert tuple(int(n) for n in low.split(".")) <= version < tuple(int(n) for n in high.split("."))
 
 
-def test_the_core_imports_nothing_else_from_nnlib_and_stays_small():
-    """``import nnlib.core.model`` loads at most 1,600 lines of nnlib: the core alone."""
-    import subprocess
-    import sys
-
-    code = ("import sys, nnlib.core.model; "
-            "mods = [m for m in sys.modules if m.startswith('nnlib')]; "
-            "print(sum(sum(1 for _ in open(sys.modules[m].__file__)) for m in mods), "
-            "' '.join(sorted(mods)))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT)
-    lines, modules = result.stdout.split(" ", 1)
-    assert all(m in ("nnlib", "nnlib._lazy") or m.startswith("nnlib.core")
-               for m in modules.split()), modules
-    assert int(lines) <= 1650, lines
-    for path in (ROOT / "nnlib" / "core").glob("*.py"):  # relative imports stay inside
-        assert not re.search(r"^\s*from \.\.", path.read_text(), re.M), path.name
+def _imported_modules(path):
+    """The modules of nnlib and the course that a file imports, as dotted names."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return {m for m in found if m.split(".")[0] in ("nnlib", "course")}
 
 
-def test_no_module_is_longer_than_450_lines_but_the_model():
+def _lesson(module):
+    """The lesson folder a dotted module belongs to (``n04a_optimizers``), or None."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "course" and re.match(
+        r"n\d\d", parts[1]) else None
+
+
+def test_no_module_mixes_two_lessons():
+    """nnlib imports nothing of the course; a lesson's folder imports nnlib, the shared parts
+    and itself; the shared parts import no lesson."""
     for path in (ROOT / "nnlib").rglob("*.py"):
-        limit = 500 if path.name == "model.py" else 450
-        n = len(path.read_text().splitlines())
-        assert n <= limit, f"{path.relative_to(ROOT)}: {n} lines"
+        assert not [m for m in _imported_modules(path) if m.startswith("course")], path.name
+    for path in (ROOT / "course").rglob("*.py"):
+        own = _lesson(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        lessons = {_lesson(m) for m in _imported_modules(path)} - {None}
+        assert lessons <= ({own} if own else set()), (path.relative_to(ROOT), lessons)
+
+
+def test_no_re_export_shims():
+    """A name lives in the module that defines it: no ``__all__`` of imported names and no
+    imports kept only to be handed on (``noqa: F401``)."""
+    for path in list((ROOT / "nnlib").rglob("*.py")) + list((ROOT / "course").rglob("*.py")):
+        text = path.read_text()
+        assert "noqa: F401" not in text, path.relative_to(ROOT)
+        tree = ast.parse(text)
+        imported = {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom)
+                    for a in n.names}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                    getattr(t, "id", None) == "__all__" for t in node.targets):
+                names = set(ast.literal_eval(node.value))
+                if path.name != "__init__.py":
+                    assert not names & imported, (path.relative_to(ROOT), names & imported)

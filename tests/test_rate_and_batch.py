@@ -1,12 +1,12 @@
-"""Tests for nnlib/lessons/rate_and_batch.py: the learning-rate range test and the batch-size
-comparison (also reachable as nnlib.tuning, the name notebook 04 uses)."""
+"""Tests for course/n04a_optimizers/rate_and_batch.py: the learning-rate range test and the batch-size
+comparison (also reachable as course.n04a_optimizers.rate_and_batch, the name notebook 04 uses)."""
 
 import numpy as np
 import pytest
 
 import nnlib
+from course.n04a_optimizers import rate_and_batch
 from nnlib.data import make_moons
-from nnlib.lessons import rate_and_batch as tuning
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def moons():
 def test_range_test_rates_are_geometric_and_model_untouched(moons):
     model, X, y = moons
     before = model.theta.copy()
-    result = tuning.lr_range_test(model, X, y, loss="binary_cross_entropy", min_rate=1e-3,
+    result = rate_and_batch.lr_range_test(model, X, y, loss="binary_cross_entropy", min_rate=1e-3,
                                   max_rate=1e3, steps=150, seed=0)
     np.testing.assert_array_equal(model.theta, before)
     n = len(result.loss)
@@ -32,7 +32,7 @@ def test_range_test_rates_are_geometric_and_model_untouched(moons):
 
 def test_range_test_smoothing_by_hand(moons):
     model, X, y = moons
-    r = tuning.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=3,
+    r = rate_and_batch.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=3,
                              smoothing=0.5, min_rate=1e-6, max_rate=2e-6, seed=0)
     a1 = 0.5 * r.loss[0]
     a2 = 0.5 * a1 + 0.5 * r.loss[1]
@@ -41,14 +41,14 @@ def test_range_test_smoothing_by_hand(moons):
 
 def test_range_test_is_deterministic(moons):
     model, X, y = moons
-    a = tuning.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=40, seed=1)
-    b = tuning.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=40, seed=1)
+    a = rate_and_batch.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=40, seed=1)
+    b = rate_and_batch.lr_range_test(model, X, y, loss="binary_cross_entropy", steps=40, seed=1)
     np.testing.assert_array_equal(a.loss, b.loss)
 
 
 def test_suggested_rate_trains_better_than_a_tiny_rate(moons):
     model, X, y = moons
-    rate = tuning.lr_range_test(model, X, y, loss="binary_cross_entropy", max_rate=100.0,
+    rate = rate_and_batch.lr_range_test(model, X, y, loss="binary_cross_entropy", max_rate=100.0,
                                 steps=200, seed=0).suggested_rate
     losses = []
     for lr in (rate, rate / 100):
@@ -61,7 +61,7 @@ def test_suggested_rate_trains_better_than_a_tiny_rate(moons):
 
 def test_compare_batch_sizes_counts_and_noise(moons):
     model, X, y = moons
-    runs = tuning.compare_batch_sizes(model, X, y, [1, 16, len(X)],
+    runs = rate_and_batch.compare_batch_sizes(model, X, y, [1, 16, len(X)],
                                       loss="binary_cross_entropy", learning_rate=0.1,
                                       epochs=3, seed=0)
     per_sample, mini, full = runs
@@ -78,7 +78,7 @@ def test_compare_batch_sizes_counts_and_noise(moons):
 
 def test_full_batch_run_equals_fit(moons):
     model, X, y = moons
-    run = tuning.compare_batch_sizes(model, X, y, [len(X)], loss="binary_cross_entropy",
+    run = rate_and_batch.compare_batch_sizes(model, X, y, [len(X)], loss="binary_cross_entropy",
                                      learning_rate=0.1, epochs=4, seed=0)[0]
     net = model.copy()
     net.fit(X, y, optimizer=nnlib.SGD(0.1), loss="binary_cross_entropy", epochs=4,
@@ -89,23 +89,23 @@ def test_full_batch_run_equals_fit(moons):
 def test_validation_messages(moons):
     model, X, y = moons
     with pytest.raises(ValueError, match="max_rate must be above min_rate"):
-        tuning.lr_range_test(model, X, y, min_rate=1.0, max_rate=0.1)
-    with pytest.raises(ValueError, match="Unknown optimizer 'rmsprop'. Valid optimizer names are: adam, sgd"):
-        tuning.lr_range_test(model, X, y, optimizer="rmsprop")
+        rate_and_batch.lr_range_test(model, X, y, min_rate=1.0, max_rate=0.1)
+    with pytest.raises(ValueError, match="Unknown optimizer 'rmsprop'. Valid optimizer names are: Adam, SGD"):
+        rate_and_batch.lr_range_test(model, X, y, optimizer="rmsprop")
     with pytest.raises(ValueError, match="smoothing must be in"):
-        tuning.lr_range_test(model, X, y, smoothing=1.0)
+        rate_and_batch.lr_range_test(model, X, y, smoothing=1.0)
     with pytest.raises(ValueError, match="batch_sizes must list at least one"):
-        tuning.compare_batch_sizes(model, X, y, [])
+        rate_and_batch.compare_batch_sizes(model, X, y, [])
     with pytest.raises(ValueError, match="each batch size must be an integer >= 1"):
-        tuning.compare_batch_sizes(model, X, y, [0])
+        rate_and_batch.compare_batch_sizes(model, X, y, [0])
 
 
 def test_final_loss_with_rate_trains_a_copy(moons):
     model, X, y = moons
     before = model.theta.copy()
-    good = tuning.final_loss_with_rate(model, X, y, 0.5, loss="binary_cross_entropy",
+    good = rate_and_batch.final_loss_with_rate(model, X, y, 0.5, loss="binary_cross_entropy",
                                        epochs=10, seed=0)
-    tiny = tuning.final_loss_with_rate(model, X, y, 1e-4, loss="binary_cross_entropy",
+    tiny = rate_and_batch.final_loss_with_rate(model, X, y, 1e-4, loss="binary_cross_entropy",
                                        epochs=10, seed=0)
     np.testing.assert_array_equal(model.theta, before)
     assert good < tiny
@@ -122,19 +122,15 @@ def test_final_loss_with_rate_reports_divergence_as_inf(moons):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert tuning.final_loss_with_rate(model, X, y * 1e200, 10.0, epochs=3) == np.inf
+        assert rate_and_batch.final_loss_with_rate(model, X, y * 1e200, 10.0, epochs=3) == np.inf
     with pytest.raises(ValueError, match="learning_rate"):
-        tuning.final_loss_with_rate(model, X, y, -1.0)
+        rate_and_batch.final_loss_with_rate(model, X, y, -1.0)
 
 
 def test_share_of_updates_that_hurt():
-    assert tuning.share_of_updates_that_hurt([3.0, 2.0, 2.5, 1.0, 0.5]) == 0.25
-    assert tuning.share_of_updates_that_hurt([1.0]) == 0.0
-    assert tuning.share_of_updates_that_hurt([1.0, 1.0, 2.0]) == 0.5  # a flat step does not hurt
-    run = tuning.BatchRun(1, np.arange(4), np.array([1.0, 2.0, 3.0, 1.0]), np.array([1.0]),
+    assert rate_and_batch.share_of_updates_that_hurt([3.0, 2.0, 2.5, 1.0, 0.5]) == 0.25
+    assert rate_and_batch.share_of_updates_that_hurt([1.0]) == 0.0
+    assert rate_and_batch.share_of_updates_that_hurt([1.0, 1.0, 2.0]) == 0.5  # a flat step does not hurt
+    run = rate_and_batch.BatchRun(1, np.arange(4), np.array([1.0, 2.0, 3.0, 1.0]), np.array([1.0]),
                           np.array([0.1]))
-    assert tuning.share_of_updates_that_hurt(run) == pytest.approx(2 / 3)
-
-
-def test_the_former_name_still_reaches_the_module():
-    assert nnlib.tuning is tuning  # notebook 04 imports it as tuning
+    assert rate_and_batch.share_of_updates_that_hurt(run) == pytest.approx(2 / 3)

@@ -1,4 +1,4 @@
-"""nnlib.lessons.recurrent against keras.layers.SimpleRNN / LSTM / GRU in float64 on random weights.
+"""course.n05b_rnn_lstm_gru.recurrent against keras.layers.SimpleRNN / LSTM / GRU in float64 on random weights.
 
 Tolerance: the same float64 operations in a slightly different order, so the states
 agree to rounding: |difference| <= 1e-12 (states lie in [-1, 1]).
@@ -7,7 +7,7 @@ agree to rounding: |difference| <= 1e-12 (states lie in [-1, 1]).
 import numpy as np
 import pytest
 
-from nnlib import recurrent
+from course.n05b_rnn_lstm_gru import recurrent
 
 ATOL = 1e-12
 KINDS = [("simple_rnn", "SimpleRNN", {}), ("lstm", "LSTM", {}),
@@ -17,9 +17,9 @@ IDS = ["simple_rnn", "lstm", "gru_reset_after", "gru_reset_before"]
 
 @pytest.fixture(scope="module")
 def keras():
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    return keras_bridge.import_keras()
+    return keras_twin.import_keras()
 
 
 def _layer(keras, name, kwargs, rng, X, units=5, **more):

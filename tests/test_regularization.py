@@ -6,21 +6,22 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import regularization
+from course.n04b_regularization import regularization
+from nnlib import penalties
 from nnlib.gradcheck import numerical_gradient
 
 
 def test_penalties_by_hand():
     W = [np.array([[1.0, -2.0]]), np.array([[0.5], [-0.5]])]
-    assert regularization.l1_penalty(W, 0.1) == pytest.approx(0.1 * (1 + 2 + 0.5 + 0.5))
-    assert regularization.l2_penalty(W, 0.1) == pytest.approx(0.1 * (1 + 4 + 0.25 + 0.25))
-    assert regularization.l2_penalty(np.array([3.0]), 1.0) == 9.0  # one array works too
+    assert penalties.l1_penalty(W, 0.1) == pytest.approx(0.1 * (1 + 2 + 0.5 + 0.5))
+    assert penalties.l2_penalty(W, 0.1) == pytest.approx(0.1 * (1 + 4 + 0.25 + 0.25))
+    assert penalties.l2_penalty(np.array([3.0]), 1.0) == 9.0  # one array works too
 
 
 def test_penalty_gradients_match_finite_differences(rng):
     W = rng.normal(size=(3, 4))
-    for value, grad in ((regularization.l1_penalty, regularization.l1_penalty_grad),
-                        (regularization.l2_penalty, regularization.l2_penalty_grad)):
+    for value, grad in ((penalties.l1_penalty, penalties.l1_penalty_grad),
+                        (penalties.l2_penalty, penalties.l2_penalty_grad)):
         numeric = numerical_gradient(lambda w, f=value: f([w], 0.3), W.copy())
         np.testing.assert_allclose(grad([W], 0.3)[0], numeric, rtol=1e-6, atol=1e-8)
 
@@ -30,11 +31,11 @@ def test_penalties_agree_with_mlp_loss(rng):
     X, y = rng.normal(size=(7, 2)), rng.normal(size=(7, 1))
     base, grads = model.loss_and_grads(X, y)
     both, grads_pen = model.loss_and_grads(X, y, l1=0.01, l2=0.02)
-    expected = (regularization.l1_penalty(model.weights, 0.01)
-                + regularization.l2_penalty(model.weights, 0.02))
+    expected = (penalties.l1_penalty(model.weights, 0.01)
+                + penalties.l2_penalty(model.weights, 0.02))
     assert both - base == pytest.approx(expected)
-    pen_grads = [a + b for a, b in zip(regularization.l1_penalty_grad(model.weights, 0.01),
-                                        regularization.l2_penalty_grad(model.weights, 0.02))]
+    pen_grads = [a + b for a, b in zip(penalties.l1_penalty_grad(model.weights, 0.01),
+                                        penalties.l2_penalty_grad(model.weights, 0.02))]
     for g0, g1, gp in zip(grads[0::2], grads_pen[0::2], pen_grads):
         np.testing.assert_allclose(g1 - g0, gp, atol=1e-12)
 
@@ -42,9 +43,9 @@ def test_penalties_agree_with_mlp_loss(rng):
 def test_penalties_equal_keras_regularizers(rng):
     """Notebook 04's claim: nnlib's penalties are the formulas of Keras' kernel_regularizer
     ``keras.regularizers.L1``/``L2`` (lambda times the sum, no factor 1/2)."""
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    keras = keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     W = rng.normal(size=(3, 4))
     for lam in (0.01, 0.3):
         # Keras keeps lambda as a float32, hence the relative tolerance.
@@ -52,8 +53,8 @@ def test_penalties_equal_keras_regularizers(rng):
         keras_l1 = float(keras.regularizers.L1(lam)(W))
         assert keras_l2 == pytest.approx(lam * np.sum(W**2), rel=1e-6)
         assert keras_l1 == pytest.approx(lam * np.sum(np.abs(W)), rel=1e-6)
-        assert keras_l2 == pytest.approx(regularization.l2_penalty([W], lam), rel=1e-6)
-        assert keras_l1 == pytest.approx(regularization.l1_penalty([W], lam), rel=1e-6)
+        assert keras_l2 == pytest.approx(penalties.l2_penalty([W], lam), rel=1e-6)
+        assert keras_l1 == pytest.approx(penalties.l1_penalty([W], lam), rel=1e-6)
 
 
 def test_kernel_values_and_near_zero_fraction():
@@ -156,7 +157,7 @@ def test_divergence_is_reported_without_warning(data):
 
 def test_validation_messages():
     with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
-        regularization.l2_penalty([np.ones(2)], -1.0)
+        penalties.l2_penalty([np.ones(2)], -1.0)
     with pytest.raises(ValueError, match="n_train must be an integer >= 1"):
         regularization.overfitting_data(0)
 

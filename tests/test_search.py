@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import search
+from course.n06_training_evaluation import search, selection_bias
+from course.n06_training_evaluation.trainer import MLPTrainer
 from nnlib.data import make_linear, make_xor, train_test_split
 
 
@@ -81,7 +82,7 @@ def test_random_search_is_seeded_and_samples_in_range():
 def test_trainer_known_answer_a_hidden_layer_is_needed_for_xor():
     X, y = make_xor(400, noise=0.05, seed=0)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, seed=0)
-    trainer = search.MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
+    trainer = MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
                                 defaults={"epochs": 60, "n_neurons": 16}, seed=0)
     result = search.grid_search(trainer, search.grid(n_layers=[0, 1],
                                                      learning_rate=[1e-5, 0.03]))
@@ -96,7 +97,7 @@ def test_trainer_known_answer_a_hidden_layer_is_needed_for_xor():
 def test_trainer_regression_and_divergence_is_never_the_best():
     X, y = make_linear(seed=0)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, seed=0)
-    trainer = search.MLPTrainer(X_train, y_train, X_val, y_val, optimizer="sgd",
+    trainer = MLPTrainer(X_train, y_train, X_val, y_val, optimizer="sgd",
                                 defaults={"epochs": 30, "batch_size": 10}, keep_models=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a diverging setting must not warn
@@ -127,37 +128,37 @@ def test_errors():
         search.grid_search(lambda s: 1.0, {"learning_rate": [0.1]})
     X = np.zeros((10, 1))
     with pytest.raises(ValueError, match="task must be one of"):
-        search.MLPTrainer(X, X, X, X, task="multiclass")
-    trainer = search.MLPTrainer(X, X, X, X)
+        MLPTrainer(X, X, X, X, task="multiclass")
+    trainer = MLPTrainer(X, X, X, X)
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1. Received: batch_size=0"):
         trainer({"batch_size": 0})
     with pytest.raises(ValueError, match="X_val has 2 features, but X_train has 1"):
-        search.MLPTrainer(X, X, np.zeros((3, 2)), np.zeros(3))
+        MLPTrainer(X, X, np.zeros((3, 2)), np.zeros(3))
     assert isinstance(trainer.build({}), nnlib.MLP)
 
 
 def test_reusing_the_test_set_is_optimistic_touching_it_once_is_not(rng):
     # 50 settings that are all coin flips: true accuracy 0.5 for every one of them
     correct = rng.random((50, 4000)) < 0.5
-    sim = search.simulate_test_reuse(correct, 0, test_size=100, n_repeats=200, seed=0)
+    sim = selection_bias.simulate_test_reuse(correct, 0, test_size=100, n_repeats=200, seed=0)
     assert sim["reuse_true"].mean() == pytest.approx(0.5, abs=0.01)
     assert sim["reuse_reported"].mean() > 0.58  # "skill" found in pure noise
     assert abs(np.mean(sim["once_reported"] - sim["once_true"])) < 0.01
     # a setting that is always right: picking it on the test set costs nothing
     correct[3] = True
-    sim = search.simulate_test_reuse(correct, 3, test_size=100, n_repeats=20, seed=0)
+    sim = selection_bias.simulate_test_reuse(correct, 3, test_size=100, n_repeats=20, seed=0)
     np.testing.assert_array_equal(sim["reuse_reported"], 1.0)
     np.testing.assert_array_equal(sim["reuse_true"], 1.0)
     with pytest.raises(ValueError, match="test_size must be smaller than the pool"):
-        search.simulate_test_reuse(correct, 0, test_size=4000)
+        selection_bias.simulate_test_reuse(correct, 0, test_size=4000)
     with pytest.raises(ValueError, match=r"chosen_by_validation must be in \[0, 50\)"):
-        search.simulate_test_reuse(correct, 50, test_size=10)
+        selection_bias.simulate_test_reuse(correct, 50, test_size=10)
 
 
 def test_correct_and_accuracies_score_every_kept_model_on_new_data():
     X, y = make_xor(300, noise=0.05, seed=1)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, seed=0)
-    trainer = search.MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
+    trainer = MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
                                 defaults={"epochs": 60, "n_neurons": 16}, keep_models=True)
     result = search.grid_search(trainer, {"n_layers": [0, 1], "learning_rate": [0.03, 50.0]})
     X_new, y_new = make_xor(500, noise=0.05, seed=2)
@@ -177,16 +178,16 @@ def test_correct_and_accuracies_score_every_kept_model_on_new_data():
 
 def test_correct_needs_kept_models_and_matching_shapes():
     X, y = make_xor(100, noise=0.05, seed=0)
-    trainer = search.MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2})
+    trainer = MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2})
     with pytest.raises(ValueError, match="keep_models=True"):
         search.grid_search(trainer, {"n_layers": [0, 1]}).accuracies(X, y)
-    kept = search.MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2}, keep_models=True)
+    kept = MLPTrainer(X, y, X, y, task="binary", defaults={"epochs": 2}, keep_models=True)
     result = search.grid_search(kept, {"n_layers": [0, 1]})
     with pytest.raises(ValueError, match="same number of samples"):
         result.correct(X, y[:50])
     with pytest.raises(ValueError, match="1-D or one column"):
         result.correct(X, np.zeros((100, 2)))
-    regression = search.MLPTrainer(X, np.c_[y, y], X, np.c_[y, y], defaults={"epochs": 2},
+    regression = MLPTrainer(X, np.c_[y, y], X, np.c_[y, y], defaults={"epochs": 2},
                                    keep_models=True)
     with pytest.raises(ValueError, match="one \\(sigmoid\\) output"):
         search.grid_search(regression, {"n_layers": [1]}).correct(X, y)

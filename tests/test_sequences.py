@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from nnlib import sequences
+from course.n05b_rnn_lstm_gru import sequences
+from course.n05c_transformers import sequences as reverse_sequences
 
 
 def test_noisy_periodic_series_is_seeded_and_periodic():
@@ -44,9 +45,9 @@ def test_make_recall_task_target_is_the_marked_value():
 
 
 def test_make_reverse_task():
-    X, y = sequences.make_reverse_task(50, 6, n_symbols=4, seed=1)
+    X, y = reverse_sequences.make_reverse_task(50, 6, n_symbols=4, seed=1)
     assert X.shape == y.shape == (50, 6)
     assert X.min() >= 0 and X.max() <= 3
     np.testing.assert_array_equal(y[:, 0], X[:, 5])
     np.testing.assert_array_equal(y[:, ::-1], X)
-    np.testing.assert_array_equal(X, sequences.make_reverse_task(50, 6, n_symbols=4, seed=1)[0])
+    np.testing.assert_array_equal(X, reverse_sequences.make_reverse_task(50, 6, n_symbols=4, seed=1)[0])

@@ -34,13 +34,14 @@ def site(tmp_path_factory):
     The course's own notebooks are executed once in `make test`, by nbval; building
     their site again here would run each of them a second time. These two exercise
     the same path: a fresh kernel runs each page, plt.show() figures and the still of
-    an nnlib widget become pictures, and the index lists the pages in order.
+    a course widget become pictures, and the index lists the pages in order.
     """
     folder = tmp_path_factory.mktemp("notebooks")
     plot = ("import sys; sys.path.insert(0, %r)\n"
             "import matplotlib.pyplot as plt\n"
-            "from nnlib import plots, widgets\n"
-            "plots.use_style()\n"
+            "from course import figures\n"
+            "from course.n02_forward_pass import widgets\n"
+            "figures.use_style()\n"
             "plt.plot([0, 1, 2], [0, 1, 4])\n"
             "plt.show()" % str(ROOT))
     notebooks = [

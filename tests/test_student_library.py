@@ -12,14 +12,17 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import student_library
+from course import student_library
+from course.n01_structure import tasks as structure
+from course.n02_forward_pass import tasks as forward
+from course.n03_learning_backprop import tasks as backprop
+from course.n04a_optimizers import tasks as optim
+from course.n07_mlp_tensorflow_comparison import comparison
 from nnlib.data import make_linear
-from nnlib.lessons import comparison
-from nnlib.tasks import backprop, forward, optim, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import course  # noqa: E402
+import classroom  # noqa: E402
 
 RELU = '''
 def relu(z):
@@ -139,13 +142,13 @@ def test_without_stand_ins_a_missing_piece_is_an_error(monkeypatch):
 
 
 def test_pieces_import_by_name(capsys):
-    from nnlib.student_library import relu_grad
+    from course.student_library import relu_grad
 
     assert relu_grad is student_library.stand_in("relu_grad")
     assert "relu_grad: nnlib's, until yours passes its check in 02_forward_pass" in (
         capsys.readouterr().out)
     with pytest.raises(ImportError):
-        from nnlib.student_library import not_a_piece  # noqa: F401
+        from course.student_library import not_a_piece  # noqa: F401
 
 
 def test_labels_say_whose_code_ran(capsys):
@@ -163,7 +166,7 @@ def test_labels_say_whose_code_ran(capsys):
 def full_library(monkeypatch):
     """Every piece from the teacher's solutions; nnlib's stand-ins off."""
     monkeypatch.setenv("NNLIB_STAND_INS", "0")
-    where, saved = course.write_library(student_library.path())
+    where, saved = classroom.write_library(student_library.path())
     assert saved == list(student_library.PIECES)
     return where
 
@@ -238,14 +241,14 @@ def test_the_regrade_never_runs_the_students_library(tmp_path):
     library().parent.mkdir(parents=True, exist_ok=True)
     library().write_text(
         "# ---------------------------------------- relu (02_forward_pass)\n"
-        "import nnlib.exercises\n\nnnlib.exercises.Task.grade = lambda *args: None\n")
+        "import course.exercises\n\ncourse.exercises.Task.grade = lambda *args: None\n")
     solution = (ROOT / "teacher" / "solutions" / "03_learning_backprop.py").read_text()
     right = solution[solution.index("def mse_grad"):]
     for source, passes in ((right, True),
                            (right.replace("dZ = mse_grad(y, A)", "dZ = 2 * (A - y)"), False)):
         job = {
-            "imports": ["from nnlib.student_library import dense_forward, relu, relu_grad",
-                        "from nnlib.tasks import backprop as tasks", "import numpy as np"],
+            "imports": ["from course.student_library import dense_forward, relu, relu_grad",
+                        "from course.n03_learning_backprop import tasks", "import numpy as np"],
             "solutions": {"all": source},
             "test": ["tasks.backprop.grade(backprop)"],
         }

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib import surfaces
-from nnlib.core.optimizers import SGD, Adam
+from course.n04a_optimizers import surfaces
 from nnlib.gradcheck import numerical_gradient
+from nnlib.optimizers import SGD, Adam
 
 ALL_SURFACES = [surfaces.QuadraticBowl(), surfaces.QuadraticBowl(h_x=3.0, h_y=0.5),
                 surfaces.Rosenbrock(), surfaces.Rosenbrock(a=0.5, b=10.0),
@@ -96,13 +96,19 @@ def test_path_equals_the_optimizer_run_by_hand(make):
     np.testing.assert_allclose(path.points, expected, rtol=0, atol=0)
 
 
-def test_make_optimizer_names():
-    assert isinstance(surfaces.make_optimizer("SGD", 0.1), SGD)
-    sgd_m = surfaces.make_optimizer("SGD with momentum", 0.1, momentum=0.8)
-    assert sgd_m.momentum == 0.8
-    assert isinstance(surfaces.make_optimizer("Adam", 0.1), Adam)
-    with pytest.raises(ValueError, match="Received: name='RMSprop'"):
-        surfaces.make_optimizer("RMSprop", 0.1)
+def test_a_path_says_which_minimum_it_reached():
+    two = surfaces.TwoMinima()
+    sgd = surfaces.run_optimizer(two, SGD(learning_rate=0.05), two.start, 200)
+    assert sgd.describe(two.minima).startswith(("reached the global minimum",
+                                                 "reached a local minimum"))
+    stuck = surfaces.run_optimizer(two, SGD(learning_rate=1e-9), two.start, 3)
+    assert stuck.describe(two.minima).startswith("barely moved in 3 steps")
+    assert stuck.describe() == stuck.message  # without minima: how the descent ended
+    bowl = surfaces.QuadraticBowl()
+    on_its_way = surfaces.run_optimizer(bowl, SGD(learning_rate=0.01), bowl.start, 5)
+    assert on_its_way.describe(bowl.minima).startswith("still on its way after 5 steps")
+    wild = surfaces.run_optimizer(bowl, Adam(learning_rate=0.1), bowl.start, 1)
+    assert isinstance(wild.describe(bowl.minima), str)
 
 
 def test_validation_messages():
@@ -132,7 +138,7 @@ def test_zero_steps_and_get_surface():
 
 
 def test_best_settings_are_the_textbook_ones_and_momentum_needs_about_sqrt_kappa_steps():
-    from nnlib.core.optimizers import SGD
+    from nnlib.optimizers import SGD
 
     bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=100.0)
     assert bowl.condition_number == 100.0
@@ -151,7 +157,7 @@ def test_best_settings_are_the_textbook_ones_and_momentum_needs_about_sqrt_kappa
 
 
 def test_steps_to_reach_is_none_when_never_reached():
-    from nnlib.core.optimizers import SGD
+    from nnlib.optimizers import SGD
 
     bowl = surfaces.QuadraticBowl()
     path = surfaces.run_optimizer(bowl, SGD(1e-4), bowl.start, 10)
@@ -175,7 +181,7 @@ def test_a_duck_typed_optimizer_walks_as_nnlibs_does():
 
 
 def test_one_formula_for_the_stability_limit():
-    from nnlib.lessons import descent
+    from course import descent
 
     bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=8.0)
     line = descent.Quadratic1D(a=4.0)  # L'' = 8

@@ -1,4 +1,4 @@
-"""nnlib.task_guards: a time limit on the student's code, and calls of nnlib's own version
+"""course.task_guards: a time limit on the student's code, and calls of nnlib's own version
 found out, for every build-it task."""
 
 import time
@@ -7,13 +7,21 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import callbacks, conv, metrics, recurrent
-from nnlib.core import activations, losses
-from nnlib.exercises import CORRECT, INCORRECT, Exercise, Task
-from nnlib.lessons import attention
-from nnlib.task_guards import LibraryWatch, TimedOut, is_students_code, time_limit
-from nnlib.tasks import attention as attention_tasks
-from nnlib.tasks import backprop, cnn, evaluation, forward, optim, regularize, rnn, structure
+from course.exercises import CORRECT, INCORRECT, Exercise, Task
+from course.n01_structure import tasks as structure
+from course.n02_forward_pass import tasks as forward
+from course.n03_learning_backprop import tasks as backprop
+from course.n04a_optimizers import tasks as optim
+from course.n04b_regularization import tasks as regularize
+from course.n05a_mlp_cnn import conv
+from course.n05a_mlp_cnn import tasks as cnn
+from course.n05b_rnn_lstm_gru import recurrent
+from course.n05b_rnn_lstm_gru import tasks as rnn
+from course.n05c_transformers import attention
+from course.n05c_transformers import tasks as attention_tasks
+from course.n06_training_evaluation import tasks as evaluation
+from course.task_guards import LibraryWatch, TimedOut, is_students_code, time_limit
+from nnlib import activations, callbacks, losses, metrics
 
 ALL_TASKS = [task for module in (structure, forward, backprop, optim, regularize, cnn, rnn,
                                  attention_tasks, evaluation)

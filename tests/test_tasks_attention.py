@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib.exercises import CORRECT, NOT_ATTEMPTED
-from nnlib.tasks import attention as tasks
+from course.exercises import CORRECT, NOT_ATTEMPTED
+from course.n05c_transformers import tasks
 
 sys.path.insert(0, "teacher/solutions")
 solutions = importlib.import_module("05c_transformers")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.tasks import backprop as tasks
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n03_learning_backprop import tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "teacher" / "solutions"))

@@ -1,4 +1,4 @@
-"""Notebook 06's tasks (nnlib/tasks/evaluation.py): the solutions pass, every named mistake
+"""Notebook 06's tasks (course/n06_training_evaluation/tasks.py): the solutions pass, every named mistake
 is recognised, placeholders count as not attempted, and ``use`` falls back to nnlib."""
 
 import importlib
@@ -10,9 +10,9 @@ import warnings
 import numpy as np
 import pytest
 
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n06_training_evaluation import tasks
 from nnlib import callbacks, metrics
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.tasks import evaluation as tasks
 
 sys.path.insert(0, "teacher/solutions")
 sol = importlib.import_module("06_training_evaluation")

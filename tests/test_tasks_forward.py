@@ -1,4 +1,4 @@
-"""Notebook 02's build-it tasks and exercise (nnlib/tasks/forward.py): the solutions pass,
+"""Notebook 02's build-it tasks and exercise (course/n02_forward_pass/tasks.py): the solutions pass,
 every named mistake is recognised, placeholders count as not attempted."""
 
 import importlib
@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n02_forward_pass import tasks as forward
 from nnlib import activations
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.tasks import forward
 
 sys.path.insert(0, "teacher/solutions")
 SOL = importlib.import_module("02_forward_pass")

@@ -1,4 +1,4 @@
-"""Notebook 07's practice exercises (nnlib/tasks/keras.py): the answers pass, wrong ones and
+"""Notebook 07's practice exercises (course/n07_mlp_tensorflow_comparison/tasks.py): the answers pass, wrong ones and
 typical mistakes are named, placeholders count as not attempted."""
 
 import importlib
@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib.exercises import CORRECT, INCORRECT
-from nnlib.tasks import keras as tasks
+from course.exercises import CORRECT, INCORRECT
+from course.n07_mlp_tensorflow_comparison import tasks
 
 sys.path.insert(0, "teacher/solutions")
 sol = importlib.import_module("07_mlp_tensorflow_comparison")

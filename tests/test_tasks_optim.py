@@ -1,4 +1,4 @@
-"""Notebook 04's build-it tasks and exercises (nnlib/tasks/optim.py): the solutions pass,
+"""Notebook 04's build-it tasks and exercises (course/n04a_optimizers/tasks.py): the solutions pass,
 every typical mistake is named, placeholders count as not attempted."""
 
 import importlib
@@ -10,11 +10,11 @@ import types
 import numpy as np
 import pytest
 
-from nnlib.core.optimizers import Adam as NnlibAdam
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.lessons.regularization import l2_penalty_grad as nnlib_l2_penalty_grad
-from nnlib.tasks import optim as tasks
-from nnlib.tasks import regularize as regularize_tasks
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n04a_optimizers import tasks
+from course.n04b_regularization import tasks as regularize_tasks
+from nnlib.optimizers import Adam as NnlibAdam
+from nnlib.penalties import l2_penalty_grad as nnlib_l2_penalty_grad
 
 sys.path.insert(0, "teacher/solutions")
 sol = types.SimpleNamespace(**{  # the solutions of 04a (optimizers) and 04b (penalties)

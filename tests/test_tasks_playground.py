@@ -1,4 +1,4 @@
-"""Notebook 08's practice exercises (nnlib/tasks/playground.py): the answers pass, wrong ones
+"""Notebook 08's practice exercises (course/n08_conclusion_playground/tasks.py): the answers pass, wrong ones
 and typical mistakes are named, placeholders count as not attempted."""
 
 import importlib
@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from nnlib.exercises import INCORRECT
-from nnlib.lessons.playground import PlaygroundConfig, build_model
-from nnlib.tasks import playground as tasks
+from course.exercises import INCORRECT
+from course.n08_conclusion_playground import tasks
+from course.n08_conclusion_playground.playground import build_model
+from course.n08_conclusion_playground.playground_config import PlaygroundConfig
 
 sys.path.insert(0, "teacher/solutions")
 sol = importlib.import_module("08_conclusion_playground")

@@ -7,8 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.tasks import rnn as tasks
+from course import keras_twin
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n05b_rnn_lstm_gru import tasks
 
 sys.path.insert(0, "teacher/solutions")
 solutions = importlib.import_module("05b_rnn_lstm_gru")
@@ -81,7 +82,7 @@ def test_not_attempted_and_use_falls_back_to_nnlib():
 
 
 def test_the_reference_unrolls_like_nnlib():
-    from nnlib import recurrent
+    from course.n05b_rnn_lstm_gru import recurrent
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2, 4, 3))
@@ -150,12 +151,11 @@ def test_an_unknown_bptt_mistake_says_what_differs_and_no_cause():
 
 def test_simple_rnn_backward_agrees_with_tf_gradient_tape():
     """nnlib's BPTT, which the task compares with, is TensorFlow's gradient of SimpleRNN."""
-    import nnlib
 
-    keras = nnlib.keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     import tensorflow as tf
 
-    from nnlib.lessons import recurrent
+    from course.n05b_rnn_lstm_gru import recurrent
 
     rng = np.random.default_rng(3)
     X, dh = rng.normal(size=(3, 6, 2)), rng.normal(size=(3, 4))

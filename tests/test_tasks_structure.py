@@ -1,4 +1,4 @@
-"""Notebook 00's and 01's exercises and build-it task (nnlib/tasks/start.py, structure.py):
+"""Notebook 00's and 01's exercises and build-it task (course/n00_start_here/tasks.py, structure.py):
 the solutions pass, every named mistake is recognised, placeholders count as not attempted."""
 
 import importlib
@@ -8,8 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from nnlib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nnlib.tasks import start, structure
+from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED
+from course.n00_start_here import tasks as start
+from course.n01_structure import tasks as structure
 
 sys.path.insert(0, "teacher/solutions")
 SOL00 = importlib.import_module("00_start_here")

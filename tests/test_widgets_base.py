@@ -1,15 +1,15 @@
-"""Tests for nnlib/widgets/base.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/explorer.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import base64
 
 import matplotlib.pyplot as plt
 import pytest
 
-from nnlib import widgets
+from course import explorer
 
 
 def test_widget_check_follows_the_slider():
-    check = widgets.widget_check(value=3)
+    check = explorer.widget_check(value=3)
     assert "x² = 9" in check.label.value
     check.slider.value = 7
     assert "x = 7, x² = 49" in check.label.value and check.square == 49
@@ -21,7 +21,7 @@ def test_widget_check_follows_the_slider():
 def test_figure_view_redraws_headless():
     fig, ax = plt.subplots()
     (line,) = ax.plot([0, 1], [0, 1])
-    view = widgets.FigureView(fig)
+    view = explorer.FigureView(fig)
     assert not plt.fignum_exists(fig.number)  # closed in pyplot: shown only through the Output
     view.redraw()
     first = view.last_png
@@ -33,7 +33,7 @@ def test_figure_view_redraws_headless():
 
 
 def test_explorer_shows_controls_readout_then_figure():
-    class Demo(widgets.Explorer):
+    class Demo(explorer.Explorer):
         def __init__(self):
             import ipywidgets as ipw
 
@@ -41,7 +41,7 @@ def test_explorer_shows_controls_readout_then_figure():
             self.readout = ipw.HTML()
             fig, self.ax = plt.subplots()
             (self.line,) = self.ax.plot([0, 1], [0, 1])
-            self.view = widgets.FigureView(fig)
+            self.view = explorer.FigureView(fig)
             self.calls = 0
             self._wire()
 
@@ -66,7 +66,7 @@ def test_log_slider_returns_to_its_start_value():
     """Its grid passes through the start value: steps right then back left end there."""
     import math
 
-    from nnlib.widgets.base import log_slider
+    from course.explorer import log_slider
 
     for value, low, high, step in [(0.03, -4, 0, 0.25), (0.05, -4, 0.3, 0.01), (1.0, -1, 2, 0.02)]:
         slider = log_slider(value, low, high, step)

@@ -8,7 +8,12 @@ changes an artist it did not list as dynamic shows a stale picture and fails her
 import numpy as np
 import pytest
 
-from nnlib import widgets
+from course.n01_structure import widgets as structure_widgets
+from course.n02_forward_pass import widgets as forward_widgets
+from course.n03_learning_backprop import live_plot
+from course.n03_learning_backprop import widgets as backprop_widgets
+from course.n04a_optimizers import widgets as optimizers_widgets
+from course.n04b_regularization import widgets as regularization_widgets
 from nnlib.data import make_linear
 
 TOLERANCE = 2e-3  # share of pixels: anti-aliased edges where a line crosses a spine
@@ -25,7 +30,7 @@ def _sweep(explorer, moves, blit_mismatch):
 
 
 def test_the_neuron_explorer_redraws_in_part(blit_mismatch):
-    explorer = widgets.neuron_explorer()
+    explorer = forward_widgets.neuron_explorer()
     moves = [("w", 2.0), ("w", -1.3), ("b", 1.5), ("activation", "sigmoid"), ("w", 0.0),
              ("activation", "tanh"), ("b", -2.5)]
     assert _sweep(explorer, moves, blit_mismatch) >= 4
@@ -33,7 +38,7 @@ def test_the_neuron_explorer_redraws_in_part(blit_mismatch):
 
 
 def test_the_softmax_explorer_redraws_in_part(blit_mismatch):
-    explorer = widgets.softmax_explorer()
+    explorer = forward_widgets.softmax_explorer()
     drag = 10 ** np.arange(-0.2, 0.2, 0.02)  # the slider's steps, around T = 1
     moves = [("temperature", t) for t in (0.1, 80.0, *drag)]
     assert _sweep(explorer, moves, blit_mismatch) >= len(drag) // 2
@@ -42,13 +47,13 @@ def test_the_softmax_explorer_redraws_in_part(blit_mismatch):
 @pytest.mark.parametrize("show_gradient", [False, True])
 def test_be_the_optimizer_redraws_in_part(blit_mismatch, show_gradient):
     X, y = make_linear(seed=0)
-    explorer = widgets.be_the_optimizer(X, y, show_gradient=show_gradient)
+    explorer = backprop_widgets.be_the_optimizer(X, y, show_gradient=show_gradient)
     moves = [("w", w) for w in (0.5, 1.0, 2.0, 5.5, -2.0)] + [("b", b) for b in (1, 4.5, -3)]
     assert _sweep(explorer, moves, blit_mismatch) == len(moves)
 
 
 def test_the_gradient_descent_explorer_redraws_in_part(blit_mismatch):
-    explorer = widgets.gradient_descent_explorer()
+    explorer = backprop_widgets.gradient_descent_explorer()
     moves = [("lr", lr) for lr in (0.01, 0.3, 0.9, 1.0, 1.5, 2.9)]
     moves += [("steps", 50), ("w0", 4.0), ("lr", 0.5), ("steps", 3)]
     assert _sweep(explorer, moves, blit_mismatch) == len(moves) - 2  # steps: new x limits
@@ -56,7 +61,7 @@ def test_the_gradient_descent_explorer_redraws_in_part(blit_mismatch):
 
 @pytest.mark.parametrize("optimizer", ["SGD", "all three, side by side"])
 def test_the_optimizer_explorer_redraws_in_part(blit_mismatch, optimizer):
-    explorer = widgets.optimizer_explorer(optimizer=optimizer, steps=100)
+    explorer = optimizers_widgets.optimizer_explorer(optimizer=optimizer, steps=100)
     drag = 10 ** np.arange(-1.5, -1.0, 0.01)  # the slider's steps
     moves = [("lr", lr) for lr in drag] + [("lr", 0.3), ("momentum", 0.5), ("x0", 1.0)]
     moves += [("optimizer", "SGD with momentum"), ("surface", "Rosenbrock"), ("lr", 0.001),
@@ -67,13 +72,13 @@ def test_the_optimizer_explorer_redraws_in_part(blit_mismatch, optimizer):
 
 
 def test_the_regularization_explorer_redraws_in_part(blit_mismatch):
-    explorer = widgets.regularization_explorer(epochs=200)
+    explorer = regularization_widgets.regularization_explorer(epochs=200)
     moves = [("l2", 1e-3), ("l2", 3e-2), ("l1", 1e-3), ("dropout", 0.3), ("l2", 0.0)]
     assert _sweep(explorer, moves, blit_mismatch) == len(moves)
 
 
 def test_the_learning_rate_explorer_redraws_in_part(blit_mismatch):
-    from nnlib.widgets.comparison import learning_rate_explorer
+    from course.n07_mlp_tensorflow_comparison.widgets import learning_rate_explorer
 
     X, y = make_linear(seed=0)
     explorer = learning_rate_explorer(X, y, keras_history=np.linspace(2.0, 0.1, 200),
@@ -87,7 +92,7 @@ def test_the_live_loss_plot_redraws_in_part(blit_mismatch):
     import nnlib
 
     X, y = make_linear(seed=0)
-    live = widgets.live_loss_plot(every=5)
+    live = live_plot.live_loss_plot(every=5)
     model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
     history = model.fit(X, y, optimizer=nnlib.Adam(0.01), epochs=100, seed=0,
                         validation_data=(X[:20], y[:20]), callback=live)
@@ -97,7 +102,7 @@ def test_the_live_loss_plot_redraws_in_part(blit_mismatch):
 
 
 def test_the_threshold_explorer_redraws_in_part(blit_mismatch, rng):
-    from nnlib.widgets import evaluation
+    from course.n06_training_evaluation import widgets as evaluation
 
     y = (rng.random(300) < 0.2).astype(int)
     scores = np.clip(0.35 * y + rng.random(300) * 0.65, 0, 1)
@@ -111,7 +116,7 @@ def test_png_bytes_is_a_png_of_the_same_pixels(rng):
 
     import PIL.Image
 
-    from nnlib.widgets.base import png_bytes
+    from course.explorer import png_bytes
 
     rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
     image = PIL.Image.open(io.BytesIO(png_bytes(rgba)))
@@ -120,7 +125,7 @@ def test_png_bytes_is_a_png_of_the_same_pixels(rng):
 
 
 def test_stepped_limits_change_in_steps_and_stay_while_the_data_fits():
-    from nnlib.widgets.base import stepped_limits
+    from course.explorer import stepped_limits
 
     assert stepped_limits(-0.3, 7.1) == (-0.5, 10.0)
     assert stepped_limits(0.0, 1.0) == (0.0, 1.0)
@@ -135,7 +140,7 @@ def test_stepped_limits_change_in_steps_and_stay_while_the_data_fits():
 def test_every_update_runs_with_one_blas_thread():
     from threadpoolctl import threadpool_info
 
-    explorer = widgets.neuron_explorer()
+    explorer = forward_widgets.neuron_explorer()
     seen = []
     update = explorer.update
     explorer.update = lambda: (seen.append([i["num_threads"] for i in threadpool_info()
@@ -149,15 +154,15 @@ def test_every_explorer_keeps_one_contract(rng):
     HTML widget that shows it, between the controls and the figure."""
     import ipywidgets as ipw
 
-    from nnlib.widgets.comparison import learning_rate_explorer
-    from nnlib.widgets.evaluation import threshold_explorer
+    from course.n06_training_evaluation.widgets import threshold_explorer
+    from course.n07_mlp_tensorflow_comparison.widgets import learning_rate_explorer
 
     X, y = make_linear(seed=0)
     labels = (rng.random(100) < 0.3).astype(int)
-    explorers = [widgets.network_explorer(), widgets.neuron_explorer(),
-                 widgets.softmax_explorer(), widgets.be_the_optimizer(X, y),
-                 widgets.gradient_descent_explorer(), widgets.optimizer_explorer(),
-                 widgets.regularization_explorer(epochs=50),
+    explorers = [structure_widgets.network_explorer(), forward_widgets.neuron_explorer(),
+                 forward_widgets.softmax_explorer(), backprop_widgets.be_the_optimizer(X, y),
+                 backprop_widgets.gradient_descent_explorer(), optimizers_widgets.optimizer_explorer(),
+                 regularization_widgets.regularization_explorer(epochs=50),
                  learning_rate_explorer(X, y, epochs=20),
                  threshold_explorer(labels, rng.random(100))]
     for explorer in explorers:
@@ -171,7 +176,7 @@ def test_every_explorer_keeps_one_contract(rng):
 
 
 def test_holding_updates_once_after_several_controls():
-    explorer = widgets.gradient_descent_explorer()
+    explorer = backprop_widgets.gradient_descent_explorer()
     calls = []
     update = explorer.update
     explorer.update = lambda: (calls.append(1), update())

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from nnlib import comparison
+from course.n07_mlp_tensorflow_comparison import comparison
+from course.n07_mlp_tensorflow_comparison.widgets import learning_rate_explorer
 from nnlib.data import make_linear
-from nnlib.widgets.comparison import learning_rate_explorer
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""Tests for nnlib/widgets/descent.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n03_learning_backprop/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from nnlib import descent, losses, widgets
+from course import descent
+from course.n03_learning_backprop import widgets
+from nnlib import losses
 from nnlib.data import make_linear
 from nnlib.gradcheck import numerical_gradient
 

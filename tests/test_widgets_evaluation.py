@@ -1,10 +1,11 @@
-"""Tests for nnlib/widgets/evaluation.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n06_training_evaluation/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
-from nnlib import metrics, search
-from nnlib.widgets import evaluation as we
+from course.n06_training_evaluation import search
+from course.n06_training_evaluation import widgets as we
+from nnlib import metrics
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests for nnlib/widgets/live.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n03_learning_backprop/live_plot.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import io
 import warnings
@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import widgets
+from course.n03_learning_backprop import live_plot
 from nnlib.data import make_linear
 
 
 def test_live_loss_plot_records_every_epoch():
     X, y = make_linear(n_samples=40, seed=0)
-    live = widgets.live_loss_plot(every=4)
+    live = live_plot.live_loss_plot(every=4)
     model = nnlib.MLP([1, 4, 1], ["tanh", "linear"], seed=0)
     history = model.fit(X, y, optimizer=nnlib.SGD(learning_rate=0.05), epochs=10, seed=0,
                         validation_data=(X[:10], y[:10]), callback=live)
@@ -28,7 +28,7 @@ def test_live_loss_plot_records_every_epoch():
 
 def test_live_loss_plot_shows_divergence_as_a_message():
     X, y = make_linear(seed=0)
-    live = widgets.live_loss_plot(every=1)
+    live = live_plot.live_loss_plot(every=1)
     model = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"], seed=0)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
@@ -46,4 +46,4 @@ def test_live_loss_plot_shows_divergence_as_a_message():
     assert live.text.get_text().startswith("diverged at step")
     assert len(live.lines["loss"].get_ydata()) == len(history["loss"])
     with pytest.raises(ValueError, match="every must be an integer >= 1. Received: every=0"):
-        widgets.live_loss_plot(every=0)
+        live_plot.live_loss_plot(every=0)

@@ -1,10 +1,10 @@
-"""Tests for nnlib/widgets/network.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n01_structure/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
 import nnlib
-from nnlib import widgets
+from course.n01_structure import widgets
 
 
 def _param_count(sizes):

@@ -1,9 +1,10 @@
-"""Tests for nnlib/widgets/neuron.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n02_forward_pass/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
-from nnlib import activations, widgets
+from course.n02_forward_pass import widgets
+from nnlib import activations
 
 
 @pytest.mark.parametrize("name", ["linear", "relu", "sigmoid", "tanh"])

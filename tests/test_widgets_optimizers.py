@@ -1,13 +1,13 @@
-"""Tests for nnlib/widgets/optimizers.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n04a_optimizers/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from nnlib import surfaces, widgets
-from nnlib.core.optimizers import SGD, Adam
-from nnlib.widgets.optimizers import ALL_THREE, LR_MAX, LR_MIN, PRESETS
+from course.n04a_optimizers import surfaces, widgets
+from course.n04a_optimizers.widgets import ALL_THREE, LR_MAX, LR_MIN, PRESETS
+from nnlib.optimizers import SGD, Adam
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_sgd_on_bowl_converges_for_small_rate(explorer):
     assert len(explorer.path.points) == 201
     assert "reached the minimum" in explorer.message
     # the plot shows that path
-    np.testing.assert_allclose(explorer.plot.path_lines[0].get_xydata(), explorer.path.points)
+    np.testing.assert_allclose(explorer.figure.surface_plot.path_lines[0].get_xydata(), explorer.path.points)
 
 
 def test_sgd_on_bowl_diverges_above_two_over_L_in_words(explorer):
@@ -45,16 +45,16 @@ def test_sgd_on_bowl_diverges_above_two_over_L_in_words(explorer):
         warnings.simplefilter("error")  # no RuntimeWarning flood
         explorer.controls["lr"].value = 0.21
     assert explorer.diverged and explorer.diverged_at is not None
-    assert "DIVERGED at step" in explorer.readout.value  # said once, above the figure
-    assert not explorer.plot.text.get_visible()  # not repeated inside it
-    assert explorer.loss_text.get_visible()  # the figure marks the blow-up itself
-    assert "0.21 > 2/L = 0.2" in explorer.lr_text.get_text()
+    assert "diverged at step" in explorer.readout.value  # said once, above the figure
+    assert not explorer.figure.surface_plot.text.get_visible()  # not repeated inside it
+    assert explorer.figure.loss_text.get_visible()  # the figure marks the blow-up itself
+    assert "0.21 > 2/L = 0.2" in explorer.figure.lr_text.get_text()
     # the limit is marked on the learning-rate strip, and the axes stay finite
-    assert explorer.limit_line.get_visible()
-    np.testing.assert_allclose(explorer.limit_line.get_xdata(), [0.2, 0.2])
-    low, high = explorer.ax_loss.get_ylim()
+    assert explorer.figure.limit_line.get_visible()
+    np.testing.assert_allclose(explorer.figure.limit_line.get_xdata(), [0.2, 0.2])
+    low, high = explorer.figure.ax_loss.get_ylim()
     assert np.isfinite(low) and np.isfinite(high) and high < 1e20
-    assert explorer.ax_surface.get_xlim() == surfaces.QuadraticBowl().xlim
+    assert explorer.figure.ax_surface.get_xlim() == surfaces.QuadraticBowl().xlim
     explorer.controls["lr"].value = 0.19
     assert not explorer.diverged
 
@@ -80,14 +80,14 @@ def test_momentum_and_adam_paths_equal_nnlib_optimizers_by_hand(explorer):
 
 def test_side_by_side_shows_three_paths_from_one_start(explorer):
     explorer.controls["optimizer"].value = ALL_THREE
-    assert list(explorer.paths) == list(surfaces.OPTIMIZER_NAMES)
+    assert list(explorer.paths) == ["SGD", "SGD with momentum", "Adam"]
     starts = {tuple(p.points[0]) for p in explorer.paths.values()}
     assert len(starts) == 1
-    assert all(line.get_visible() for line in explorer.plot.path_lines)
-    assert all(line.get_visible() for line in explorer.loss_lines)
+    assert all(line.get_visible() for line in explorer.figure.surface_plot.path_lines)
+    assert all(line.get_visible() for line in explorer.figure.loss_lines)
     assert explorer.message.count("\n") == 2
     explorer.controls["optimizer"].value = "Adam"
-    assert [line.get_visible() for line in explorer.plot.path_lines] == [True, False, False]
+    assert [line.get_visible() for line in explorer.figure.surface_plot.path_lines] == [True, False, False]
 
 
 def test_momentum_limit_and_no_limit_for_adam_or_other_surfaces(explorer):
@@ -95,11 +95,11 @@ def test_momentum_limit_and_no_limit_for_adam_or_other_surfaces(explorer):
     explorer.controls["momentum"].value = 0.5
     assert explorer.stability_limit == pytest.approx(0.3)
     explorer.controls["optimizer"].value = "Adam"
-    assert explorer.stability_limit is None and not explorer.limit_line.get_visible()
+    assert explorer.stability_limit is None and not explorer.figure.limit_line.get_visible()
     explorer.controls["optimizer"].value = "SGD"
     explorer.controls["surface"].value = "two minima"
     assert explorer.stability_limit is None
-    assert "no single threshold" in explorer.lr_text.get_text()
+    assert "no single threshold" in explorer.figure.lr_text.get_text()
 
 
 def test_surface_change_moves_start_sliders(explorer):

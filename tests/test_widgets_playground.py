@@ -6,14 +6,14 @@ import asyncio
 import numpy as np
 import pytest
 
-from nnlib import playground as pg
-from nnlib.widgets.base import loss_limits
-from nnlib.widgets.playground import CONFIG_CONTROLS, playground
+from course.explorer import loss_limits
+from course.n08_conclusion_playground.playground_config import PlaygroundConfig
+from course.n08_conclusion_playground.widgets import CONFIG_CONTROLS, playground
 
 
 @pytest.fixture
 def xor():
-    return playground(pg.PlaygroundConfig(dataset="xor", hidden=(8, 8), noise=0.05),
+    return playground(PlaygroundConfig(dataset="xor", hidden=(8, 8), noise=0.05),
                       grid_resolution=20)
 
 
@@ -211,7 +211,7 @@ def test_start_and_pause_without_an_event_loop():
 
 
 def test_start_runs_chunks_on_the_event_loop_until_max_epochs():
-    p = playground(pg.PlaygroundConfig(hidden=(4,)), max_epochs=15, grid_resolution=10)
+    p = playground(PlaygroundConfig(hidden=(4,)), max_epochs=15, grid_resolution=10)
 
     async def run():
         p.start()
@@ -279,7 +279,7 @@ def test_a_new_learning_rate_or_l2_goes_on_from_the_same_weights(xor):
 
 
 def test_the_whole_share_string_is_visible():
-    every = pg.PlaygroundConfig(features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)",
+    every = PlaygroundConfig(features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)",
                                           "sin(x2)"))
     p = playground(every, grid_resolution=10)
     field = p.controls["config"]

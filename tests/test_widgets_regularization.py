@@ -1,10 +1,10 @@
-"""Tests for nnlib/widgets/regularization.py (headless: MPLBACKEND=Agg, no kernel)."""
+"""Tests for course/n04b_regularization/widgets.py (headless: MPLBACKEND=Agg, no kernel)."""
 
 import numpy as np
 import pytest
 
-from nnlib import regularization, widgets
-from nnlib.lessons.regularization import NEAR_ZERO
+from course.n04b_regularization import regularization, widgets
+from course.n04b_regularization.regularization import NEAR_ZERO
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_l1_gives_more_near_zero_weights(explorer):
     assert explorer.near_zero == pytest.approx(
         regularization.near_zero_fraction(explorer.weights, NEAR_ZERO))
     # the histogram shows the new weights: most of them in the bins around 0
-    heights = explorer.hist.get_data().values
+    heights = explorer.figure.hist.get_data().values
     assert heights.sum() == explorer.weights.size
     assert heights[len(heights) // 2 - 1: len(heights) // 2 + 1].sum() > 0.5 * heights.sum()
 
@@ -61,23 +61,23 @@ def test_dropout_changes_the_fit(explorer):
     plain_curve = explorer.y_curve.copy()
     explorer.controls["dropout"].value = 0.3
     assert not np.allclose(explorer.y_curve, plain_curve, atol=1e-3)
-    np.testing.assert_allclose(explorer.fit_line.get_ydata(), explorer.y_curve.ravel())
+    np.testing.assert_allclose(explorer.figure.fit_line.get_ydata(), explorer.y_curve.ravel())
     assert "dropout = 0.30" in explorer.readout.value
 
 
 def test_loss_curves_are_drawn(explorer):
     _reset(explorer)
     explorer.controls["l2"].value = 1e-4
-    np.testing.assert_allclose(explorer.train_line.get_ydata(),
+    np.testing.assert_allclose(explorer.figure.train_line.get_ydata(),
                                explorer.result.history["train_mse"])
-    np.testing.assert_allclose(explorer.test_line.get_ydata(),
+    np.testing.assert_allclose(explorer.figure.test_line.get_ydata(),
                                explorer.result.history["test_mse"])
     # a point every RECORD_EVERY = 10 epochs of the 150, the last one at epoch 150
-    assert list(explorer.train_line.get_xdata()) == list(range(10, 151, 10))
+    assert list(explorer.figure.train_line.get_xdata()) == list(range(10, 151, 10))
 
 
 def test_true_curve_comes_from_regularization(explorer):
-    lines = {line.get_label(): line for line in explorer.ax_fit.get_lines()}
+    lines = {line.get_label(): line for line in explorer.figure.ax_fit.get_lines()}
     true_line = lines["true curve sin(2x)"]
     x, y = true_line.get_data()
     np.testing.assert_allclose(y, regularization.true_curve(x))

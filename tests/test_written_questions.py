@@ -17,13 +17,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-import course  # noqa: E402
+import classroom  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _written(nb):
-    return [(i, c) for i, c in enumerate(nb.cells) if course.is_written(c)]
+    return [(i, c) for i, c in enumerate(nb.cells) if classroom.is_written(c)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -36,9 +36,9 @@ def test_each_notebook_asks_one_why_question_with_a_model_answer(path):
     assert question.cell_type == "markdown" and "**Question (written).**" in question.source
     assert re.search(r"\b[Ww]hy\b", question.source), question.source
     assert cell.source == "YOUR ANSWER HERE"  # what nbgrader's generate_assignment writes
-    meta = course.nbgrader_meta(cell)
+    meta = classroom.nbgrader_meta(cell)
     assert meta["points"] > 0 and meta["grade_id"].startswith("why_")
-    teacher = course.teacher_notebook(path)
+    teacher = classroom.teacher_notebook(path)
     answer = teacher.cells[i].source
     assert answer != "YOUR ANSWER HERE" and 30 <= len(answer.split()) <= 150, answer
 
@@ -53,7 +53,7 @@ def test_the_teachers_notebook_refuses_a_missing_model_answer(tmp_path):
     path = tmp_path / "99_nothing.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(ValueError, match="no model answer for why_x"):
-        course.teacher_notebook(path)
+        classroom.teacher_notebook(path)
 
 
 def test_a_written_answer_is_graded_by_hand_and_reaches_the_student(tmp_path):
@@ -61,25 +61,25 @@ def test_a_written_answer_is_graded_by_hand_and_reaches_the_student(tmp_path):
 
     assignment = "00_start_here"
     course_dir = tmp_path / "course"
-    names = course.build_course(course_dir)
+    names = classroom.build_course(course_dir)
     assert assignment in names
-    course.nbgrader(course_dir, "generate_assignment", assignment, "--force")
+    classroom.nbgrader(course_dir, "generate_assignment", assignment, "--force")
     released = nbformat.read(course_dir / "release" / assignment / f"{assignment}.ipynb",
                              as_version=4)
     (i, cell), = _written(released)
-    grade_id = course.nbgrader_meta(cell)["grade_id"]
+    grade_id = classroom.nbgrader_meta(cell)["grade_id"]
     words = "Because the numbers say so: a written answer, in the student's own words."
     cell.source = words
     folder = course_dir / "submitted" / "alice" / assignment
     folder.mkdir(parents=True)
     nbformat.write(released, folder / f"{assignment}.ipynb")
-    course.nbgrader(course_dir, "autograde", assignment, "--create", "--force")
+    classroom.nbgrader(course_dir, "autograde", assignment, "--create", "--force")
 
     db = f"sqlite:///{course_dir / 'gradebook.db'}"
     with Gradebook(db) as gb:
         grade = gb.find_grade(grade_id, assignment, assignment, "alice")
         assert grade.needs_manual_grade and grade.auto_score is None
-        assert grade.max_score == course.nbgrader_meta(cell)["points"]
+        assert grade.max_score == classroom.nbgrader_meta(cell)["points"]
         # what formgrader's API does when the teacher enters the points
         grade.manual_score = grade.max_score
         grade.needs_manual_grade = False
@@ -88,7 +88,7 @@ def test_a_written_answer_is_graded_by_hand_and_reaches_the_student(tmp_path):
         grade = gb.find_grade(grade_id, assignment, assignment, "alice")
         assert not grade.needs_manual_grade and grade.score == grade.max_score
 
-    course.nbgrader(course_dir, "generate_feedback", assignment, "--force")
+    classroom.nbgrader(course_dir, "generate_feedback", assignment, "--force")
     feedback = (course_dir / "feedback" / "alice" / assignment / f"{assignment}.html")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", feedback.read_text()))
     answer = text[text.index("Student's answer"):]

@@ -27,7 +27,7 @@ import tempfile
 
 
 def _task_module(imports):
-    """The module the notebook imports as ``tasks`` (e.g. ``nnlib.tasks.backprop``)."""
+    """The module the notebook imports as ``tasks`` (``course.n03_learning_backprop.tasks``)."""
     for source in imports:
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -44,7 +44,8 @@ def _machinery(tasks):
 
     import numpy as np
 
-    from nnlib import exercises, gradcheck, task_guards
+    from course import exercises, task_guards
+    from nnlib import gradcheck
 
     things = {}
     for owner in (exercises.Exercise, exercises.Task, exercises, task_guards, gradcheck,

@@ -2,7 +2,7 @@
 
 nbgrader runs the hidden tests in the student's own kernel, so a solution cell can change
 whatever they call (``Task.grade``, the ``tasks`` name, nnlib's modules). The course's
-``nbgrader_config.py`` (written by ``tools/course.py``) adds two preprocessors:
+``nbgrader_config.py`` (written by ``tools/classroom.py``) adds two preprocessors:
 
 - ``OverwriteCellsQuietly`` (sanitize) replaces nbgrader's ``OverwriteCells``: a locked
   cell that is as released (its hidden tests removed) no longer raises the false
@@ -16,7 +16,7 @@ whatever they call (``Task.grade``, the ``tasks`` name, nnlib's modules). The co
   runs past its limit fails with a time-out.
 
 Each submission's findings go to ``reports/<assignment>/<student>.json`` in the course
-directory; ``python tools/course.py report`` lists them for the class.
+directory; ``python tools/classroom.py report`` lists them for the class.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Solution of notebook 01's build-it task (merged into the teacher's notebook by
-tools/course.py) and the answers of its practice exercises."""
+tools/classroom.py) and the answers of its practice exercises."""
 
 
 def dense_forward(X, W, b):

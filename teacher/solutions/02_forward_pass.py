@@ -1,5 +1,5 @@
 """Solutions of notebook 02's build-it tasks (merged into the teacher's notebook by
-tools/course.py; each function's body replaces the placeholder of the same name) and the
+tools/classroom.py; each function's body replaces the placeholder of the same name) and the
 answer of its practice exercise."""
 
 import numpy as np

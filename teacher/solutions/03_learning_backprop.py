@@ -1,12 +1,12 @@
 """Solutions of notebook 03's build-it tasks (merged into the teacher's notebook by
-tools/course.py; each function's body replaces the placeholder of the same name).
+tools/classroom.py; each function's body replaces the placeholder of the same name).
 
 Use only names the notebook has at that point (its imports and earlier cells)."""
 
 import numpy as np
 
 import nnlib
-from nnlib.student_library import dense_forward, relu, relu_grad
+from course.student_library import dense_forward, relu, relu_grad
 
 
 def mse_grad(y, y_hat):

@@ -1,5 +1,5 @@
 """Solutions of notebook 04a's build-it tasks (merged into the teacher's notebook by
-tools/course.py; each method's body replaces the placeholder of the same name), the
+tools/classroom.py; each method's body replaces the placeholder of the same name), the
 answers of its practice exercises and the model answer of its written question."""
 
 import numpy as np

@@ -1,5 +1,5 @@
 """Solutions of notebook 05a's build-it task (merged into the teacher's notebook by
-tools/course.py) and the answers of its practice exercises."""
+tools/classroom.py) and the answers of its practice exercises."""
 
 import numpy as np
 

@@ -79,9 +79,9 @@ def test_keras_weights_give_the_same_predictions():
     """Cell 35: the notebook's Keras model draws its weights from Keras' own (unseeded) RNG,
     so each seed here seeds Keras to get another draw; the value is the largest
     ``|difference| / (atol + rtol * |keras_out|)``, which ``assert_allclose`` needs below 1."""
-    from nnlib import keras_bridge
+    from course import keras_twin
 
-    keras = keras_bridge.import_keras()
+    keras = keras_twin.import_keras()
     X_data, _ = nnlib.data.make_linear()  # X is evenly spaced: the same for every seed
 
     def measure(seed):

@@ -4,7 +4,8 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
 
 import nnlib
-from nnlib import activations, depth
+from course.n02_forward_pass import depth
+from nnlib import activations
 from nnlib.data import make_linear
 
 FIXED = "fixed inputs, nothing random"

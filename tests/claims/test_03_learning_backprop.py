@@ -6,8 +6,10 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
 import nnlib
-from nnlib import descent, gradcheck
-from nnlib.core.activations import relu
+from course import descent, keras_twin
+from course.n03_learning_backprop import diagnostics
+from nnlib import gradcheck
+from nnlib.activations import relu
 from nnlib.data import make_linear
 from nnlib.gradcheck import numerical_gradient
 
@@ -201,8 +203,8 @@ def test_tensorflow_gradients():
         model = nnlib.MLP(*ARTICLE, seed=seed)
         X_batch, y_batch = X[::5], y[::5]
         loss_value, grads = model.loss_and_grads(X_batch, y_batch, loss="mse")
-        keras_model = nnlib.keras_bridge.to_keras(model)
-        tf_loss, tf_grads = nnlib.keras_bridge.keras_loss_and_grads(
+        keras_model = keras_twin.to_keras(model)
+        tf_loss, tf_grads = keras_twin.keras_loss_and_grads(
             keras_model, X_batch, y_batch, "mse")
         table = gradcheck.compare_gradients(grads, {"tf.GradientTape": tf_grads})
         return {"error": table.max_relative_error("tf.GradientTape"),
@@ -261,20 +263,20 @@ def test_spiral_diagnostics():
         Y3 = nnlib.data.one_hot(labels, 3)
         spiral_net = nnlib.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], seed=seed)
         start_loss = spiral_net.loss(X3, Y3, loss="categorical_cross_entropy")
-        scores = nnlib.diagnostics.output_scores(spiral_net, X3)
+        scores = diagnostics.output_scores(spiral_net, X3)
         tiny = np.random.default_rng(seed).choice(len(X3), size=12, replace=False)
-        tiny_losses = nnlib.diagnostics.overfit_tiny(
+        tiny_losses = diagnostics.overfit_tiny(
             spiral_net.copy(), X3[tiny], Y3[tiny], loss="categorical_cross_entropy",
             optimizer=nnlib.Adam(learning_rate=0.01), epochs=600, seed=seed)
         batch = slice(0, 32)
-        adam = nnlib.diagnostics.update_ratios(
+        adam = diagnostics.update_ratios(
             spiral_net, X3[batch], Y3[batch], nnlib.Adam(learning_rate=0.001),
             loss="categorical_cross_entropy")
-        sgd = nnlib.diagnostics.update_ratios(
+        sgd = diagnostics.update_ratios(
             spiral_net, X3[batch], Y3[batch], nnlib.SGD(learning_rate=0.001),
             loss="categorical_cross_entropy")
         mean_abs_w = [float(np.mean(np.abs(W))) for W in spiral_net.params[0::2]]
-        values = nnlib.diagnostics.layer_values(spiral_net, X3, Y3,
+        values = diagnostics.layer_values(spiral_net, X3, Y3,
                                                 loss="categorical_cross_entropy")
         zero_share = [float(np.mean(A == 0)) for A in values["activations"]]
         return {"start_gap": abs(start_loss - np.log(3)), "max_score": np.abs(scores).max(),

@@ -6,9 +6,9 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
 import nnlib
-from nnlib import tuning
-from nnlib.core.optimizers import SGD
+from course.n04a_optimizers import rate_and_batch
 from nnlib.data import make_linear, make_moons
+from nnlib.optimizers import SGD
 
 FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
@@ -159,7 +159,7 @@ def moons_range_test(seed):
     X_moons, y_moons = make_moons(200, noise=0.15, seed=seed)
     y_moons = y_moons.reshape(-1, 1)
     classifier = nnlib.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
-    test = tuning.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
+    test = rate_and_batch.lr_range_test(classifier, X_moons, y_moons, loss="binary_cross_entropy",
                                 min_rate=1e-4, max_rate=100.0, steps=300, batch_size=32,
                                 seed=seed)
     return X_moons, y_moons, classifier, test
@@ -174,15 +174,15 @@ def test_range_test_and_batch_sizes():
         rates = {"suggested / 100": test.suggested_rate / 100,
                  "suggested": test.suggested_rate,
                  "where the test stopped": test.learning_rates[-1]}
-        final_loss = {name: tuning.final_loss_with_rate(classifier, X_moons, y_moons, rate,
+        final_loss = {name: rate_and_batch.final_loss_with_rate(classifier, X_moons, y_moons, rate,
                                                         loss="binary_cross_entropy", epochs=30,
                                                         batch_size=32, seed=seed)
                       for name, rate in rates.items()}
-        runs = tuning.compare_batch_sizes(classifier, X_moons, y_moons, [1, 16, len(X_moons)],
+        runs = rate_and_batch.compare_batch_sizes(classifier, X_moons, y_moons, [1, 16, len(X_moons)],
                                           loss="binary_cross_entropy", learning_rate=0.1,
                                           epochs=10, seed=seed)
         per_sample, mini, full = runs
-        hurt = {run.batch_size: tuning.share_of_updates_that_hurt(run) for run in runs}
+        hurt = {run.batch_size: rate_and_batch.share_of_updates_that_hurt(run) for run in runs}
         return {
             "early_ptp": np.ptp(early) / smooth[0],
             "lowest_share": smooth[lowest_step] / smooth[0],
@@ -238,7 +238,7 @@ def range_test_by_hand(model, X, y, rates, *, loss, batch_size, seed, smoothing=
 
 
 def test_the_range_test_written_out():
-    """Cell 39: the loop written out in the notebook gives tuning.lr_range_test's curve to
+    """Cell 39: the loop written out in the notebook gives rate_and_batch.lr_range_test's curve to
     the last bit (the same batches, rates and float64 arithmetic, in the same order)."""
     def measure(seed):
         X_moons, y_moons, classifier, test = moons_range_test(seed)

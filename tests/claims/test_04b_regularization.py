@@ -6,8 +6,8 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
 import nnlib
-from nnlib import regularization
-from nnlib.tasks.regularize import _dropout_backward_reference, _dropout_forward_reference
+from course.n04b_regularization import regularization
+from course.n04b_regularization.tasks import _dropout_backward_reference, _dropout_forward_reference
 
 FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
@@ -24,7 +24,7 @@ CHECKS = {
     # cell 4
     'test_mse > 1.2 * train_mse': Swept("test_overfitting_and_regularization"),
     # cell 7
-    'np.isclose(l2_by_hand, regularization.l2_penalty(weights, lam))': Exact(SAME),
+    'np.isclose(l2_by_hand, penalties.l2_penalty(weights, lam))': Exact(SAME),
     # cell 7
     'np.isclose(loss_with_l2 - loss_plain, l2_by_hand)': Exact(SAME),
     # cell 13

@@ -5,9 +5,9 @@ from sklearn.datasets import load_digits
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
 
 import nnlib
+from course.n05a_mlp_cnn import conv
+from course.n05a_mlp_cnn import tasks as cnn_tasks
 from nnlib import data
-from nnlib.lessons import conv
-from nnlib.tasks import cnn as cnn_tasks
 
 FIXED = "fixed inputs: nothing random decides it"
 CHECKS = {
@@ -109,7 +109,7 @@ def test_shuffled_pixels_train_alike():
 
 def test_conv2d_equals_keras():
     """Cells 21, 28 and 29: forward passes only (the random biases change with the seed)."""
-    from nnlib.with_keras import twin
+    from course import keras_twin as twin
 
     keras = twin.import_keras()
     digits = load_digits()
@@ -147,7 +147,8 @@ def test_conv2d_equals_keras():
 
 def _measure_trained(seed):
     """What cells 31-44 compute: the CNN and MLP trained from seed, seed + 1, seed + 2."""
-    from nnlib.with_keras import experiments, models, twin
+    from course import keras_twin as twin
+    from course.n05a_mlp_cnn import keras_models as models
 
     keras = twin.import_keras()
     digits = load_digits()
@@ -165,16 +166,16 @@ def _measure_trained(seed):
     cnn_accuracy = cnn.evaluate(X_test, y_test, verbose=0)[1]
     mlp_accuracy = mlp.evaluate(X_test, y_test, verbose=0)[1]
     more = [seed + 1, seed + 2]
-    cnn_more = experiments.accuracy_over_seeds(
+    cnn_more = models.accuracy_over_seeds(
         lambda: models.build_cnn((8, 8, 1), 10, filters=(8, 16)),
         X_train, y_train, X_test, y_test, seeds=more, epochs=30)
-    mlp_more = experiments.accuracy_over_seeds(
+    mlp_more = models.accuracy_over_seeds(
         lambda: models.build_mlp_classifier((8, 8, 1), 10, hidden=(24,)),
         X_train, y_train, X_test, y_test, seeds=more, epochs=30)
     cnn_acc = np.concatenate([[cnn_accuracy], cnn_more])
     mlp_acc = np.concatenate([[mlp_accuracy], mlp_more])
     sample = X_test[:1]
-    keras_maps = models.layer_output(cnn, "conv1", sample)
+    keras_maps = twin.layer_output(cnn, "conv1", sample)
     kernel_1, bias_1 = cnn.get_layer("conv1").get_weights()
     framed = np.pad(sample, ((0, 0), (1, 1), (1, 1), (0, 0)))
     numpy_maps = np.maximum(cnn_tasks.conv2d._reference(framed, kernel_1, bias_1), 0.0)

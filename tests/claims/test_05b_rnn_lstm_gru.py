@@ -4,8 +4,8 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
 
 import nnlib
-from nnlib.lessons import recurrent, sequences
-from nnlib.tasks import rnn as rnn_tasks
+from course.n05b_rnn_lstm_gru import recurrent, sequences
+from course.n05b_rnn_lstm_gru import tasks as rnn_tasks
 
 NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 CHECKS = {
@@ -60,7 +60,7 @@ CHECKS = {
 
 def test_rnn_layers_equal_keras():
     """Cells 3-17: forward passes only, with the random weights of each seed."""
-    from nnlib.with_keras import twin
+    from course import keras_twin as twin
 
     keras = twin.import_keras()
     n_features, units = 2, 3
@@ -162,12 +162,12 @@ def test_naive_forecast():
 
 def _measure_forecast(seed):
     """Cells 21-25: the three regressors trained once each, from seed."""
-    from nnlib.with_keras import experiments
+    from course.n05b_rnn_lstm_gru import keras_models
 
     _, series = sequences.noisy_periodic_series(800, period=40, noise=0.1, seed=seed)
     X_win, y_win = sequences.make_windows(series, 20)
     X_tr, y_tr, X_te, y_te = X_win[:600], y_win[:600], X_win[600:], y_win[600:]
-    _, mses = experiments.compare_rnns(NAMES, X_tr, y_tr, X_te, y_te, epochs=15, seeds=[seed],
+    _, mses = keras_models.compare_rnns(NAMES, X_tr, y_tr, X_te, y_te, epochs=15, seeds=[seed],
                                        units=16)
     naive_mse = float(np.mean((X_te[:, -1, :] - y_te) ** 2))
     worst = max(float(m[0]) for m in mses.values())
@@ -183,18 +183,18 @@ def test_forecasts_over_seeds():
 
 def _measure_recall(seed):
     """Cells 27-32: each kind of cell trained from seed, seed + 1 and seed + 2."""
-    from nnlib.with_keras import experiments
+    from course.n05b_rnn_lstm_gru import keras_models
 
     X_rec, y_rec, _ = sequences.make_recall_task(2500, 30, seed=seed)
     X_rec_te, y_rec_te, _ = sequences.make_recall_task(500, 30, seed=seed + 1)
-    _, recall_mses = experiments.compare_rnns(NAMES, X_rec, y_rec, X_rec_te, y_rec_te, epochs=12,
+    _, recall_mses = keras_models.compare_rnns(NAMES, X_rec, y_rec, X_rec_te, y_rec_te, epochs=12,
                                               seeds=[seed, seed + 1, seed + 2], batch_size=64)
     failed = np.concatenate([m[m >= 0.05] for m in recall_mses.values()])
     lstm_mses, extra_runs = recall_mses["lstm"], 0
     for extra in range(seed + 3, seed + 6):  # up to three more LSTM runs, as the notebook
         if lstm_mses.min() < 0.05:
             break
-        _, more = experiments.compare_rnns(["lstm"], X_rec, y_rec, X_rec_te, y_rec_te,
+        _, more = keras_models.compare_rnns(["lstm"], X_rec, y_rec, X_rec_te, y_rec_te,
                                            epochs=12, seeds=[extra], batch_size=64)
         lstm_mses, extra_runs = np.append(lstm_mses, more["lstm"]), extra_runs + 1
     return {"best_lstm": float(lstm_mses.min()), "extra_runs": extra_runs,

@@ -3,9 +3,13 @@
 import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
 
-from nnlib.lessons import sequences
-from nnlib.lessons.attention import causal_mask, multi_head_attention, positional_encoding
-from nnlib.tasks import attention as attention_tasks
+from course.n05c_transformers import sequences
+from course.n05c_transformers import tasks as attention_tasks
+from course.n05c_transformers.attention import (
+    causal_mask,
+    multi_head_attention,
+    positional_encoding,
+)
 
 FIXED = "fixed inputs: nothing random decides it"
 CHECKS = {
@@ -74,7 +78,7 @@ def test_score_spread():
 
 def test_attention_equals_keras():
     """Cells 8-16: forward passes only, with the random inputs and weights of each seed."""
-    from nnlib.with_keras import twin
+    from course import keras_twin as twin
 
     keras = twin.import_keras()
 
@@ -117,7 +121,8 @@ def test_attention_equals_keras():
 
 def _measure_trained(seed):
     """Cells 24-33: the Transformer block trained from seed."""
-    from nnlib.with_keras import models, twin
+    from course import keras_twin as twin
+    from course.n05c_transformers import keras_models as models
 
     keras = twin.import_keras()
     X_rev, y_rev = sequences.make_reverse_task(4000, 8, n_symbols=10, seed=seed)

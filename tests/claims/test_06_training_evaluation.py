@@ -7,7 +7,9 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
 import nnlib
-from nnlib import callbacks, metrics, search, thresholds
+from course.n06_training_evaluation import search, selection_bias
+from course.n06_training_evaluation.trainer import MLPTrainer
+from nnlib import callbacks, metrics, thresholds
 from nnlib.data import (
     make_imbalanced,
     make_linear,
@@ -292,7 +294,7 @@ def grid_of(seed):
     X, y = make_moons(600, noise=0.3, seed=seed)
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, seed=seed)
     X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=0.25, seed=seed)
-    trainer = search.MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
+    trainer = MLPTrainer(X_train, y_train, X_val, y_val, task="binary",
                                 defaults={"epochs": 40}, seed=seed, keep_models=True)
     settings = search.grid(learning_rate=[0.001, 0.01, 0.1], batch_size=[16, 64, 256],
                            n_layers=[1, 2, 3], n_neurons=[2, 8, 32])
@@ -311,7 +313,7 @@ def measure_search(seed):
     random_rates = random_result.values("learning_rate")
     X_new, y_new = make_moons(5000, noise=0.3, seed=123)
     correct = grid_result.correct(X_new, y_new)
-    sim = search.simulate_test_reuse(correct, grid_result.best_index, test_size=len(X_test),
+    sim = selection_bias.simulate_test_reuse(correct, grid_result.best_index, test_size=len(X_test),
                                      n_repeats=300, seed=seed)
     reuse_gap = np.mean(sim["reuse_reported"] - sim["reuse_true"])
     once_gap = np.mean(sim["once_reported"] - sim["once_true"])
@@ -357,7 +359,7 @@ def test_search():
 # --- cells 62-65: the best setting in Keras, three runs -------------------------------------
 
 def measure_keras(seed):
-    from nnlib.with_keras import twin
+    from course import keras_twin as twin
 
     (X_rest, X_test, y_rest, y_test), trainer, grid_result = grid_of(seed)
     best = grid_result.best
@@ -400,9 +402,8 @@ def test_keras_against_nnlib():
 
 def test_the_test_reuse_loop_written_out():
     """The loop written out in notebook 06 draws the same test sets as
-    search.simulate_test_reuse and gives the same numbers, bit for bit (measured on random
+    selection_bias.simulate_test_reuse and gives the same numbers, bit for bit (measured on random
     right/wrong tables of 81 models and 5000 points, as the notebook's)."""
-    from nnlib import search
 
     def measure(seed):
         table_rng = np.random.default_rng(10_000 + seed)
@@ -420,7 +421,7 @@ def test_the_test_reuse_loop_written_out():
             sim["reuse_reported"][r], sim["reuse_true"][r] = (test_acc[by_this_test],
                                                               future_acc[by_this_test])
             sim["once_reported"][r], sim["once_true"][r] = test_acc[by_val], future_acc[by_val]
-        library = search.simulate_test_reuse(correct, by_val, test_size=120, n_repeats=300,
+        library = selection_bias.simulate_test_reuse(correct, by_val, test_size=120, n_repeats=300,
                                              seed=seed)
         return {"equal": all(np.array_equal(sim[key], library[key]) for key in sim)}
 

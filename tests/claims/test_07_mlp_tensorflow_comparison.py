@@ -5,7 +5,8 @@ import os
 import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
-from nnlib import MLP, Adam, comparison
+from course.n07_mlp_tensorflow_comparison import comparison
+from nnlib import MLP, Adam
 from nnlib.data import make_linear
 
 ARTICLE = ([1, 10, 5, 1], ["relu", "relu", "linear"])
@@ -98,15 +99,15 @@ def _slow_seeds():
 
 
 def _keras():
-    from nnlib import keras_bridge
-    return keras_bridge.import_keras()
+    from course import keras_twin
+    return keras_twin.import_keras()
 
 
 def _keras_start(keras, seed):
     """Cell 3: the Keras model of section 1 and its initial weights."""
-    from nnlib import keras_compare
+    from course.n07_mlp_tensorflow_comparison import keras_article
 
-    model = keras_compare.article_keras_model(seed=seed)  # as the notebook builds it
+    model = keras_article.article_keras_model(seed=seed)  # as the notebook builds it
     return model, model.get_weights()
 
 
@@ -147,14 +148,14 @@ def test_article_run():
 
 def measure_keras_seeds(seed):
     """Cells 16 and 18: three Keras runs (seeds 0-2) on the data of COURSE_SEED."""
-    from nnlib import keras_compare
+    from course.n07_mlp_tensorflow_comparison import keras_article
     keras = _keras()
     X, y = make_linear(seed=seed)
     floor = float(np.mean((y - (2 * X + 1)) ** 2))
     keras_mse = []
     for run in range(3):
-        model = keras_compare.article_keras_model(seed=run)
-        keras_compare.tuned_keras_fit(model, X, y, optimizer=keras.optimizers.Adam(), seed=run)
+        model = keras_article.article_keras_model(seed=run)
+        keras_article.tuned_keras_fit(model, X, y, optimizer=keras.optimizers.Adam(), seed=run)
         keras_mse.append(float(np.mean((model.predict(X, verbose=0) - y) ** 2)))
     ratios = np.array(keras_mse) / floor
     return {"keras_stuck": int(np.sum(ratios > 2)), "worst_keras_ratio": float(ratios.max())}
@@ -315,13 +316,14 @@ def test_outside():
 
 def measure_default_adam(seed):
     """Cells 31-32: Keras' default Adam in float64 against nnlib's Adam and KerasRoundedAdam."""
-    from nnlib import keras_bridge, keras_compare
+    from course import keras_twin
+    from course.n07_mlp_tensorflow_comparison import keras_article
     keras = _keras()
     X, y = make_linear(seed=seed)
     _, initial_weights = _keras_start(keras, seed)
-    default_keras = keras_bridge.to_keras(MLP(*ARTICLE))
+    default_keras = keras_twin.to_keras(MLP(*ARTICLE))
     default_keras.set_weights(initial_weights)
-    _, keras_thetas = keras_compare.keras_train_with_trajectory(
+    _, keras_thetas = keras_article.keras_train_with_trajectory(
         default_keras, X, y, optimizer=keras.optimizers.Adam(), epochs=50)
     gaps = {}
     for name, optimizer in [("adam", Adam()), ("rounded", comparison.KerasRoundedAdam())]:

@@ -5,7 +5,8 @@ import os
 import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
-from nnlib.lessons.playground import PlaygroundConfig, PlaygroundTrainer, build_model
+from course.n08_conclusion_playground.playground import PlaygroundTrainer, build_model
+from course.n08_conclusion_playground.playground_config import PlaygroundConfig
 
 FIXED_LINE = "the configuration line fixes seed=1 (and 2): nothing depends on COURSE_SEED"
 

@@ -1,0 +1,2 @@
+"""Notebook 00_start_here: counting parameters (``tasks``).
+"""

@@ -1,0 +1,229 @@
+"""What a build-it task's checker guards against while it runs the student's code.
+
+- ``time_limit``: an endless loop stops after a few seconds instead of hanging the
+  notebook (or nbgrader's autograde for ten minutes a cell).
+- ``LibraryWatch``: a task's function that calls nnlib's own version of the same thing
+  (``return activations.relu(z)``, a subclass of ``callbacks.EarlyStopping``, a wrapper of
+  ``nnlib.Adam``) is found out: it would only be compared with itself.
+- ``failing_pieces``: a task is judged on its own. Another piece of the student's that it
+  calls (backprop calls their ``mse_grad``) and that fails its own check is replaced by
+  nnlib's while it is checked and where it is used (``replaced``, ``rebound``).
+
+Both are used by ``course.exercises.Exercise`` around every call of a checker.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import signal
+import sys
+import sysconfig
+import threading
+import types
+from contextlib import contextmanager
+
+import nnlib
+
+
+class TimedOut(BaseException):
+    """The student's code ran past its time limit (a BaseException, so a student's
+    ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds):
+    """Raise ``TimedOut`` in the block after ``seconds`` of wall time.
+
+    Uses ``SIGALRM``, so it only limits code in the main thread on a system that has it
+    (Linux and macOS, and the main thread is where a notebook cell runs); elsewhere the
+    block runs without a limit. Whatever timer and handler were set before come back.
+    """
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TimedOut
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    before, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if before:
+            signal.setitimer(signal.ITIMER_REAL, before)
+
+
+def _library_roots():
+    """Folders whose code is not the student's: nnlib, the course and everything installed."""
+    course = os.path.dirname(os.path.abspath(__file__))
+    library = os.path.dirname(os.path.abspath(nnlib.__file__))
+    paths = sysconfig.get_paths()
+    roots = {course, library, sys.prefix, sys.base_prefix, sys.exec_prefix, paths["stdlib"],
+             paths["purelib"], paths["platlib"]}
+    return tuple(sorted(os.path.join(os.path.abspath(r), "") for r in roots if r))
+
+
+_ROOTS = _library_roots()
+
+
+def is_students_code(code):
+    """Whether a code object was written outside nnlib, the course and the installed packages: in a
+    notebook cell, a script, a test."""
+    name = code.co_filename
+    if name.startswith("<frozen") or name.startswith("<built-in"):
+        return False
+    return not os.path.abspath(name).startswith(_ROOTS) if os.path.isabs(name) else True
+
+
+def _codes(thing):
+    """The code objects of a function, a method, a class' own functions, a partial."""
+    if isinstance(thing, functools.partial):
+        return _codes(thing.func)
+    if isinstance(thing, (staticmethod, classmethod)):
+        return _codes(thing.__func__)
+    if isinstance(thing, property):
+        return [c for f in (thing.fget, thing.fset) if f for c in _codes(f)]
+    if inspect.ismethod(thing):
+        return _codes(thing.__func__)
+    if inspect.isclass(thing):
+        return [c for value in vars(thing).values() for c in _codes(value)]
+    code = getattr(thing, "__code__", None)
+    return [code] if code is not None else []
+
+
+class LibraryWatch:
+    """Watches a checker's run for calls of ``forbidden`` (nnlib's own versions of what
+    the student writes) made from the student's code.
+
+    Parameters
+    ----------
+    forbidden : dict ``{name: function or class}``
+        ``name`` is what the message calls it (``"activations.relu"``).
+
+    After the run, ``caught`` is the name of the first forbidden thing the student's
+    code used, or None. ``examine(answer)`` looks at the answer itself first: nnlib's
+    function under the student's name, a partial of it, a subclass of nnlib's class.
+    """
+
+    def __init__(self, forbidden):
+        self.forbidden = dict(forbidden)
+        self.codes = {code: name for name, thing in self.forbidden.items()
+                      for code in _codes(thing)}
+        self.classes = {thing: name for name, thing in self.forbidden.items()
+                        if inspect.isclass(thing)}
+        self.caught = None
+        self._boundary = None
+
+    def examine(self, answer):
+        """The forbidden name ``answer`` is (or derives from), else None."""
+        if inspect.isclass(answer):
+            for base in answer.__mro__:
+                if base in self.classes:
+                    return self.classes[base]
+            return None
+        for code in _codes(answer):
+            if code in self.codes:
+                return self.codes[code]
+        return None
+
+    @contextmanager
+    def watching(self):
+        """Record, in ``caught``, a forbidden call made by the student's code in the block."""
+        if not self.codes:
+            yield self
+            return
+        self._boundary = sys._getframe(2)  # the caller of the ``with``: its frames are ours
+        previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        try:
+            yield self
+        finally:
+            sys.setprofile(previous)
+
+    def _profile(self, frame, event, arg):
+        if event != "call" or self.caught is not None or frame.f_code not in self.codes:
+            return
+        caller = frame.f_back
+        while caller is not None and caller is not self._boundary:
+            if is_students_code(caller.f_code):
+                self.caught = self.codes[frame.f_code]
+                return
+            caller = caller.f_back
+
+
+def _namespace(answer):
+    """The globals a student's function (or class' methods) reads its names from."""
+    if hasattr(answer, "__globals__"):
+        return answer.__globals__
+    for value in vars(answer).values() if inspect.isclass(answer) else ():
+        value = getattr(value, "__func__", value)
+        if hasattr(value, "__globals__"):
+            return value.__globals__
+    return None
+
+
+_CHECKING = set()  # the tasks being checked now: a piece that calls itself is not swapped
+
+
+def failing_pieces(task, answers):
+    """``{name: nnlib's version}`` for the other pieces the student's ``answers`` call by
+    name that are the student's own and fail their own checks: a task is judged on its
+    own, so while it is checked (and where it is used) nnlib's stand in for them."""
+    from .student_library import PIECES, _globals_used, _task, pieces_of, stand_in
+
+    own, found = set(pieces_of(task)), {}
+    _CHECKING.add(id(task))
+    try:
+        for answer in answers:
+            namespace = _namespace(answer)
+            if namespace is None:
+                continue
+            for name in dict.fromkeys(_globals_used(answer)):
+                value = namespace.get(name)
+                if (name in own or name not in PIECES or name in found or value is None
+                        or not any(is_students_code(c) for c in _codes(value))):
+                    continue
+                other, _ = _task(name)
+                group = [n for n in PIECES if PIECES[n][:2] == PIECES[name][:2]]
+                values = tuple(namespace.get(n) for n in group)
+                if id(other) in _CHECKING or any(v is None for v in values):
+                    continue
+                if other._status(values) != "correct":
+                    found[name] = stand_in(name)
+    finally:
+        _CHECKING.discard(id(task))
+    return found
+
+
+@contextmanager
+def replaced(answers, swaps):
+    """The names in ``swaps`` rebound in the answers' globals for the block, then restored."""
+    changed = []
+    try:
+        for answer in answers:
+            namespace = _namespace(answer)
+            for name, value in swaps.items():
+                if namespace is not None and name in namespace:
+                    changed.append((namespace, name, namespace[name]))
+                    namespace[name] = value
+        yield
+    finally:
+        for namespace, name, value in reversed(changed):
+            namespace[name] = value
+
+
+def rebound(fn, swaps):
+    """``fn`` reading the names of ``swaps`` from them: a copy of its globals, changed."""
+    if not swaps or not hasattr(fn, "__globals__"):
+        return fn
+    copy = types.FunctionType(fn.__code__, {**fn.__globals__, **swaps}, fn.__name__,
+                              fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__, copy.__doc__ = fn.__kwdefaults__, fn.__doc__
+    return copy
