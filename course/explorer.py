@@ -9,6 +9,7 @@ import base64
 import contextlib
 import math
 import struct
+import sys
 import zlib
 
 import ipywidgets as ipw
@@ -153,7 +154,7 @@ class FigureView:
         self.widget.value = self.last_png
 
 
-_CONTROLLER = None
+_CONTROLLER = (None, -1)  # (ThreadpoolController, len(sys.modules) when it was made)
 
 
 def one_blas_thread():
@@ -165,9 +166,11 @@ def one_blas_thread():
     ``Explorer`` runs in it.
     """
     global _CONTROLLER
-    if _CONTROLLER is None:  # finding the libraries takes ~1 ms: once
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    controller, modules = _CONTROLLER
+    if modules != len(sys.modules):  # finding the libraries takes ~1 ms: again only after
+        controller = ThreadpoolController()  # an import, which may load another BLAS
+        _CONTROLLER = controller, len(sys.modules)  # (TensorFlow brings scipy's OpenBLAS)
+    return controller.limit(limits=1, user_api="blas")
 
 
 def png_bytes(rgba) -> bytes:

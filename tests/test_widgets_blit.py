@@ -169,7 +169,7 @@ def test_every_explorer_keeps_one_contract(rng):
         name = type(explorer).__name__
         assert isinstance(explorer.message, str) and explorer.message, name
         if name == "GradientDescentExplorer":  # its message is written on the plot
-            assert explorer.plot.text.get_text() == explorer.message
+            assert explorer.figure.plot.text.get_text() == explorer.message
             continue
         assert isinstance(explorer.readout, ipw.HTML) and explorer.readout.value, name
         assert explorer.readout in explorer.layout().children, name

@@ -33,17 +33,17 @@ def test_slider_retrains_from_the_same_start(explorer):
 
 def test_curves_follow_the_sliders(explorer):
     explorer.controls["epochs"].value = 60
-    x, losses = explorer.loss_line.get_data()
+    x, losses = explorer.figure.loss_line.get_data()
     assert len(losses) == 60 and x[-1] == 60
     np.testing.assert_allclose(losses, explorer.history["loss"])
-    np.testing.assert_allclose(np.sort(explorer.fit_line.get_ydata()),
+    np.testing.assert_allclose(np.sort(explorer.figure.fit_line.get_ydata()),
                                np.sort(explorer.y_hat.ravel()))
     assert "final MSE" in explorer.readout.value
     assert explorer.view.last_png is not None
 
 
 def test_keras_reference_stays_fixed(explorer):
-    ref = [line for line in explorer.ax_loss.lines if line.get_label().startswith("Keras")]
+    ref = [line for line in explorer.figure.ax_loss.lines if line.get_label().startswith("Keras")]
     before = ref[0].get_ydata().copy()
     explorer.controls["lr"].value = 0.1
     np.testing.assert_array_equal(ref[0].get_ydata(), before)
@@ -54,7 +54,7 @@ def test_divergence_is_shown_not_raised():
     X = X * 1e200  # overflow on the first step
     ex = learning_rate_explorer(X, y, epochs=20)
     assert np.isnan(ex.final_mse)
-    assert "diverged" in ex.status_text.get_text()
+    assert "diverged" in ex.figure.status_text.get_text()
 
 
 def test_initial_weights_default_to_the_seeded_article_mlp():

@@ -32,8 +32,8 @@ def test_gradient_descent_widget_path_equals_a_hand_loop():
     np.testing.assert_allclose(explorer.path.w, expected, rtol=1e-12)
     assert "oscillates" in explorer.message  # 1 - 0.7 * 2 < 0: jumps across the minimum
     # the plot shows exactly that path
-    np.testing.assert_allclose(explorer.plot.path_line.get_xdata(), expected)
-    np.testing.assert_allclose(explorer.w_line.get_ydata(), expected)
+    np.testing.assert_allclose(explorer.figure.plot.path_line.get_xdata(), expected)
+    np.testing.assert_allclose(explorer.figure.w_line.get_ydata(), expected)
 
 
 def test_gradient_descent_widget_flags_divergence_with_its_step():
@@ -45,12 +45,12 @@ def test_gradient_descent_widget_flags_divergence_with_its_step():
         assert explorer.diverged and explorer.diverged_at == 17
         assert explorer.message.startswith("diverged at step 17")
         assert "2/L'' = 1" in explorer.message
-        assert explorer.plot.text.get_text() == explorer.message
+        assert explorer.figure.plot.text.get_text() == explorer.message
         explorer.controls["lr"].value = 10 ** explorer.controls["lr"].max  # the largest rate
         assert explorer.controls["lr"].value == pytest.approx(3.0)  # 3 * (2 / L'')
         assert explorer.diverged and explorer.diverged_at == 4  # loss 16 * 25^k
     explorer.controls["lr"].value = 0.3
-    assert not explorer.diverged and explorer.plot.text.get_color() != "#D55E00"
+    assert not explorer.diverged and explorer.figure.plot.text.get_color() != "#D55E00"
 
 
 def test_gradient_descent_widget_describes_each_regime():
@@ -90,11 +90,12 @@ def test_be_the_optimizer_mse_and_gradient_follow_the_sliders():
     assert f"{explorer.mse:.4f}" in explorer.readout.value
     assert "increase w" in explorer.readout.value  # the line is too flat: dL/dw < 0
     # the artists show the same state
-    np.testing.assert_allclose(explorer.point.get_xydata(), [[1.5, 0.25]])
-    np.testing.assert_allclose(explorer.quiver.get_offsets(), [[1.5, 0.25]])
-    np.testing.assert_allclose([explorer.quiver.U[0], explorer.quiver.V[0]], explorer.arrow)
-    x_line = explorer.line.get_xdata()
-    np.testing.assert_allclose(explorer.line.get_ydata(), 1.5 * x_line + 0.25)
+    np.testing.assert_allclose(explorer.figure.point.get_xydata(), [[1.5, 0.25]])
+    np.testing.assert_allclose(explorer.figure.quiver.get_offsets(), [[1.5, 0.25]])
+    quiver = explorer.figure.quiver
+    np.testing.assert_allclose([quiver.U[0], quiver.V[0]], explorer.arrow)
+    x_line = explorer.figure.line.get_xdata()
+    np.testing.assert_allclose(explorer.figure.line.get_ydata(), 1.5 * x_line + 0.25)
 
 
 def test_be_the_optimizer_keeps_the_lowest_mse_and_downhill_helps():
@@ -108,5 +109,5 @@ def test_be_the_optimizer_keeps_the_lowest_mse_and_downhill_helps():
     explorer.controls["w"].value = -2.0  # worse again
     assert explorer.best_mse < explorer.mse
     plain = widgets.be_the_optimizer(X, y)
-    assert not hasattr(plain, "ax_loss") and "gradient" not in plain.readout.value
+    assert plain.figure.ax_loss is None and "gradient" not in plain.readout.value
     assert {"w-slider"} <= set(plain.controls["w"]._dom_classes)

@@ -27,9 +27,9 @@ def test_threshold_slider_moves_precision_and_recall_like_nnlib_metrics(scored):
         assert explorer.f1 == metrics.f1(y, y_pred)
         assert explorer.accuracy == metrics.accuracy(y, y_pred)
         # the point on the curve and the line on the histogram follow
-        np.testing.assert_allclose(explorer.point.get_xydata(),
+        np.testing.assert_allclose(explorer.figure.point.get_xydata(),
                                    [[explorer.recall, explorer.precision]])
-        assert explorer.threshold_line.get_xdata()[0] == pytest.approx(t)
+        assert explorer.figure.threshold_line.get_xdata()[0] == pytest.approx(t)
         assert f"precision {explorer.precision:.3f}" in explorer.readout.value
     # raising the threshold never raises recall
     recalls = []
@@ -61,9 +61,9 @@ def test_heatmap_widget_follows_the_chosen_axes():
     # the same hyperparameter twice: a message, no exception
     explorer.controls["y"].value = "learning_rate"
     assert explorer.table is None and "pick two different ones" in explorer.readout.value
-    assert explorer.note.get_text() == "pick two different hyperparameters"
+    assert explorer.figure.note.get_text() == "pick two different hyperparameters"
     explorer.controls["y"].value = "n_layers"
-    assert explorer.note.get_text() == "" and explorer.table.shape == (3, 3)
+    assert explorer.figure.note.get_text() == "" and explorer.table.shape == (3, 3)
 
 
 def test_heatmap_widget_errors():

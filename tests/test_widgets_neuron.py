@@ -16,7 +16,7 @@ def test_neuron_explorer_curve_is_f_of_wx_plus_b(name):
     expected = activations.get(name).fn(-1.5 * ex.x + 0.75)
     assert (ex.w, ex.b, ex.activation) == (-1.5, 0.75, name)
     np.testing.assert_allclose(ex.a, expected, rtol=1e-12, atol=1e-15)
-    np.testing.assert_array_equal(ex.line.get_ydata(), ex.a)
+    np.testing.assert_array_equal(ex.figure.line.get_ydata(), ex.a)
     assert f"{name}(-1.50·x + 0.75)" in ex.readout.value
     assert "x = 0.50" in ex.readout.value  # z = 0 where x = -b / w = 0.5
 
@@ -26,22 +26,22 @@ def test_neuron_explorer_relu_worked_by_hand():
     # x = -1, -0.5, 0, 0.5, 1 -> z = -3, -2, -1, 0, 1 -> relu: 0, 0, 0, 0, 1
     np.testing.assert_array_equal(ex.x, [-1.0, -0.5, 0.0, 0.5, 1.0])
     np.testing.assert_array_equal(ex.a, [0.0, 0.0, 0.0, 0.0, 1.0])
-    np.testing.assert_array_equal(ex.zero_marker.get_xdata(), [0.5])
+    np.testing.assert_array_equal(ex.figure.zero_marker.get_xdata(), [0.5])
 
 
 def test_neuron_explorer_zero_weight_gives_constant_f_of_b():
     ex = widgets.neuron_explorer("sigmoid", w=0.0, b=0.0)
     np.testing.assert_allclose(ex.a, 0.5)
     assert "no longer depends on x" in ex.readout.value
-    assert len(ex.zero_marker.get_xdata()) == 0
+    assert len(ex.figure.zero_marker.get_xdata()) == 0
 
 
 def test_neuron_explorer_keeps_axis_fixed_while_sliding():
     ex = widgets.neuron_explorer("tanh")
-    before = ex.ax.get_ylim()
+    before = ex.figure.ax.get_ylim()
     ex.controls["w"].value = 3.0
     ex.controls["b"].value = -3.0
-    assert ex.ax.get_ylim() == before
+    assert ex.figure.ax.get_ylim() == before
     assert before[0] < -1 and before[1] > 1
 
 
@@ -76,9 +76,9 @@ def test_softmax_explorer_bars_are_probabilities_summing_to_one():
         assert ex.temperature == pytest.approx(T)
         np.testing.assert_allclose(ex.probs, activations.softmax(logits / T), rtol=1e-12)
         assert ex.probs.sum() == pytest.approx(1.0, abs=1e-12)
-        heights = [bar.get_height() for bar in ex.prob_bars]
+        heights = [bar.get_height() for bar in ex.figure.prob_bars]
         np.testing.assert_array_equal(heights, ex.probs)
-        np.testing.assert_allclose([bar.get_height() for bar in ex.score_bars], logits / T)
+        np.testing.assert_allclose([bar.get_height() for bar in ex.figure.score_bars], logits / T)
     assert "sum to 1.000000" in ex.readout.value
 
 
@@ -86,7 +86,7 @@ def test_softmax_explorer_worked_by_hand():
     # softmax of [ln 1, ln 2, ln 3] at T = 1 is [1, 2, 3] / 6
     ex = widgets.softmax_explorer(np.log([1.0, 2.0, 3.0]), labels=["a", "b", "c"])
     np.testing.assert_allclose(ex.probs, [1 / 6, 2 / 6, 3 / 6], rtol=1e-12)
-    assert [t.get_text() for t in ex.prob_texts] == ["0.17", "0.33", "0.50"]
+    assert [t.get_text() for t in ex.figure.prob_texts] == ["0.17", "0.33", "0.50"]
     assert "<b>c</b>" in ex.readout.value
 
 

@@ -24,16 +24,16 @@ def test_training_chunks_lower_the_test_loss_and_redraw(xor):
     t = xor.trainer
     assert t.epoch == 6 * xor.epochs_per_chunk
     assert t.test_loss[-1] < 0.5 * t.test_loss[0]
-    x, y = xor.test_line.get_data()
+    x, y = xor.figure.test_line.get_data()
     np.testing.assert_allclose(y, t.test_loss)
-    np.testing.assert_allclose(xor.image.get_array(), t.grid(20)[2])
+    np.testing.assert_allclose(xor.figure.image.get_array(), t.grid(20)[2])
     assert xor.view.last_png != png
     assert "accuracy" in xor.readout.value
 
 
 def test_network_diagram_follows_the_weights(xor):
     xor.step()
-    drawing = xor.neuron_maps
+    drawing = xor.figure.neuron_maps
     W1 = xor.trainer.model.weights[0]
     np.testing.assert_allclose(drawing.weights[:W1.size], W1.ravel())
     widths = drawing.lines.get_linewidths()
@@ -52,7 +52,7 @@ def test_network_diagram_follows_the_weights(xor):
 
 
 def test_heat_maps_show_what_each_neuron_computes_and_follow_training(xor):
-    maps = xor.neuron_maps
+    maps = xor.figure.neuron_maps
     assert [len(layer) for layer in maps.images] == [2, 8, 8, 1]
     before = [im.get_array().copy() for im in maps.images[1]]
     xor.step()
@@ -75,12 +75,12 @@ def test_heat_maps_show_what_each_neuron_computes_and_follow_training(xor):
 
 
 def test_heat_maps_are_drawn_once_and_updated_in_place(xor):
-    images = [im for layer in xor.neuron_maps.images for im in layer]
-    n_artists = len(xor.ax_net.get_children())
+    images = [im for layer in xor.figure.neuron_maps.images for im in layer]
+    n_artists = len(xor.figure.ax_net.get_children())
     for _ in range(3):
         xor.step()
-    assert [im for layer in xor.neuron_maps.images for im in layer] == images
-    assert len(xor.ax_net.get_children()) == n_artists
+    assert [im for layer in xor.figure.neuron_maps.images for im in layer] == images
+    assert len(xor.figure.ax_net.get_children()) == n_artists
 
 
 def test_the_quick_redraw_shows_the_same_picture_as_a_full_one(xor, blit_mismatch):
@@ -89,7 +89,7 @@ def test_the_quick_redraw_shows_the_same_picture_as_a_full_one(xor, blit_mismatc
     assert xor.view.canvas.get_width_height() == (960, 576)  # drawn at the size it is shown
     assert blit_mismatch(xor.view) < 1e-4
     # A heat map left out of the quick redraw shows its old picture: caught.
-    stale = xor.neuron_maps.images[1]
+    stale = xor.figure.neuron_maps.images[1]
     xor.view.set_dynamic([a for a in xor.view.dynamic if a not in stale])
     xor.step()
     xor.step()
@@ -111,14 +111,14 @@ def test_reset_restores_the_initial_weights(xor):
     xor.controls["reset"].click()
     np.testing.assert_array_equal(xor.trainer.model.theta, start)
     assert xor.trainer.epoch == 0
-    assert len(xor.train_line.get_xdata()) == 0
+    assert len(xor.figure.train_line.get_xdata()) == 0
 
 
 def test_changing_the_architecture_rebuilds_model_and_diagram(xor):
-    assert len(xor.neuron_maps.lines.get_segments()) == 2 * 8 + 8 * 8 + 8
+    assert len(xor.figure.neuron_maps.lines.get_segments()) == 2 * 8 + 8 * 8 + 8
     xor.controls["hidden"].value = "3"
     assert xor.trainer.model.layer_sizes == [2, 3, 1]
-    assert len(xor.neuron_maps.lines.get_segments()) == 2 * 3 + 3
+    assert len(xor.figure.neuron_maps.lines.get_segments()) == 2 * 3 + 3
     assert xor.controls["config"].value == xor.config.to_string()
     assert "hidden=3;" in xor.controls["config"].value
     xor.controls["hidden"].value = "eight"
@@ -129,13 +129,13 @@ def test_changing_the_architecture_rebuilds_model_and_diagram(xor):
 def test_switching_to_the_line_draws_a_fitted_curve(xor):
     xor.controls["features"].value = ("x1", "x2", "x1^2")
     xor.controls["dataset"].value = "line"  # one input x: the feature boxes do not apply
-    assert xor.image is None and xor.trainer.model.layer_sizes[0] == 1
+    assert xor.figure.image is None and xor.trainer.model.layer_sizes[0] == 1
     assert xor.controls["features"].disabled and "feat=" not in xor.controls["config"].value
     xor.step()
-    x, y_hat = xor.fit_line.get_data()
+    x, y_hat = xor.figure.fit_line.get_data()
     np.testing.assert_allclose(y_hat, xor.trainer.model.predict(np.asarray(x)[:, None]).ravel())
-    curves = xor.neuron_maps.curves
-    assert [len(layer) for layer in curves] == [1, 8, 8, 1] and not xor.neuron_maps.images[1]
+    maps = xor.figure.neuron_maps
+    assert [len(layer) for layer in maps.curves] == [1, 8, 8, 1] and not maps.images[1]
     xor.controls["dataset"].value = "moons"
     assert not xor.controls["features"].disabled
 
@@ -151,8 +151,8 @@ def test_feature_checkboxes_change_the_inputs_and_reset(xor):
     assert xor.trainer.epoch == 0 and xor.trainer.model.layer_sizes == [3, 8, 8, 1]
     assert xor.controls["config"].value == config.to_string()
     assert xor.controls["config"].value.endswith(";feat=x1,x2,x1*x2")
-    assert len(xor.neuron_maps.images[0]) == 3
-    np.testing.assert_allclose(xor.neuron_maps.images[0][2].get_array(),
+    assert len(xor.figure.neuron_maps.images[0]) == 3
+    np.testing.assert_allclose(xor.figure.neuron_maps.images[0][2].get_array(),
                                xor.trainer.neuron_maps(xor.map_resolution)[2][0][2])
     boxes["x1"].value = boxes["x2"].value = False
     assert xor.config.features == ("x1*x2",) and xor.trainer.model.layer_sizes[0] == 1
@@ -229,7 +229,7 @@ def test_keras_code_view_shows_the_configuration(xor):
 def test_relu_maps_use_their_own_scale_and_big_layers_are_cut():
     p = playground("data=moons;hidden=16,3;act=relu", grid_resolution=10)
     p.step()
-    maps = p.neuron_maps
+    maps = p.figure.neuron_maps
     assert [len(layer) for layer in maps.images] == [2, 10, 3, 1]  # 10 of the 16 shown
     assert list(maps.shown[1]) == [0, 1, 2, 3, 4, 11, 12, 13, 14, 15]
     assert any(text.get_text() == "10 of 16" for text in maps.texts)

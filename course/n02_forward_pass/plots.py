@@ -1,12 +1,15 @@
-"""Plots of activation functions and of what a layer's neurons output (notebook 02).
+"""Plots of activation functions and of what a layer's neurons output (notebook 02),
+and the figures of its widgets (``NeuronFigure``, ``SoftmaxFigure``).
 
-The values drawn come from ``nnlib.activations`` (or from a model's forward pass).
+The values drawn come from ``nnlib.activations`` (or from a model's forward pass);
+this module only draws.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course.explorer import stepped_limits
 from course.figures import CYCLE_LINESTYLES, OKABE_ITO, new_axes
 from nnlib import activations
 
@@ -173,3 +176,168 @@ def plot_depth_profiles(profiles, *, axes=None):
     axes[0].legend(fontsize=9)
     fig.tight_layout()
     return fig
+
+
+class NeuronFigure:
+    """The figure of ``widgets.neuron_explorer``: one neuron's output ``a = f(w x + b)``.
+
+    The curve ``a`` over ``x``, the activation itself (``f(x)``, dotted) for reference,
+    and a diamond where ``z = w x + b`` crosses 0. ``show`` changes only these and the
+    title (``dynamic``); the rest is drawn once.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_points,)
+        The inputs the curves are drawn over (sorted).
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax : matplotlib Axes
+    reference_line, line, zero_marker : matplotlib Line2D
+        ``f(x)``, ``a`` and the point where ``z = 0``.
+    dynamic : list of matplotlib Artist
+        What ``show`` changes (``FigureView.set_dynamic``).
+    """
+
+    def __init__(self, x):
+        self.x = x
+        fig, ax = new_axes(figsize=(6.4, 3.8), layout="constrained")
+        self.ax = ax
+        ax.axhline(0, color="#999999", linewidth=0.8, zorder=0)
+        ax.axvline(0, color="#999999", linewidth=0.8, zorder=0)
+        (self.reference_line,) = ax.plot(x, x, color="#888888", linestyle=":", marker="",
+                                         linewidth=1.5, label="f(x), i.e. w = 1, b = 0")
+        (self.line,) = ax.plot(x, x, color=OKABE_ITO["blue"], linestyle="-", marker="o",
+                               markevery=max(1, len(x) // 10), label="a = f(w·x + b)")
+        (self.zero_marker,) = ax.plot([], [], color=OKABE_ITO["vermillion"],
+                                      linestyle="", marker="D", markersize=7,
+                                      label="z = 0 (x = -b/w)")
+        ax.set_xlim(x[0], x[-1])
+        ax.set_xlabel("input x")
+        ax.set_ylabel("output a")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
+        self.fig = fig
+        self.dynamic = [self.reference_line, self.line, self.zero_marker, ax.title]
+
+    def show(self, a, reference, output_range, zero, formula):
+        """Draw one neuron.
+
+        Parameters
+        ----------
+        a : ndarray of shape (n_points,)
+            The neuron's output at each ``x``.
+        reference : ndarray of shape (n_points,)
+            The activation ``f(x)``.
+        output_range : (float, float)
+            The lowest and highest output the activation reaches for any weight and bias
+            of the sliders: the y axis spans it and 0 (plus a margin), the same for every
+            ``w`` and ``b``, so that changes are visible.
+        zero : (float, float) or None
+            ``(x, a)`` where ``z = 0``; None when there is no such point (``w = 0``).
+        formula : str
+            E.g. ``"a = relu(1.00·x + 0.00)"``, written in the title.
+
+        Returns
+        -------
+        self
+        """
+        self.line.set_data(self.x, a)
+        self.reference_line.set_data(self.x, reference)
+        low, high = min(0.0, output_range[0]), max(0.0, output_range[1])
+        pad = 0.08 * (high - low)
+        self.ax.set_ylim(low - pad, high + pad)
+        if zero is None:
+            self.zero_marker.set_data([], [])
+        else:
+            self.zero_marker.set_data([zero[0]], [zero[1]])
+        self.ax.set_title(f"one neuron: {formula}", fontsize=11)
+        return self
+
+
+class SoftmaxFigure:
+    """The figure of ``widgets.softmax_explorer``: scores and probabilities as bars.
+
+    Left: the scores ``z / T``, with a zero line; right: the probabilities
+    ``softmax(z / T)``, each written above its bar, and the uniform ``1 / n`` dashed.
+    ``show`` changes the bars, the texts and the left title (``dynamic``).
+
+    Parameters
+    ----------
+    logits : ndarray of shape (n_classes,)
+        The scores (the left bars' first heights).
+    labels : list of str
+        One name per class, under the bars.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax_scores, ax_probs : matplotlib Axes
+    score_bars, prob_bars : matplotlib BarContainer
+    prob_texts : list of matplotlib Text
+        The probabilities written above the bars.
+    dynamic : list of matplotlib Artist
+        What ``show`` changes, with the two lines that lie over the bars
+        (``FigureView.set_dynamic``).
+    """
+
+    def __init__(self, logits, labels):
+        fig, (ax_z, ax_p) = new_axes(ncols=2, figsize=(9.0, 3.4), layout="constrained")
+        self.ax_scores, self.ax_probs = ax_z, ax_p
+        pos = np.arange(logits.size)
+        self.score_bars = ax_z.bar(pos, logits, color=OKABE_ITO["sky_blue"],
+                                   edgecolor="#333333", hatch="//")
+        self.prob_bars = ax_p.bar(pos, np.zeros_like(logits),
+                                  color=OKABE_ITO["bluish_green"], edgecolor="#333333")
+        self.prob_texts = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=9)
+                           for i in pos]
+        uniform = 1 / logits.size
+        uniform_line = ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--",
+                                    linewidth=1.2, label=f"uniform (1/{logits.size})")
+        zero_line = ax_z.axhline(0, color="#999999", linewidth=0.8)
+        for ax in (ax_z, ax_p):
+            ax.set_xticks(pos, labels)
+            ax.grid(axis="x", visible=False)
+            ax.set_axisbelow(True)  # grid lines under the bars
+        ax_p.set_ylim(0, 1.1)
+        ax_p.set_ylabel("probability")
+        ax_p.set_title("probabilities softmax(z / T)", fontsize=11)
+        ax_p.legend(loc="upper right", fontsize=9)
+        ax_z.set_ylabel("score z / T")
+        # The figure is laid out once, at the first draw: the label stands where the
+        # widest tick labels ("−0.02", for a large T) leave it room.
+        ax_z.yaxis.set_label_coords(-0.16, 0.5)
+        self.fig = fig
+        # the two lines lie over the bars: redrawn with them
+        self.dynamic = [*self.score_bars, *self.prob_bars, *self.prob_texts, ax_z.title,
+                        zero_line, uniform_line]
+
+    def show(self, scores, probs, temperature):
+        """Draw the scores and probabilities at one temperature.
+
+        Parameters
+        ----------
+        scores : ndarray of shape (n_classes,)
+            ``z / T``.
+        probs : ndarray of shape (n_classes,)
+            ``softmax(z / T)``.
+        temperature : float
+            Written in the left title.
+
+        Returns
+        -------
+        self
+        """
+        for bar, s in zip(self.score_bars, scores, strict=True):
+            bar.set_height(s)
+        low, high = min(0.0, scores.min()), max(0.0, scores.max())
+        pad = 0.12 * (high - low)
+        # in steps (1, 2, 5 x 10^k): most updates redraw only the bars
+        self.ax_scores.set_ylim(*stepped_limits(low - pad, high + pad,
+                                                current=self.ax_scores.get_ylim()))
+        self.ax_scores.set_title(f"scores z / T  (T = {temperature:.2f})", fontsize=11)
+        for bar, text, p in zip(self.prob_bars, self.prob_texts, probs, strict=True):
+            bar.set_height(p)
+            text.set_y(p + 0.01)
+            text.set_text(f"{p:.2f}")
+        return self

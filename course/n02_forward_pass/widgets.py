@@ -1,4 +1,9 @@
-"""One neuron and softmax, live (notebook 02): ``neuron_explorer``, ``softmax_explorer``."""
+"""One neuron and softmax, live (notebook 02): ``neuron_explorer``, ``softmax_explorer``.
+
+The numbers come from ``nnlib`` (the neuron is an ``MLP``, the probabilities
+``activations.softmax``); the figures, and how they change, are ``plots.NeuronFigure``
+and ``plots.SoftmaxFigure``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import html
 import ipywidgets as ipw
 import numpy as np
 
-from course.explorer import Explorer, log_slider, stepped_limits
-from course.figures import OKABE_ITO, new_axes
+from course.explorer import Explorer, log_slider
 from nnlib import activations
 from nnlib.model import MLP
 from nnlib.validation import as_float_array, check_in_range, check_positive_int
+
+from .plots import NeuronFigure, SoftmaxFigure
 
 NEURON_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
@@ -35,6 +41,13 @@ class NeuronExplorer(Explorer):
         The activation name of the last update.
     a : ndarray of shape (n_points,)
         The neuron's output ``f(w * x + b)`` at each ``x`` (the drawn curve).
+    output_range : (float, float)
+        The lowest and highest output of the activation over every ``w`` and ``b`` of
+        the sliders (the y axis spans it, the same for every setting).
+    zero_point : (float, float) or None
+        ``(x, a)`` where ``z = w * x + b`` crosses 0; None when ``w = 0``.
+    figure : plots.NeuronFigure
+        The figure and its artists.
     message : str
         The formula with the current numbers, and where ``z = w * x + b`` crosses 0.
     readout : ipywidgets.HTML
@@ -76,23 +89,8 @@ class NeuronExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("neuron-message")
 
-        fig, ax = new_axes(figsize=(6.4, 3.8), layout="constrained")
-        self.ax = ax
-        ax.axhline(0, color="#999999", linewidth=0.8, zorder=0)
-        ax.axvline(0, color="#999999", linewidth=0.8, zorder=0)
-        (self.reference_line,) = ax.plot(self.x, self.x, color="#888888", linestyle=":",
-                                         marker="", linewidth=1.5, label="f(x), i.e. w = 1, b = 0")
-        (self.line,) = ax.plot(self.x, self.x, color=OKABE_ITO["blue"], linestyle="-",
-                               marker="o", markevery=max(1, n_points // 10),
-                               label="a = f(w·x + b)")
-        (self.zero_marker,) = ax.plot([], [], color=OKABE_ITO["vermillion"],
-                                      linestyle="", marker="D", markersize=7,
-                                      label="z = 0 (x = -b/w)")
-        ax.set_xlim(self.x[0], self.x[-1])
-        ax.set_xlabel("input x")
-        ax.set_ylabel("output a")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
-        self._start(fig, dynamic=[self.reference_line, self.line, self.zero_marker, ax.title])
+        self.figure = NeuronFigure(self.x)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic)
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -102,29 +100,24 @@ class NeuronExplorer(Explorer):
         neuron.set_weights([np.array([[self.w]]), np.array([self.b])])
         self.a = neuron.predict(self.x[:, None])[:, 0]
         fn = neuron.activations[0].fn
-
-        self.line.set_data(self.x, self.a)
-        self.reference_line.set_data(self.x, fn(self.x))
         # Same y-axis for every w and b of this activation, so changes are visible.
         ends = fn(np.array([-self._z_max, self._z_max]))
-        low, high = min(0.0, float(ends.min())), max(0.0, float(ends.max()))
-        pad = 0.08 * (high - low)
-        self.ax.set_ylim(low - pad, high + pad)
+        self.output_range = (float(ends.min()), float(ends.max()))
 
         text = (f"a = {self.activation}({self.w:.2f}·x {'+' if self.b >= 0 else '−'} "
                 f"{abs(self.b):.2f})")
         if self.w != 0:
             x0 = -self.b / self.w + 0.0  # + 0.0 turns -0.0 into 0.0 (no "x = -0.00")
-            self.zero_marker.set_data([x0], fn(np.array([0.0])))
+            self.zero_point = (x0, float(fn(np.array([0.0]))[0]))
             where = f"z = w·x + b = 0 at x = {x0:.2f}"
             if not self.x[0] <= x0 <= self.x[-1]:
                 where += " (outside the plot)"
         else:
-            self.zero_marker.set_data([], [])
+            self.zero_point = None
             where = "w = 0: the output no longer depends on x"
         self.message = f"{text}; {where}"
         self.readout.value = f"<code>{text}</code>; {where}"
-        self.ax.set_title(f"one neuron: {text}", fontsize=11)
+        self.figure.show(self.a, fn(self.x), self.output_range, self.zero_point, text)
         self.view.redraw()
 
 
@@ -172,8 +165,12 @@ class SoftmaxExplorer(Explorer):
     labels : list of str
     temperature : float
         The temperature of the last update.
+    scores : ndarray of shape (n_classes,)
+        ``logits / temperature``: the left bars' heights.
     probs : ndarray of shape (n_classes,)
         ``nnlib.activations.softmax(logits / temperature)``: the bar heights.
+    figure : plots.SoftmaxFigure
+        The figure and its artists.
     message : str
         The most likely class and the sum of the probabilities.
     readout : ipywidgets.HTML
@@ -209,51 +206,13 @@ class SoftmaxExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("softmax-message")
 
-        fig, (ax_z, ax_p) = new_axes(ncols=2, figsize=(9.0, 3.4), layout="constrained")
-        self.ax_scores, self.ax_probs = ax_z, ax_p
-        pos = np.arange(self.logits.size)
-        self.score_bars = ax_z.bar(pos, self.logits, color=OKABE_ITO["sky_blue"],
-                                   edgecolor="#333333", hatch="//")
-        self.prob_bars = ax_p.bar(pos, np.zeros_like(self.logits),
-                                  color=OKABE_ITO["bluish_green"], edgecolor="#333333")
-        self.prob_texts = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=9)
-                           for i in pos]
-        uniform = 1 / self.logits.size
-        uniform_line = ax_p.axhline(uniform, color=OKABE_ITO["vermillion"], linestyle="--",
-                                    linewidth=1.2, label=f"uniform (1/{self.logits.size})")
-        zero_line = ax_z.axhline(0, color="#999999", linewidth=0.8)
-        for ax in (ax_z, ax_p):
-            ax.set_xticks(pos, self.labels)
-            ax.grid(axis="x", visible=False)
-            ax.set_axisbelow(True)  # grid lines under the bars
-        ax_p.set_ylim(0, 1.1)
-        ax_p.set_ylabel("probability")
-        ax_p.set_title("probabilities softmax(z / T)", fontsize=11)
-        ax_p.legend(loc="upper right", fontsize=9)
-        ax_z.set_ylabel("score z / T")
-        # The figure is laid out once, at the first draw: the label stands where the
-        # widest tick labels ("−0.02", for a large T) leave it room.
-        ax_z.yaxis.set_label_coords(-0.16, 0.5)
-        # the two lines lie over the bars: redrawn with them
-        self._start(fig, dynamic=[*self.score_bars, *self.prob_bars, *self.prob_texts,
-                                  ax_z.title, zero_line, uniform_line])
+        self.figure = SoftmaxFigure(self.logits, self.labels)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic)
 
     def update(self):
         self.temperature = float(self.controls["temperature"].value)
-        scores = self.logits / self.temperature
-        self.probs = activations.softmax(scores)
-        for bar, s in zip(self.score_bars, scores, strict=True):
-            bar.set_height(s)
-        low, high = min(0.0, scores.min()), max(0.0, scores.max())
-        pad = 0.12 * (high - low)
-        # in steps (1, 2, 5 x 10^k): most updates redraw only the bars
-        self.ax_scores.set_ylim(*stepped_limits(low - pad, high + pad,
-                                                current=self.ax_scores.get_ylim()))
-        self.ax_scores.set_title(f"scores z / T  (T = {self.temperature:.2f})", fontsize=11)
-        for bar, text, p in zip(self.prob_bars, self.prob_texts, self.probs, strict=True):
-            bar.set_height(p)
-            text.set_y(p + 0.01)
-            text.set_text(f"{p:.2f}")
+        self.scores = self.logits / self.temperature
+        self.probs = activations.softmax(self.scores)
         top = int(np.argmax(self.probs))
         self.message = (
             f"T = {self.temperature:.2f}: the most likely is {self.labels[top]} with "
@@ -261,6 +220,7 @@ class SoftmaxExplorer(Explorer):
         )
         self.readout.value = html.escape(self.message).replace(
             html.escape(self.labels[top]), f"<b>{html.escape(self.labels[top])}</b>", 1)
+        self.figure.show(self.scores, self.probs, self.temperature)
         self.view.redraw()
 
 

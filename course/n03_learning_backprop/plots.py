@@ -1,14 +1,18 @@
-"""Plots of losses and of gradient descent on them (notebook 03).
+"""Plots of losses and of gradient descent on them (notebook 03), and the figures of
+its widgets (``LineFitFigure``, ``GradientDescentFigure``).
 
 The loss values come from ``nnlib.losses``, or are passed in (a grid from
-``course.descent.line_mse_grid``, a problem such as ``course.descent.Quadratic1D``).
+``course.descent.line_mse_grid``, a problem such as ``course.descent.Quadratic1D``);
+this module only draws.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
-from course.figures import OKABE_ITO, new_axes
+from course.explorer import boxed_legend
+from course.figures import OKABE_ITO, new_axes, plot_fit
 from nnlib import losses
 
 
@@ -146,6 +150,188 @@ class DescentPlot:
         self.text.set_color(OKABE_ITO["vermillion"] if diverged else OKABE_ITO["black"])
         self.text.get_bbox_patch().set_edgecolor(
             OKABE_ITO["vermillion"] if diverged else "#999999")
+        return self
+
+
+class LineFitFigure:
+    """The figure of ``widgets.be_the_optimizer``: a line through the data, and its MSE.
+
+    Left: the data, the line ``y_hat = w x + b`` and its MSE written in a box. With
+    ``contours``, right: the contour lines of the MSE over ``(w, b)``, the current point
+    and an arrow, one gradient-descent step from it. ``show`` changes only the line,
+    the text, the point and the arrow (``dynamic``); the rest is drawn once.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 1)
+    y : ndarray of shape (n_samples, 1)
+    x_line : ndarray of shape (2, 1)
+        The ends of the line (the smallest and largest ``x``).
+    start : (float, float)
+        ``(w, b)`` where the point starts.
+    contours : (ndarray, ndarray, ndarray), optional
+        ``(w_values, b_values, loss_grid)`` for the contour panel, which spans
+        ``w_values`` and ``b_values`` (see ``plot_loss_contour``); without it, the
+        figure has the left panel only.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax_fit : matplotlib Axes
+    ax_loss : matplotlib Axes or None
+        The contour panel (None without ``contours``).
+    line : matplotlib Line2D
+    mse_text : matplotlib Text
+    point : matplotlib Line2D or None
+    quiver : matplotlib Quiver or None
+    dynamic : list of matplotlib Artist
+        What ``show`` changes (``FigureView.set_dynamic``).
+    legends : list of matplotlib Legend
+        The boxed legend over the line (``FigureView.set_dynamic(..., on_top=...)``).
+    """
+
+    def __init__(self, X, y, x_line, *, start, contours=None):
+        n_panels = 2 if contours is not None else 1
+        fig, axes = new_axes(ncols=n_panels, figsize=(4.8 * n_panels, 4.3))
+        axes = np.atleast_1d(axes)
+        self.ax_fit = axes[0]
+        plot_fit(X, y, ax=self.ax_fit, title="Your line through the data")
+        self.x_line = x_line
+        (self.line,) = self.ax_fit.plot(x_line.ravel(), x_line.ravel(),
+                                        color=OKABE_ITO["vermillion"], linestyle="-",
+                                        marker="", label=r"$\hat y = w x + b$")
+        boxed_legend(self.ax_fit, loc="upper left")
+        y_all = y.ravel()
+        pad = 0.5 * (y_all.max() - y_all.min())
+        self.ax_fit.set_ylim(y_all.min() - pad, y_all.max() + pad)
+        self.mse_text = self.ax_fit.text(0.97, 0.04, "", transform=self.ax_fit.transAxes,
+                                         ha="right", va="bottom", fontsize=11,
+                                         bbox={"facecolor": "white", "edgecolor": "#999999"})
+        self.ax_loss = self.point = self.quiver = None
+        if contours is not None:
+            w_values, b_values, loss_grid = contours
+            w, b = start
+            self.ax_loss = axes[1]
+            plot_loss_contour(w_values, b_values, loss_grid, ax=self.ax_loss,
+                              title="MSE over (w, b); arrow = one step downhill")
+            (self.point,) = self.ax_loss.plot([w], [b], color=OKABE_ITO["black"],
+                                              marker="o", markersize=8, linestyle="")
+            self.quiver = self.ax_loss.quiver([w], [b], [0.0], [0.0], angles="xy",
+                                              scale_units="xy", scale=1,
+                                              color=OKABE_ITO["vermillion"], width=0.012,
+                                              zorder=3)
+            self.ax_loss.set_xlim(w_values[0], w_values[-1])
+            self.ax_loss.set_ylim(b_values[0], b_values[-1])
+        fig.tight_layout()
+        self.fig = fig
+        self.dynamic = [self.line, self.mse_text]
+        if self.ax_loss is not None:
+            self.dynamic += [self.point, self.quiver]
+        self.legends = [self.ax_fit.get_legend()]
+
+    def show(self, y_line, mse, w, b, arrow=(0.0, 0.0)):
+        """Draw one line.
+
+        Parameters
+        ----------
+        y_line : ndarray of shape (2, 1)
+            The line's values at ``x_line``.
+        mse : float
+            Written in the box.
+        w, b : float
+            The point on the contour panel (if any).
+        arrow : (float, float), default=(0.0, 0.0)
+            The arrow's components from the point, e.g. ``-learning_rate * gradient``.
+
+        Returns
+        -------
+        self
+        """
+        self.line.set_data(self.x_line.ravel(), y_line.ravel())
+        self.mse_text.set_text(f"MSE = {mse:.4f}")
+        if self.ax_loss is not None:
+            self.point.set_data([w], [b])
+            self.quiver.set_offsets([[w, b]])
+            self.quiver.set_UVC([arrow[0]], [arrow[1]])
+        return self
+
+
+class GradientDescentFigure:
+    """The figure of ``widgets.gradient_descent_explorer``: the path on the loss, and ``w``.
+
+    Left: a ``DescentPlot`` (the loss curve, the path on it and a text saying how the
+    descent behaves); right: ``w`` after each step, with the minimum dotted. ``show``
+    changes only the path, its text and the steps' line (``dynamic``), and the width of
+    the right panel.
+
+    Parameters
+    ----------
+    problem : course.descent.Quadratic1D
+        The loss (``problem.minimum``: the dotted line).
+    w_range : (float, float)
+        The ``w`` shown (the x axis on the left, the y axis on the right).
+    max_steps : int
+        The right panel's first width.
+    title : str
+        Over the loss curve.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    plot : DescentPlot
+        The left panel (``plot.ax``, ``plot.path_line``, ``plot.text``, ...).
+    ax_steps : matplotlib Axes
+    w_line : matplotlib Line2D
+        ``w`` after each step.
+    dynamic : list of matplotlib Artist
+        What ``show`` changes (``FigureView.set_dynamic``).
+    legends : list of matplotlib Legend
+        The boxed legend over the steps' line (``FigureView.set_dynamic(..., on_top=...)``).
+    """
+
+    def __init__(self, problem, *, w_range, max_steps, title):
+        fig, (ax_curve, ax_steps) = new_axes(
+            ncols=2, figsize=(9.6, 4.0), gridspec_kw={"width_ratios": [3, 2]})
+        self.plot = DescentPlot(problem, ax_curve, w_range=w_range)
+        ax_curve.set_title(title)
+        ax_steps.axhline(problem.minimum, color=OKABE_ITO["black"],
+                         linestyle=":", marker="", linewidth=1.2, label="minimum w*")
+        (self.w_line,) = ax_steps.plot([], [], color=OKABE_ITO["vermillion"],
+                                       linestyle="-", marker="o", markersize=4, linewidth=1.0,
+                                       label="w after step k")
+        ax_steps.set_xlim(0, max_steps)
+        ax_steps.set_ylim(*w_range)
+        ax_steps.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_steps.set_xlabel("step k")
+        ax_steps.set_ylabel("w")
+        ax_steps.set_title("w step by step")
+        boxed_legend(ax_steps, loc="lower right", fontsize=9)
+        self.ax_steps = ax_steps
+        fig.tight_layout()
+        self.fig = fig
+        plot = self.plot
+        self.dynamic = [plot.path_line, plot.start, plot.end, plot.text, self.w_line]
+        self.legends = [ax_steps.get_legend()]
+
+    def show(self, path, message, steps):
+        """Draw one descent.
+
+        Parameters
+        ----------
+        path : course.descent.DescentPath
+            ``path.w`` and ``path.loss`` after each step (and whether it diverged).
+        message : str
+            The text on the loss curve.
+        steps : int
+            The steps asked for: the right panel's width.
+
+        Returns
+        -------
+        self
+        """
+        self.plot.show(path, message)
+        self.ax_steps.set_xlim(0, max(steps, 1))
+        self.w_line.set_data(np.arange(len(path.w)), path.w)
         return self
 
 

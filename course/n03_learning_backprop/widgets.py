@@ -2,7 +2,9 @@
 
 ``be_the_optimizer``: you move ``w`` and ``b`` of a line and watch its MSE (and the
 gradient). ``gradient_descent_explorer``: a learning-rate slider for gradient
-descent on a one-parameter quadratic. The numbers come from ``course.descent``.
+descent on a one-parameter quadratic. The numbers come from ``course.descent``; the
+figures, and how they change, are ``plots.LineFitFigure`` and
+``plots.GradientDescentFigure``.
 """
 
 from __future__ import annotations
@@ -11,13 +13,11 @@ import math
 
 import ipywidgets as ipw
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from course import descent
-from course.explorer import Explorer, boxed_legend, log_slider
-from course.figures import OKABE_ITO, new_axes, plot_fit
+from course.explorer import Explorer, log_slider
 
-from .plots import DescentPlot, plot_loss_contour
+from .plots import GradientDescentFigure, LineFitFigure
 
 
 class LineFitExplorer(Explorer):
@@ -55,6 +55,13 @@ class LineFitExplorer(Explorer):
     arrow : (float, float)
         The arrow's components ``-arrow_learning_rate * grad`` (drawn only with
         ``show_gradient``).
+    loss_grid : ndarray of shape (121, 121) or None
+        The MSE over the grid of ``(w, b)`` of the contour panel (None without
+        ``show_gradient``).
+    figure : plots.LineFitFigure
+        The figure and its artists.
+    message : str
+        The MSE and the lowest so far, as plain text.
     readout : ipywidgets.HTML
         The MSE (and gradient) as text.
     """
@@ -81,43 +88,16 @@ class LineFitExplorer(Explorer):
         self.readout.add_class("mse-readout")
         self.best_mse = math.inf
 
-        n_panels = 2 if self.show_gradient else 1
-        fig, axes = new_axes(ncols=n_panels, figsize=(4.8 * n_panels, 4.3))
-        axes = np.atleast_1d(axes)
-        self.ax_fit = axes[0]
-        plot_fit(self.X, self.y, ax=self.ax_fit, title="Your line through the data")
-        x_line = np.array([[self.X.min()], [self.X.max()]])
-        self._x_line = x_line
-        (self.line,) = self.ax_fit.plot(x_line.ravel(), x_line.ravel(),
-                                        color=OKABE_ITO["vermillion"], linestyle="-",
-                                        marker="", label=r"$\hat y = w x + b$")
-        boxed_legend(self.ax_fit, loc="upper left")
-        y_all = self.y.ravel()
-        pad = 0.5 * (y_all.max() - y_all.min())
-        self.ax_fit.set_ylim(y_all.min() - pad, y_all.max() + pad)
-        self.mse_text = self.ax_fit.text(0.97, 0.04, "", transform=self.ax_fit.transAxes,
-                                         ha="right", va="bottom", fontsize=11,
-                                         bbox={"facecolor": "white", "edgecolor": "#999999"})
+        self._x_line = np.array([[self.X.min()], [self.X.max()]])  # the ends of the line
+        contours = self.loss_grid = None
         if self.show_gradient:
-            self.ax_loss = axes[1]
             w_grid = np.linspace(*w_range, 121)
             b_grid = np.linspace(*b_range, 121)
             self.loss_grid = descent.line_mse_grid(w_grid, b_grid, self.X, self.y)
-            plot_loss_contour(w_grid, b_grid, self.loss_grid, ax=self.ax_loss,
-                              title="MSE over (w, b); arrow = one step downhill")
-            (self.point,) = self.ax_loss.plot([w], [b], color=OKABE_ITO["black"],
-                                              marker="o", markersize=8, linestyle="")
-            self.quiver = self.ax_loss.quiver([w], [b], [0.0], [0.0], angles="xy",
-                                              scale_units="xy", scale=1,
-                                              color=OKABE_ITO["vermillion"], width=0.012,
-                                              zorder=3)
-            self.ax_loss.set_xlim(*w_range)
-            self.ax_loss.set_ylim(*b_range)
-        fig.tight_layout()
-        dynamic = [self.line, self.mse_text]
-        if self.show_gradient:
-            dynamic += [self.point, self.quiver]
-        self._start(fig, dynamic=dynamic, on_top=[self.ax_fit.get_legend()])
+            contours = (w_grid, b_grid, self.loss_grid)
+        self.figure = LineFitFigure(self.X, self.y, self._x_line, start=(w, b),
+                                    contours=contours)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic, on_top=self.figure.legends)
 
     def update(self):
         self.w = float(self.controls["w"].value)
@@ -128,19 +108,15 @@ class LineFitExplorer(Explorer):
         self.grad = descent.line_mse_grad(self.w, self.b, self.X, self.y)
         self.arrow = (-self.arrow_learning_rate * self.grad[0],
                       -self.arrow_learning_rate * self.grad[1])
-        self.line.set_data(self._x_line.ravel(),
-                           descent.line_predict(self.w, self.b, self._x_line).ravel())
-        self.mse_text.set_text(f"MSE = {self.mse:.4f}")
         text = (f"MSE = <b>{self.mse:.4f}</b> &nbsp; (lowest so far: {self.best_mse:.4f})")
         if self.show_gradient:
-            self.point.set_data([self.w], [self.b])
-            self.quiver.set_offsets([[self.w, self.b]])
-            self.quiver.set_UVC([self.arrow[0]], [self.arrow[1]])
             text += (f"<br>gradient: ∂L/∂w = {self.grad[0]:+.3f}, ∂L/∂b = {self.grad[1]:+.3f}"
                      f" &nbsp; → downhill: {_direction('w', self.grad[0])}, "
                      f"{_direction('b', self.grad[1])}")
         self.message = f"MSE = {self.mse:.4f} (lowest so far: {self.best_mse:.4f})"
         self.readout.value = text
+        self.figure.show(descent.line_predict(self.w, self.b, self._x_line), self.mse,
+                         self.w, self.b, self.arrow)
         self.view.redraw()
 
 
@@ -201,6 +177,8 @@ class GradientDescentExplorer(Explorer):
         The step at which the loss passed ``max_loss``.
     message : str
         The text shown on the plot.
+    figure : plots.GradientDescentFigure
+        The figure and its artists (``figure.plot``: the loss curve and the path).
     """
 
     def __init__(self, problem=None, *, w0=-1.0, learning_rate=0.05, steps=20, max_steps=100,
@@ -225,27 +203,10 @@ class GradientDescentExplorer(Explorer):
         for key, css in (("lr", "lr-slider"), ("steps", "steps-slider"), ("w0", "w0-slider")):
             self.controls[key].add_class(css)
 
-        fig, (ax_curve, ax_steps) = new_axes(
-            ncols=2, figsize=(9.6, 4.0), gridspec_kw={"width_ratios": [3, 2]})
-        self.plot = DescentPlot(self.problem, ax_curve, w_range=w_range)
-        ax_curve.set_title(f"{_quadratic_label(self.problem)};  2/L'' = {limit:.3g}")
-        ax_steps.axhline(self.problem.minimum, color=OKABE_ITO["black"],
-                         linestyle=":", marker="", linewidth=1.2, label="minimum w*")
-        (self.w_line,) = ax_steps.plot([], [], color=OKABE_ITO["vermillion"],
-                                       linestyle="-", marker="o", markersize=4, linewidth=1.0,
-                                       label="w after step k")
-        ax_steps.set_xlim(0, max_steps)
-        ax_steps.set_ylim(*w_range)
-        ax_steps.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_steps.set_xlabel("step k")
-        ax_steps.set_ylabel("w")
-        ax_steps.set_title("w step by step")
-        boxed_legend(ax_steps, loc="lower right", fontsize=9)
-        self.ax_steps = ax_steps
-        fig.tight_layout()
-        plot = self.plot
-        self._start(fig, dynamic=[plot.path_line, plot.start, plot.end, plot.text, self.w_line],
-                    on_top=[ax_steps.get_legend()])
+        self.figure = GradientDescentFigure(
+            self.problem, w_range=w_range, max_steps=max_steps,
+            title=f"{_quadratic_label(self.problem)};  2/L'' = {limit:.3g}")
+        self._start(self.figure.fig, dynamic=self.figure.dynamic, on_top=self.figure.legends)
 
     def update(self):
         lr = float(self.controls["lr"].value)
@@ -257,9 +218,7 @@ class GradientDescentExplorer(Explorer):
         self.diverged = self.path.diverged
         self.diverged_at = self.path.diverged_at
         self.message = _describe_descent(p, lr, self.path)
-        self.plot.show(self.path, self.message)
-        self.ax_steps.set_xlim(0, max(steps, 1))
-        self.w_line.set_data(np.arange(len(self.path.w)), self.path.w)
+        self.figure.show(self.path, self.message, steps)
         self.view.redraw()
 
 

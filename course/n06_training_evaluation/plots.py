@@ -1,7 +1,8 @@
 """Plots for evaluating and tuning a model (notebook 06).
 
 The numbers come from ``nnlib.metrics``, ``nnlib.thresholds`` and ``search``
-(or are passed in); this module only draws them.
+(or are passed in); this module only draws them. ``ThresholdFigure`` and
+``TuningHeatmapFigure`` are the figures of the widgets in ``widgets``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
+from course.explorer import boxed_legend
 from course.figures import CYCLE_COLORS, CYCLE_MARKERS, OKABE_ITO, new_axes, plot_history
 from nnlib import metrics as _metrics
 from nnlib import thresholds as _thresholds
@@ -269,6 +271,57 @@ class TuningHeatmap:
         return "white" if level > 0.6 else "black"
 
 
+class TuningHeatmapFigure:
+    """The figure of ``widgets.tuning_heatmap_explorer``: a ``TuningHeatmap`` and a note.
+
+    The note, written across the middle of the map, says why no map is shown (the same
+    hyperparameter on both axes). The whole figure is drawn at every update: ticks,
+    labels and cells all change with the hyperparameters shown.
+
+    Parameters
+    ----------
+    result : search_result.SearchResult
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+        Constrained layout, recomputed at every draw (the tick labels change).
+    ax : matplotlib Axes
+    heatmap : TuningHeatmap
+        With ``x_values``, ``y_values``, ``table`` and ``best_cell`` after ``show``.
+    note : matplotlib Text
+        Empty while a map is shown.
+    dynamic : list of matplotlib Artist
+        Empty: everything changes, the whole figure is drawn every time.
+    """
+
+    def __init__(self, result):
+        # constrained layout is recomputed at every draw: tick labels change with the axes
+        fig, ax = new_axes(figsize=(7.0, 4.6), layout="constrained")
+        self.fig, self.ax = fig, ax
+        self.heatmap = TuningHeatmap(result, ax)
+        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                            fontsize=12, color=OKABE_ITO["vermillion"],
+                            bbox={"facecolor": "white", "edgecolor": OKABE_ITO["vermillion"]})
+        self.dynamic = []
+
+    def show(self, x, y, *, reduce="min"):
+        """Show the losses over ``x`` (columns) and ``y`` (rows) (``TuningHeatmap.show``),
+        without a note.
+
+        Returns
+        -------
+        TuningHeatmap
+            With the ``table`` and ``best_cell`` shown.
+        """
+        self.note.set_text("")
+        return self.heatmap.show(x, y, reduce=reduce)
+
+    def show_note(self, text):
+        """Write ``text`` across the map (the map stays as it was)."""
+        self.note.set_text(text)
+
+
 def _label(v):
     if isinstance(v, float):
         return f"{v:.3g}"
@@ -415,3 +468,64 @@ def plot_score_histograms(y_true, scores, ax=None, *, threshold=None, bins=20,
     ax.set_title(title)
     ax.legend(fontsize=9)
     return ax
+
+
+class ThresholdFigure:
+    """The figure of ``widgets.threshold_explorer``: the scores and the precision-recall curve.
+
+    Left: histograms of the scores of each class (``plot_score_histograms``) and the
+    threshold, a dashed vertical line. Right: the precision-recall curve of every
+    threshold (``plot_precision_recall``), the point of the current one and its
+    precision and recall in a box. ``show`` moves the line, the point and the box's
+    text (``dynamic``); the rest is drawn once.
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples,), labels 0 and 1
+    scores : ndarray of shape (n_samples,), in [0, 1]
+    curve : nnlib.thresholds.PrecisionRecallCurve
+    threshold : float
+        Where the threshold line starts.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax_hist, ax_pr : matplotlib Axes
+    threshold_line : matplotlib Line2D
+    point : matplotlib Line2D
+        The current ``(recall, precision)`` on the curve.
+    text : matplotlib Text
+        The current precision and recall.
+    dynamic : list of matplotlib Artist
+        What ``show`` changes (``FigureView.set_dynamic``).
+    legends : list of matplotlib Legend
+        Opaque legends over the dynamic artists (``on_top``).
+    """
+
+    def __init__(self, y_true, scores, curve, threshold):
+        fig, (ax_hist, ax_pr) = new_axes(ncols=2, figsize=(9.6, 4.0),
+                                         gridspec_kw={"width_ratios": [1.35, 1]})
+        self.ax_hist, self.ax_pr = ax_hist, ax_pr
+        plot_score_histograms(y_true, scores, ax=ax_hist)
+        self.threshold_line = ax_hist.axvline(threshold, color=OKABE_ITO["black"],
+                                              linestyle="--", linewidth=2, label="threshold")
+        hist_legend = boxed_legend(ax_hist, fontsize=9, loc="upper right")
+        plot_precision_recall(curve, ax=ax_pr)
+        (self.point,) = ax_pr.plot([], [], linestyle="", marker="o", markersize=11,
+                                   color=OKABE_ITO["vermillion"], markeredgecolor="black",
+                                   label="current threshold")
+        pr_legend = precision_recall_legend(ax_pr)
+        self.text = ax_pr.text(0.97, 0.97, "", transform=ax_pr.transAxes, ha="right",
+                               va="top", fontsize=10,
+                               bbox={"facecolor": "white", "edgecolor": "#999999"})
+        fig.tight_layout()
+        self.fig = fig
+        self.dynamic = [self.threshold_line, self.point, self.text]
+        self.legends = [hist_legend, pr_legend]
+
+    def show(self, threshold, precision, recall):
+        """Move the threshold line to ``threshold`` and the point to ``(recall, precision)``;
+        write both in the box."""
+        self.threshold_line.set_xdata([threshold, threshold])
+        self.point.set_data([recall], [precision])
+        self.text.set_text(f"precision {precision:.2f}\nrecall {recall:.2f}")

@@ -3,7 +3,8 @@
 ``threshold_explorer``: a decision-threshold slider that moves precision and recall
 live, on the precision-recall curve. ``tuning_heatmap_explorer``: pick two
 hyperparameters of a finished search and see its validation loss as a heat map.
-The numbers come from ``nnlib.thresholds`` and ``search``.
+The numbers come from ``nnlib.thresholds`` and ``search``; the figures, and how they
+change, are ``plots.ThresholdFigure`` and ``plots.TuningHeatmapFigure``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,11 @@ import html
 import ipywidgets as ipw
 import numpy as np
 
-from course.explorer import Explorer, boxed_legend
-from course.figures import OKABE_ITO, new_axes
+from course.explorer import Explorer
+from course.figures import OKABE_ITO
 from nnlib import thresholds as _thresholds
 
-from .plots import (
-    TuningHeatmap,
-    plot_precision_recall,
-    plot_score_histograms,
-    precision_recall_legend,
-)
+from .plots import ThresholdFigure, TuningHeatmapFigure
 
 
 class ThresholdExplorer(Explorer):
@@ -48,9 +44,9 @@ class ThresholdExplorer(Explorer):
         recall, f1, accuracy and the counts tp, fp, fn, tn.
     precision, recall, f1, accuracy : float
     curve : nnlib.thresholds.PrecisionRecallCurve
-    point : matplotlib Line2D
-        The current ``(recall, precision)`` on the curve.
-    threshold_line : matplotlib Line2D
+    figure : plots.ThresholdFigure
+        The histograms and the curve; ``figure.point`` is the current
+        ``(recall, precision)``, ``figure.threshold_line`` the threshold.
     readout : ipywidgets.HTML
     """
 
@@ -65,24 +61,8 @@ class ThresholdExplorer(Explorer):
         self.controls["threshold"].add_class("threshold-slider")
         self.readout = ipw.HTML()
         self.readout.add_class("threshold-readout")
-        fig, (ax_hist, ax_pr) = new_axes(ncols=2, figsize=(9.6, 4.0),
-                                         gridspec_kw={"width_ratios": [1.35, 1]})
-        plot_score_histograms(self.y_true, self.scores, ax=ax_hist)
-        self.threshold_line = ax_hist.axvline(threshold, color=OKABE_ITO["black"],
-                                              linestyle="--", linewidth=2, label="threshold")
-        hist_legend = boxed_legend(ax_hist, fontsize=9, loc="upper right")
-        plot_precision_recall(self.curve, ax=ax_pr)
-        (self.point,) = ax_pr.plot([], [], linestyle="", marker="o", markersize=11,
-                                   color=OKABE_ITO["vermillion"], markeredgecolor="black",
-                                   label="current threshold")
-        pr_legend = precision_recall_legend(ax_pr)
-        self.text = ax_pr.text(0.97, 0.97, "", transform=ax_pr.transAxes, ha="right",
-                               va="top", fontsize=10,
-                               bbox={"facecolor": "white", "edgecolor": "#999999"})
-        self.ax_hist, self.ax_pr = ax_hist, ax_pr
-        fig.tight_layout()
-        self._start(fig, dynamic=[self.threshold_line, self.point, self.text],
-                    on_top=[hist_legend, pr_legend])
+        self.figure = ThresholdFigure(self.y_true, self.scores, self.curve, threshold)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic, on_top=self.figure.legends)
 
     def update(self):
         self.threshold = float(self.controls["threshold"].value)
@@ -90,9 +70,7 @@ class ThresholdExplorer(Explorer):
         r = self.result
         self.precision, self.recall = r["precision"], r["recall"]
         self.f1, self.accuracy = r["f1"], r["accuracy"]
-        self.threshold_line.set_xdata([self.threshold, self.threshold])
-        self.point.set_data([self.recall], [self.precision])
-        self.text.set_text(f"precision {self.precision:.2f}\nrecall {self.recall:.2f}")
+        self.figure.show(self.threshold, self.precision, self.recall)
         self.message = (
             f"threshold {self.threshold:.2f}: precision {self.precision:.3f}, recall "
             f"{self.recall:.3f}, F1 {self.f1:.3f}, accuracy {self.accuracy:.3f}")
@@ -123,8 +101,10 @@ class TuningHeatmapExplorer(Explorer):
 
     Attributes
     ----------
-    heatmap : plots.TuningHeatmap
-        With ``x_values``, ``y_values`` and ``table`` (``result.pivot(x, y, reduce=...)``).
+    figure : plots.TuningHeatmapFigure
+        Its ``heatmap`` (a ``plots.TuningHeatmap``) has ``x_values``, ``y_values`` and
+        ``table`` (``result.pivot(x, y, reduce=...)``); its ``note`` says why no map is
+        shown.
     x, y, reduce : str
         The current choices.
     table : ndarray of shape (n_y, n_x) or None
@@ -160,13 +140,8 @@ class TuningHeatmapExplorer(Explorer):
             self.controls[key].add_class(f"heatmap-{key}")
         self.readout = ipw.HTML()
         self.readout.add_class("heatmap-message")
-        # constrained layout is recomputed at every draw: tick labels change with the axes
-        fig, ax = new_axes(figsize=(7.0, 4.6), layout="constrained")
-        self.heatmap = TuningHeatmap(result, ax)
-        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                            fontsize=12, color=OKABE_ITO["vermillion"],
-                            bbox={"facecolor": "white", "edgecolor": OKABE_ITO["vermillion"]})
-        self._start(fig)
+        self.figure = TuningHeatmapFigure(result)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic)
 
     def update(self):
         self.x = self.controls["x"].value
@@ -175,17 +150,16 @@ class TuningHeatmapExplorer(Explorer):
         if self.x == self.y:
             self.table = None
             self.best_cell = None
-            self.note.set_text("pick two different hyperparameters")
+            self.figure.show_note("pick two different hyperparameters")
             self.message = ("Columns and rows are the same hyperparameter: pick two "
                             "different ones.")
             self.readout.value = (f"<span style='color:{OKABE_ITO['vermillion']}'>"
                                   f"{self.message}</span>")
             self.view.redraw()
             return
-        self.note.set_text("")
-        self.heatmap.show(self.x, self.y, reduce=self.reduce)
-        self.table = self.heatmap.table
-        self.best_cell = self.heatmap.best_cell
+        heatmap = self.figure.show(self.x, self.y, reduce=self.reduce)
+        self.table = heatmap.table
+        self.best_cell = heatmap.best_cell
         if self.best_cell is None:
             self.message = "Every setting diverged."
         else:

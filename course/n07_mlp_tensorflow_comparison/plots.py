@@ -2,14 +2,15 @@
 
 The numbers come from ``comparison`` and ``keras_article``;
 this module only draws: a model's fit next to its loss curve (also the figure of
-``widgets.learning_rate_explorer``), the weight gap between two libraries epoch by
-epoch, and the final error of many seeds per setting.
+``widgets.learning_rate_explorer``, ``LearningRateFigure``), the weight gap between two
+libraries epoch by epoch, and the final error of many seeds per setting.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course.explorer import boxed_legend, stepped_limits
 from course.figures import CYCLE_COLORS, OKABE_ITO, new_axes
 
 RUN_STYLES = [
@@ -25,6 +26,10 @@ SEED_MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 GAP_FLOOR = 1e-17
 """Gaps of exactly 0 are drawn at this value, so that they fit on a log axis."""
+
+KERAS_LABEL = "Keras (article settings)"
+NNLIB_LABEL = "nnlib, this setting"
+"""Legend labels of the Keras reference and of the live run in ``LearningRateFigure``."""
 
 
 def _run_style(k, styles):
@@ -102,6 +107,87 @@ def plot_fit_and_loss(X, y, runs, axes=None, *, floor=0.01, styles=None):
     ax_loss.legend(loc="upper right")
     fig.tight_layout()
     return fig, lines
+
+
+class LearningRateFigure:
+    """The figure of ``widgets.learning_rate_explorer``: the fit and the loss per epoch of
+    the live nnlib run, next to a fixed Keras reference (``plot_fit_and_loss``).
+
+    ``show`` changes the live run's fit and loss lines and a status text (``dynamic``);
+    the loss axis' limits change only in steps, so most updates redraw only those.
+
+    Parameters
+    ----------
+    X, y : ndarray of shape (n_samples, 1)
+        The data, drawn as dots.
+    keras_predictions : array_like of shape (n_samples, 1), optional
+        Keras' predictions on ``X``, a fixed dashed reference line.
+    keras_history : sequence of float, optional
+        Keras' loss per epoch, a fixed dashed reference curve. Without either, no Keras
+        run is drawn.
+    floor : float, default=0.01
+        The dotted "noise floor" line on the loss axis.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    ax_fit, ax_loss : matplotlib Axes
+    fit_line, loss_line : matplotlib Line2D
+        The live run's predictions (against ``X`` sorted) and loss per epoch.
+    status_text : matplotlib Text
+        Why there is no fit (training diverged); empty otherwise.
+    dynamic : list of matplotlib Artist
+        What ``show`` changes (``FigureView.set_dynamic``).
+    legends : list of matplotlib Legend
+        Opaque legends over the dynamic artists (``on_top``).
+    """
+
+    def __init__(self, X, y, *, keras_predictions=None, keras_history=None, floor=0.01):
+        runs, styles = {}, []
+        if keras_predictions is not None or keras_history is not None:
+            runs[KERAS_LABEL] = (keras_predictions, keras_history)
+            styles.append(RUN_STYLES[0])
+        runs[NNLIB_LABEL] = (None, None)
+        styles.append(RUN_STYLES[1])
+        fig, lines = plot_fit_and_loss(X, y, runs, floor=floor, styles=styles)
+        self.fig = fig
+        self.ax_fit, self.ax_loss = fig.axes[:2]
+        self.fit_line, self.loss_line = lines[NNLIB_LABEL]
+        self._order = np.argsort(np.asarray(X, float).ravel())
+        self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
+                                             ha="center", va="center", wrap=True,
+                                             color=OKABE_ITO["vermillion"], fontsize=11)
+        # Legends in boxes, pasted back over the new lines (FigureView.set_dynamic).
+        self.legends = [boxed_legend(self.ax_fit, loc="upper left"),
+                        boxed_legend(self.ax_loss, loc="upper right")]
+        self.dynamic = [self.fit_line, self.loss_line, self.status_text]
+
+    def show(self, y_hat, losses, epochs, status=""):
+        """Draw one run: its predictions, its loss per epoch and a status text.
+
+        Parameters
+        ----------
+        y_hat : ndarray of shape (n_samples, 1) or None
+            The predictions on ``X`` (in the order of ``X``); None: no fit line.
+        losses : ndarray of shape (n_epochs,)
+            The loss after each epoch (non-finite values are left out of the limits).
+        epochs : int
+            The epochs asked for (the loss axis' width).
+        status : str, default=""
+            Written across the loss plot (e.g. why training stopped).
+        """
+        if y_hat is None:
+            self.fit_line.set_ydata(np.full(self._order.size, np.nan))
+        else:
+            self.fit_line.set_ydata(np.asarray(y_hat).ravel()[self._order])
+        self.status_text.set_text(status)
+        self.loss_line.set_data(np.arange(1, losses.size + 1), losses)
+        self.ax_loss.set_xlim(0, epochs + 1)
+        finite = losses[np.isfinite(losses)]
+        if finite.size:  # limits in steps: most updates redraw only the lines
+            self.ax_loss.set_ylim(*stepped_limits(
+                min(finite.min(), 0.01) / 2, max(finite.max(), 1.0) * 2, log=True,
+                current=self.ax_loss.get_ylim()))
 
 
 def plot_weight_gaps(gaps, ax=None, *, steps_per_epoch=4,

@@ -2,7 +2,7 @@
 
 ``learning_rate_explorer``: sliders for Adam's learning rate and the number of
 epochs retrain the article's network with nnlib from the same starting weights and
-redraw its fit and loss curve (``plots.plot_fit_and_loss``); the Keras run stays
+redraw its fit and loss curve (``plots.LearningRateFigure``); the Keras run stays
 on the plots as a reference.
 """
 
@@ -11,15 +11,11 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 
-from course.explorer import Explorer, boxed_legend, log_slider, stepped_limits
-from course.figures import OKABE_ITO
+from course.explorer import Explorer, log_slider
 from nnlib.optimizers import Adam
 
 from . import comparison
-from .plots import RUN_STYLES, plot_fit_and_loss
-
-KERAS_LABEL = "Keras (article settings)"
-NNLIB_LABEL = "nnlib, this setting"
+from .plots import LearningRateFigure
 
 
 class LearningRateExplorer(Explorer):
@@ -57,6 +53,8 @@ class LearningRateExplorer(Explorer):
         MSE of the trained network on ``(X, y)`` (nan if training diverged).
     slope, intercept : float
         ``comparison.learned_line(X, y_hat)``.
+    figure : plots.LearningRateFigure
+        The fit and the loss curves (``figure.fit_line``, ``figure.loss_line``, ...).
     readout : ipywidgets.HTML
     """
 
@@ -81,24 +79,9 @@ class LearningRateExplorer(Explorer):
         self.readout = ipw.HTML()
         self.readout.add_class("lr-readout")
 
-        runs, styles = {}, []
-        if keras_predictions is not None or keras_history is not None:
-            runs[KERAS_LABEL] = (keras_predictions, keras_history)
-            styles.append(RUN_STYLES[0])
-        runs[NNLIB_LABEL] = (None, None)
-        styles.append(RUN_STYLES[1])
-        fig, lines = plot_fit_and_loss(self.X, self.y, runs, floor=0.01, styles=styles)
-        self.ax_fit, self.ax_loss = fig.axes[:2]
-        self.fit_line, self.loss_line = lines[NNLIB_LABEL]
-        self._order = np.argsort(self.X.ravel())
-        self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
-                                             ha="center", va="center", wrap=True,
-                                             color=OKABE_ITO["vermillion"], fontsize=11)
-        # Legends in boxes, pasted back over the new lines (FigureView.set_dynamic).
-        legends = [boxed_legend(self.ax_fit, loc="upper left"),
-                   boxed_legend(self.ax_loss, loc="upper right")]
-        self._start(fig, dynamic=[self.fit_line, self.loss_line, self.status_text],
-                    on_top=legends)
+        self.figure = LearningRateFigure(self.X, self.y, keras_predictions=keras_predictions,
+                                         keras_history=keras_history, floor=0.01)
+        self._start(self.figure.fig, dynamic=self.figure.dynamic, on_top=self.figure.legends)
 
     def update(self):
         lr = float(self.controls["lr"].value)
@@ -112,20 +95,11 @@ class LearningRateExplorer(Explorer):
             self.y_hat = self.model.predict(self.X)
         if self.history.diverged or not np.all(np.isfinite(self.y_hat)):
             self.final_mse = self.slope = self.intercept = float("nan")
-            self.fit_line.set_ydata(np.full(self.X.shape[0], np.nan))
-            self.status_text.set_text(self.history.message)
+            self.figure.show(None, losses, epochs, status=self.history.message)
         else:
             self.final_mse = float(self.model.loss(self.X, self.y))
             self.slope, self.intercept = comparison.learned_line(self.X, self.y_hat)
-            self.fit_line.set_ydata(self.y_hat.ravel()[self._order])
-            self.status_text.set_text("")
-        self.loss_line.set_data(np.arange(1, losses.size + 1), losses)
-        self.ax_loss.set_xlim(0, epochs + 1)
-        finite = losses[np.isfinite(losses)]
-        if finite.size:  # limits in steps: most updates redraw only the lines
-            self.ax_loss.set_ylim(*stepped_limits(
-                min(finite.min(), 0.01) / 2, max(finite.max(), 1.0) * 2, log=True,
-                current=self.ax_loss.get_ylim()))
+            self.figure.show(self.y_hat, losses, epochs)
         self.message = (f"learning rate {lr:.4g}, {epochs} epochs: final MSE "
                         f"{self.final_mse:.4f}, slope {self.slope:.3f}, intercept "
                         f"{self.intercept:.3f}")

@@ -8,7 +8,8 @@ large), the decision boundary (or the fitted curve for the article's line) and t
 train and test loss curves.
 
 The logic (configuration, features, data, training in chunks, neuron maps, Keras code)
-is in ``playground``; this module only builds controls and draws.
+is in ``playground``; the figure, and how it changes, is ``plots.PlaygroundFigure``. This
+module builds the controls, runs the training and hands the figure what it computed.
 """
 
 from __future__ import annotations
@@ -17,32 +18,20 @@ import asyncio
 import html
 
 import ipywidgets as ipw
-import matplotlib as mpl
-import numpy as np
-from matplotlib.ticker import NullFormatter
 
-from course.explorer import Explorer, loss_limits, one_blas_thread
-from course.figures import OKABE_ITO, STYLE, new_axes
+from course.explorer import Explorer, one_blas_thread
 
 from . import features as feat
 from . import playground as pg
 from .feature_checkboxes import FeatureCheckboxes
-from .neuron_maps import MAP_CMAP, NeuronMaps
 from .playground_config import ACTIVATIONS, DATASETS, PlaygroundConfig
+from .plots import PlaygroundFigure
 
 #: Controls that define the configuration (the ones a teacher can lock), in display order.
 CONFIG_CONTROLS = ("dataset", "seed", "noise", "features", "hidden", "activation", "lr", "l2",
                    "dropout", "batch")
 L2_CHOICES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1)
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
-_NET_CAPTIONS = {  # what the squares (or boxes) are, then what the lines are
-    task: f"{first}\nlines: weights, blue solid if positive, vermillion dashed if negative, "
-          "width ∝ |w|"
-    for task, first in [
-        ("classification", "squares: what each neuron outputs over the plane (orange high, "
-                           "blue low)"),
-        ("regression", "boxes: what each neuron outputs along x (grey line: 0; 0.5 for "
-                       "sigmoid)")]}
 
 
 class Playground(Explorer):
@@ -77,11 +66,11 @@ class Playground(Explorer):
         The configuration controls (``CONFIG_CONTROLS``; "features" is a
         ``FeatureCheckboxes``), "config" (the configuration as text: edit and press Enter
         to load one), and the "start", "pause", "reset" buttons.
-    neuron_maps : neuron_maps.NeuronMaps
-        The network panel: ``neuron_maps.images[l][k]`` is the heat map of the k-th
-        shown neuron of layer l (0: the input features; last: the output).
-    image : matplotlib AxesImage or None
-        The decision map (None for "line", which has ``fit_line`` instead).
+    figure : plots.PlaygroundFigure
+        The network panel ``figure.neuron_maps`` (``figure.neuron_maps.images[l][k]`` is
+        the heat map of the k-th shown neuron of layer l; 0: the input features, last: the
+        output), the decision map ``figure.image`` (None for "line", which has
+        ``figure.fit_line`` instead) and the loss curves.
     running : bool
     n_updates : int
         Redraws since the widget was built.
@@ -150,28 +139,9 @@ class Playground(Explorer):
         self.keras_view = ipw.HTML()
         self.keras_view.add_class("playground-keras")
 
-        # 960 x 576 px: JupyterLab's output area shows it at this size, not scaled down.
-        fig, ax = new_axes(figsize=(12, 7.2), dpi=80)
-        ax.remove()
-        with mpl.rc_context(STYLE):
-            self.ax_net = fig.add_axes((0.0, 0.0, 0.56, 1.0))
-            self.ax_data = fig.add_axes((0.625, 0.43, 0.355, 0.475))
-            self.ax_loss = fig.add_axes((0.625, 0.075, 0.355, 0.235))
-        (self.train_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["blue"], linestyle="-",
-                                               marker="", label="train")
-        (self.test_line,) = self.ax_loss.plot([], [], color=OKABE_ITO["vermillion"],
-                                              linestyle="--", marker="", label="test")
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())  # fewer labels, faster redraw
-        self.ax_loss.set_xlabel("epoch", fontsize=10, labelpad=1)
-        self.ax_loss.set_ylabel("loss", fontsize=10)
-        self.ax_loss.tick_params(labelsize=10)
-        self.ax_loss.legend(loc="upper right", fontsize=10, ncol=2)
-        self.status_text = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
-                                             ha="center", va="center", wrap=True, fontsize=10,
-                                             color=OKABE_ITO["vermillion"])
+        self.figure = PlaygroundFigure()
         # set_config lists the dynamic artists: they depend on the network drawn
-        self._start(fig, first=lambda: self.set_config(config))
+        self._start(self.figure.fig, first=lambda: self.set_config(config))
         self.lock(lock)
 
     def _wire(self):
@@ -223,11 +193,8 @@ class Playground(Explorer):
         if retuned:
             self.update()
             return
-        self._setup_data_axes()
-        self._draw_network()
-        # Drawn every update; the rest (axes, labels, points' legend) only when it changes.
-        self.view.set_dynamic([self.train_line, self.test_line, self.status_text,
-                               *self._data_dynamic, *self.neuron_maps.dynamic])
+        self._show_network()
+        self.view.set_dynamic(self.figure.dynamic)  # they depend on the network drawn
         self.update()
 
     def _config_from_controls(self):
@@ -343,85 +310,25 @@ class Playground(Explorer):
 
     # ------------------------------------------------------------ drawing
 
-    def _setup_data_axes(self):
-        ax = self.ax_data
-        ax.clear()
-        ax.grid(False)
-        t = self.trainer
-        if t.config.task == "classification":
-            x1, x2, values = t.grid(self.grid_resolution)
-            self.image = ax.imshow(values, origin="lower", extent=(x1[0], x1[-1], x2[0], x2[-1]),
-                                   cmap=MAP_CMAP, vmin=0, vmax=1, aspect="auto",
-                                   interpolation="bilinear", alpha=0.8)
-            points = []
-            for label, color, marker in ((0, OKABE_ITO["blue"], "o"),
-                                         (1, OKABE_ITO["orange"], "s")):
-                for X, y, face, kind in ((t.X_train, t.y_train, color, "train"),
-                                         (t.X_test, t.y_test, "white", "test")):
-                    pick = y.ravel() == label
-                    points.append(ax.scatter(
-                        X[pick, 0], X[pick, 1], s=20, marker=marker, facecolors=face,
-                        edgecolors="black", linewidths=0.7,
-                        label=f"class {label}" if kind == "train" else None))
-            ax.scatter([], [], s=20, marker="o", facecolors="white", edgecolors="black",
-                       linewidths=0.7, label="test points (hollow)")
-            self.fit_line = None
-            ax.set_xlabel("$x_1$", fontsize=10, labelpad=1)
-            ax.set_ylabel("$x_2$", fontsize=10, labelpad=1)
-            ax.set_title("output: P(class 1) over the plane", fontsize=10, pad=22)
-            # the spines go over the map, as in a full draw
-            self._data_dynamic = [self.image, *points,
-                                  *(sp for sp in ax.spines.values() if sp.get_visible())]
-        else:
-            self.image = None
-            ax.scatter(t.X_train.ravel(), t.y_train.ravel(), s=16, color=OKABE_ITO["blue"],
-                       marker="o", label="train")
-            ax.scatter(t.X_test.ravel(), t.y_test.ravel(), s=22, facecolors="white",
-                       edgecolors=OKABE_ITO["vermillion"], marker="^", label="test (hollow)")
-            (self.fit_line,) = ax.plot([], [], color=OKABE_ITO["black"], linestyle="-",
-                                       marker="", linewidth=2, label="network")
-            y_all = np.vstack([t.y_train, t.y_test]).ravel()
-            pad = 0.3 * np.ptp(y_all)
-            ax.set_ylim(y_all.min() - pad, y_all.max() + pad)
-            ax.set_xlabel("x", fontsize=10, labelpad=1)
-            ax.set_ylabel("y", fontsize=10, labelpad=1)
-            ax.set_title("output: the fitted curve", fontsize=10, pad=22)
-            self._data_dynamic = [self.fit_line]
-        ax.tick_params(labelsize=10)
-        # Above the map, not on it: it stays in the still background.
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=10,
-                  borderpad=0.2, handletextpad=0.2, columnspacing=1.0)
-
-    def _draw_network(self):
-        self.ax_net.clear()
+    def _show_network(self):
+        """Hand the figure the new data and network (``PlaygroundFigure.set_network``)."""
         t = self.trainer
         _, _, maps = t.neuron_maps(self.map_resolution)
         labels = ([feat.FEATURE_LABELS[f] for f in t.config.features]
                   if t.config.task == "classification" else ["x"])
-        self.neuron_maps = NeuronMaps(self.ax_net, maps, t.model.weights,
-                                      activations=[a.name for a in t.model.activations],
-                                      input_labels=labels,
-                                      caption=_NET_CAPTIONS[t.config.task])
+        self.figure.set_network(t.config.task, (t.X_train, t.y_train), (t.X_test, t.y_test),
+                                t.grid(self.grid_resolution), maps, t.model.weights,
+                                activations=[a.name for a in t.model.activations],
+                                input_labels=labels)
 
     def update(self):
         """Redraw the neuron maps, the boundary/curve and the loss curves for the weights."""
         t = self.trainer
-        x1, x2, values = t.grid(self.grid_resolution)
-        if self.image is not None:
-            self.image.set_data(np.nan_to_num(values, nan=0.5))
-        else:
-            self.fit_line.set_data(x1, values)
         _, _, maps = t.neuron_maps(self.map_resolution)
-        self.neuron_maps.update(maps, t.model.weights)
-        epochs = np.arange(1, t.epoch + 1)
-        self.train_line.set_data(epochs, t.train_loss)
-        self.test_line.set_data(epochs, t.test_loss)
-        # Limits in steps: the still part of the figure is redrawn only when they change.
-        x_limits, y_limits = loss_limits(t.epoch, t.train_loss + t.test_loss)
-        self.ax_loss.set_xlim(*x_limits)
-        self.ax_loss.set_ylim(*y_limits)
-        self.status_text.set_text(t.message if t.diverged or t.epoch == 0 else "")
-        self.status_text.set_color(OKABE_ITO["vermillion"] if t.diverged else "#555555")
+        self.figure.show(t.grid(self.grid_resolution), maps, t.model.weights, t.epoch,
+                         t.train_loss, t.test_loss,
+                         status=t.message if t.diverged or t.epoch == 0 else "",
+                         diverged=t.diverged)
         self.message = t.message
         if t.config.task == "classification" and t.epoch and not t.diverged:
             self.message += (f"; accuracy: train {t.accuracy('train'):.0%}, "
