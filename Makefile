@@ -132,7 +132,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
 	MPLBACKEND=Agg $(PY) benchmarks/bench_widgets.py
 
-html: $(STAMP)
+html: $(TEACHER_STAMP)
 	$(PY) tools/build_html.py --out _site
 
 # COURSE: where the nbgrader course lives (its gradebook and submissions stay there).
@@ -152,4 +152,4 @@ report: $(TEACHER_STAMP)
 	$(PY) tools/classroom.py report --course $(COURSE) $(ASSIGNMENT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache _site student screenshots build
+	rm -rf $(VENV) .pytest_cache .ruff_cache _site _site.book student screenshots build

@@ -1,31 +1,72 @@
-"""Execute every notebook and write a static site: one HTML page per notebook, plus an index.
+"""Execute every notebook and build the course site with Jupyter Book: one page per
+notebook in reading order, a sidebar, previous/next links, a table of contents per page,
+full-text search and maths typeset by a MathJax copy shipped inside the site. The site
+works from ``file://`` with no network: no page loads a script or a stylesheet from
+elsewhere.
 
 Notebooks are committed without outputs, so a code host shows them without plots.
-This runs each one top to bottom in a fresh kernel (as nbval does) and exports it
-with its figures. Widgets need a live kernel; on the page each widget shows the
-picture of its first state (the still that nnlib's widgets carry) or a short note.
+This runs each one top to bottom in a fresh kernel (as nbval does). Widgets need a live
+kernel; on the page each widget shows the picture of its first state (the still that the
+course's explorers carry), labelled as such, or a short note.
 
-    make html                      # writes _site/index.html and _site/NN_name.html
+    make html                      # writes _site/index.html, one page per notebook
     python tools/build_html.py --out DIR [notebooks ...]
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = ("<p><em>Interactive widget: open this notebook in JupyterLab "
-               "(<code>make lab</code>) to use it.</em></p>")
+HOW_TO_RUN = ("open this notebook in JupyterLab (<code>make lab</code>) or on Binder to "
+              "use it")
+WIDGET_NOTE = f"<p><em>Interactive widget: {HOW_TO_RUN}.</em></p>"
+STILL_NOTE = (f'<p class="widget-still"><em>Above: the first state of an interactive widget; '
+              f"{HOW_TO_RUN}.</em></p>")
+TITLE = "How neural networks work"
+BOOK_CONFIG = f"""\
+title: "{TITLE}"
+author: the course's authors
+only_build_toc_files: true
+execute:
+  execute_notebooks: "off"   # tools/build_html.py has run every notebook
+html:
+  use_repository_button: false
+  use_issues_button: false
+  use_edit_page_button: false
+  use_multitoc_numbering: false
+launch_buttons:
+  notebook_interface: none
+  binderhub_url: ""
+  thebe: false
+sphinx:
+  extra_extensions: [sphinx-mathjax-offline]   # MathJax inside the site, not from a CDN
+  config:
+    nb_ipywidgets_js: {{}}   # no widget manager from a CDN: widgets show their still
+    html_show_copyright: false
+    html_last_updated_fmt: null
+"""
+INTRO = f"""\
+# {TITLE}
+
+A hands-on course on how neural networks work, one notebook per section of the article:
+the structure of a network, the forward pass, losses, gradient descent and
+backpropagation, optimizers and regularization, architectures, training and evaluation,
+and a two-hidden-layer MLP compared with TensorFlow.
+
+These pages are the notebooks, executed. Each interactive widget shows the picture of its
+first state; to move its sliders, {HOW_TO_RUN.replace("<code>", "`").replace("</code>", "`")}.
+"""
 
 
 def _title(nb, fallback):
@@ -48,16 +89,19 @@ def _widget_pictures(state, model_id):
 
 
 def make_static(nb):
-    """Replace live-widget outputs by pictures; drop the widget state.
+    """Replace live-widget outputs by pictures, each followed by a line saying it is the
+    widget's first state; drop the widget state.
 
-    A widget output shows the still of its first state that nnlib's explorers carry;
+    A widget output shows the still of its first state that the course's explorers carry;
     otherwise (e.g. a live loss plot, filled while training ran) the last picture its
     image widget held, from the widget state the kernel saved; otherwise a short note.
     """
     saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     state = saved.get("state", {})
     for cell in nb.cells:
+        outputs = []
         for output in cell.get("outputs", []):
+            outputs.append(output)
             data = output.get("data", {})
             if WIDGET_VIEW not in data:
                 continue
@@ -65,18 +109,21 @@ def make_static(nb):
             data.pop("text/plain", None)
             if "image/png" not in data:
                 pictures = _widget_pictures(state, view.get("model_id", ""))
-                if pictures:
-                    data["image/png"] = pictures[-1]
-                else:
+                if not pictures:
                     data["text/html"] = WIDGET_NOTE
+                    continue
+                data["image/png"] = pictures[-1]
+            outputs.append(nbformat.v4.new_output("display_data",
+                                                  data={"text/html": STILL_NOTE}))
+        if cell.cell_type == "code":
+            cell.outputs = outputs
     nb.metadata.pop("widgets", None)  # no widget manager (it would load code from a CDN)
     return nb
 
 
-def build(notebooks, out, timeout=600):
-    """Execute and export ``notebooks`` into ``out``; return ``[(name, title, seconds)]``."""
-    out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+def execute(notebooks, book, timeout=600):
+    """Run ``notebooks`` and write them, static, into the book's folder; return
+    ``[(name, title, seconds)]``."""
     # Kernels inherit the environment: with MPLBACKEND=Agg (as in the unit tests)
     # plt.show() would draw nothing. Students' kernels use the inline backend.
     os.environ.pop("MPLBACKEND", None)
@@ -87,17 +134,32 @@ def build(notebooks, out, timeout=600):
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         seconds = time.perf_counter() - start
-        body, _ = exporter.from_notebook_node(make_static(nb))
-        (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
+        nbformat.write(make_static(nb), book / path.name)
         pages.append((path.stem, _title(nb, path.stem), seconds))
         print(f"{path.name}: {seconds:.1f} s", flush=True)
-    items = "\n".join(f'<li><a href="{name}.html">{html.escape(title)}</a></li>'
-                      for name, title, _ in pages)
-    (out / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>How neural networks work</title>"
-        "<h1>How neural networks work</h1>"
-        "<p>The course's notebooks, executed, in reading order.</p>"
-        f"<ol>\n{items}\n</ol>\n", encoding="utf-8")
+    return pages
+
+
+def build(notebooks, out, timeout=600):
+    """Execute ``notebooks`` and build the site into ``out``; return ``[(name, title,
+    seconds)]``. The book's sources and Sphinx's files stay in ``out``'s sibling
+    ``<out>.book``."""
+    out = Path(out)
+    book = out.parent / f"{out.name}.book"
+    shutil.rmtree(book, ignore_errors=True)
+    book.mkdir(parents=True)
+    pages = execute(notebooks, book, timeout)
+    (book / "_config.yml").write_text(BOOK_CONFIG)
+    (book / "intro.md").write_text(INTRO)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n" + "".join(
+        f"- file: {name}\n" for name, _, _ in pages))
+    start = time.perf_counter()
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run([str(jupyter_book), "build", str(book), "--path-output", str(book),
+                    "--warningiserror", "--quiet"], check=True)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(book / "_build" / "html", out)
+    print(f"Jupyter Book: {time.perf_counter() - start:.1f} s", flush=True)
     return pages
 
 
