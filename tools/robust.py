@@ -48,7 +48,7 @@ THREAD_VARIABLES = [*ONE_THREAD, "MKL_NUM_THREADS"]
 # Notebooks that train Keras models: the seed sweep runs them on fewer seeds, each under
 # both TensorFlow CPU kernels (oneDNN on and off).
 KERAS_TRAINING = {"05a_mlp_cnn", "05b_rnn_lstm_gru", "05c_transformers",
-                  "06_training_evaluation", "07_mlp_tensorflow_comparison"}
+                  "07_mlp_tensorflow_comparison"}
 
 
 def _slug(text):

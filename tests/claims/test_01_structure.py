@@ -1,9 +1,6 @@
 """01_structure: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
 
-import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, sweep  # noqa: F401
-
-import nnlib
 
 ROUNDING = "float64 rounding (about 1e-16 of values of size 1-10), far inside the tolerance"
 SHAPES = "the layer sizes alone decide it"
@@ -49,54 +46,13 @@ CHECKS = {
     "any(('784 neurons' in t.get_text() for t in ax.texts))": Exact(SHAPES),
     # cell 43
     'P == model.count_params() == 81': Exact(SHAPES),
-    # cell 46
-    'keras_model.count_params() == model.count_params()': Exact(SHAPES),
-    # cell 46
-    '[w.shape for w in keras_weights] == [w.shape for w in model.get_weights()]': Exact(SHAPES),
-    # cell 47
-    'all((np.all(b == 0) for b in keras_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
-    # cell 46
-    'np.testing.assert_allclose(from_keras.predict(X_data), keras_out, rtol=1e-05, atol=1e-06)':
-        Swept("test_keras_weights_give_the_same_predictions"),
-    # cell 46
-    "type(layer.kernel_initializer).__name__ == 'GlorotUniform'": Exact("Keras' Dense default"),
-    # cell 46
-    "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
-    # cell 46
-    'twin.count_params() == mlp.count_params()': Exact(SHAPES),
-    # cell 52
+    # cell 49
     'shape == [1, 10, 5, 8, 1]': Exact("the widget's controls, set from code"),
-    # cell 52
+    # cell 49
     "probe.n_params == nnlib.MLP(shape, ['relu'] * 3 + ['linear']).count_params()": Exact(SHAPES),
-    # cell 52
+    # cell 49
     'probe.n_params == 81 - (5 * 1 + 1) + (5 * 8 + 8) + (8 * 1 + 1)': Exact(SHAPES),
-    # cell 52
+    # cell 49
     'probe.drawing.n_connections == 10 + 50 + 40 + 8': Exact(SHAPES),
 }
 
-
-def test_keras_weights_give_the_same_predictions():
-    """Cell 35: the notebook's Keras model draws its weights from Keras' own (unseeded) RNG,
-    so each seed here seeds Keras to get another draw; the value is the largest
-    ``|difference| / (atol + rtol * |keras_out|)``, which ``assert_allclose`` needs below 1."""
-    from course import keras_twin
-
-    keras = keras_twin.import_keras()
-    X_data, _ = nnlib.data.make_linear()  # X is evenly spaced: the same for every seed
-
-    def measure(seed):
-        keras.utils.set_random_seed(seed)
-        keras_model = keras.Sequential([
-            keras.Input(shape=(1,)),
-            keras.layers.Dense(10, activation="relu"),
-            keras.layers.Dense(5, activation="relu"),
-            keras.layers.Dense(1, activation="linear"),
-        ])
-        from_keras = nnlib.MLP([1, 10, 5, 1], ["relu", "relu", "linear"])
-        from_keras.set_weights(keras_model.get_weights())
-        keras_out = np.asarray(keras_model(X_data))
-        excess = np.abs(from_keras.predict(X_data) - keras_out) / (1e-6 + 1e-5 * np.abs(keras_out))
-        return {"excess": float(excess.max())}
-
-    sweep(measure, {"Keras' weights in an MLP give Keras' predictions (float32)":
-                    ("excess", lambda v: v <= 1)})

@@ -6,7 +6,7 @@ import numpy as np
 from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F401
 
 import nnlib
-from course import descent, keras_twin
+from course import descent
 from course.n03_learning_backprop import diagnostics
 from nnlib import gradcheck
 from nnlib.activations import relu
@@ -85,10 +85,6 @@ CHECKS = {
     # cell 80
     "near_kink or table.max_relative_error('central differences') < 1e-05":
         Swept("test_central_differences"),
-    # cell 80
-    "table.max_relative_error('tf.GradientTape') < 1e-12": Swept("test_tensorflow_gradients"),
-    # cell 80
-    'np.isclose(tf_loss, loss_value, rtol=1e-12)': Swept("test_tensorflow_gradients"),
     # cell 83
     "verdicts == {0.0: 'wrong', 0.3: 'good'}": Exact(FIXED),
     # cell 88
@@ -172,7 +168,7 @@ def test_the_line():
 
 
 def test_central_differences():
-    """Cell 63: central differences agree with backprop unless a nudge can cross ReLU's kink."""
+    """Cells 76-80: central differences agree with backprop unless a nudge can cross ReLU's kink."""
     def measure(seed):
         X, y = make_linear(seed=seed)
         model = nnlib.MLP(*ARTICLE, seed=seed)
@@ -192,27 +188,6 @@ def test_central_differences():
         "of the kink": ("error_away_from_kinks", lambda v: v < 1e-5),
         "(how often a hidden z is within a nudge of the kink)": (
             "near_kink", lambda v: True)})
-
-
-def test_tensorflow_gradients():
-    """Cell 63: tf.GradientTape on the float64 Keras twin gives backprop's loss and gradients.
-
-    No training, float64 only: swept over ``$SWEEP_SEEDS`` seeds like the numpy sweeps."""
-    def measure(seed):
-        X, y = make_linear(seed=seed)
-        model = nnlib.MLP(*ARTICLE, seed=seed)
-        X_batch, y_batch = X[::5], y[::5]
-        loss_value, grads = model.loss_and_grads(X_batch, y_batch, loss="mse")
-        keras_model = keras_twin.to_keras(model)
-        tf_loss, tf_grads = keras_twin.keras_loss_and_grads(
-            keras_model, X_batch, y_batch, "mse")
-        table = gradcheck.compare_gradients(grads, {"tf.GradientTape": tf_grads})
-        return {"error": table.max_relative_error("tf.GradientTape"),
-                "loss_gap": abs(tf_loss - loss_value) / abs(loss_value)}
-    sweep(measure, {
-        "tf.GradientTape agrees with backprop to 1e-12 (relative)": ("error", lambda v: v < 1e-12),
-        "TensorFlow's loss agrees to rtol 1e-12": ("loss_gap", lambda v: v < 1e-12)},
-        seeds=range(n_seeds()))
 
 
 def test_sgd_training():

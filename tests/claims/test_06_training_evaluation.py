@@ -23,7 +23,7 @@ DISJOINT = Exact("disjoint index sets, and rows with continuous Gaussian noise n
 SAME_RUN = Exact("the same float64 training, step for step, until the callback stops it")
 
 CHECKS = {
-    # cell 86
+    # cell 84
     'all((np.array_equal(sim[key], library[key]) for key in sim))': Swept(
         "test_the_test_reuse_loop_written_out"),
     # cell 6
@@ -128,25 +128,15 @@ CHECKS = {
         "81 continuous draws: two coincide with probability 0"),
     # cell 74
     'abs(random_result.best_val_loss - grid_result.best_val_loss) < 0.1': Swept("test_search"),
-    # cell 80
-    'len(keras_model.get_weights()) == len(initial_model.get_weights())': Exact("the same layers"),
-    # cell 80
-    'all((np.allclose(k, w, rtol=0, atol=1e-06) for k, w in zip(keras_model.get_weights(), initial_model.get_weights())))': Exact(
-        "float32 rounding changes a weight by at most |w| * 2**-24; Glorot weights are below "
-        "sqrt(6 / 4) = 1.23 in these layers, so by less than 7.3e-8"),
-    # cell 81
-    'abs(keras_test_accuracy - nnlib_test_accuracy) < 0.1': OverRuns("test_keras_against_nnlib"),
-    # cell 81
-    'abs(keras_test_loss - nnlib_test_loss) < 0.2': OverRuns("test_keras_against_nnlib"),
-    # cell 87
+    # cell 85
     'reuse_gap > 0.01': Swept("test_search"),
-    # cell 87
+    # cell 85
     'abs(once_gap) < reuse_gap / 2': Swept("test_search"),
-    # cell 86
+    # cell 84
     'np.mean(too_high) > 0.6': Swept("test_search"),
-    # cell 88
+    # cell 86
     'np.any(once_errors > 0) and np.any(once_errors < 0)': Swept("test_search"),
-    # cell 88
+    # cell 86
     'np.abs(once_errors).max() < 0.2': Swept("test_search"),
 }
 
@@ -354,50 +344,6 @@ def test_search():
     # about 9 s a seed (162 networks): seed 0 only unless $SWEEP_SEEDS asks for more
     seeds = range(n_seeds()) if "SWEEP_SEEDS" in os.environ else [0]
     sweep(measure_search, SEARCH_CLAIMS, seeds=seeds)
-
-
-# --- cells 62-65: the best setting in Keras, three runs -------------------------------------
-
-def measure_keras(seed):
-    from course import keras_twin as twin
-
-    (X_rest, X_test, y_rest, y_test), trainer, grid_result = grid_of(seed)
-    best = grid_result.best
-    final_model, _ = trainer.fit(best, X_rest, y_rest)
-    test_scores = final_model.predict(X_test)
-    nnlib_test_accuracy = metrics.accuracy(y_test, thresholds.predict_at_threshold(test_scores))
-    nnlib_test_loss = final_model.loss(X_test, y_test, loss="binary_cross_entropy")
-    keras = twin.import_keras()
-    full_best = trainer.full_setting(best)
-    initial_model = trainer.build(best)
-    keras_scores = []
-    for run in range(3):
-        keras.utils.set_random_seed(seed + run)
-        keras_model = twin.to_keras(initial_model, dtype="float32")
-        keras_model.compile(optimizer=keras.optimizers.Adam(learning_rate=full_best["learning_rate"]),
-                            loss="binary_crossentropy", metrics=["accuracy"])
-        keras_model.fit(X_rest, y_rest, epochs=full_best["epochs"],
-                        batch_size=full_best["batch_size"], verbose=0)
-        keras_scores.append(keras_model.evaluate(X_test, y_test, verbose=0))
-    keras_test_loss, keras_test_accuracy = np.median(keras_scores, axis=0)
-    losses, accuracies = np.array(keras_scores).T
-    return {"accuracy_gap": abs(keras_test_accuracy - nnlib_test_accuracy),
-            "loss_gap": abs(keras_test_loss - nnlib_test_loss),
-            "worst_run_accuracy_gap": np.abs(accuracies - nnlib_test_accuracy).max(),
-            "worst_run_loss_gap": np.abs(losses - nnlib_test_loss).max()}
-
-
-KERAS_CLAIMS = {
-    "median of 3 Keras runs: test accuracy within 0.1 of nnlib's":
-        ("accuracy_gap", lambda v: v < 0.1),
-    "median of 3 Keras runs: test loss within 0.2 of nnlib's": ("loss_gap", lambda v: v < 0.2),
-    "(not checked) the worst of the 3 runs, accuracy": ("worst_run_accuracy_gap", lambda v: True),
-    "(not checked) the worst of the 3 runs, loss": ("worst_run_loss_gap", lambda v: True),
-}
-
-
-def test_keras_against_nnlib():
-    sweep(measure_keras, KERAS_CLAIMS, keras=True)
 
 
 def test_the_test_reuse_loop_written_out():

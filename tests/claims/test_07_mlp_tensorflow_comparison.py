@@ -1,5 +1,7 @@
 """07_mlp_tensorflow_comparison: what makes each of its checks hold for any COURSE_SEED (see sweeping.py)."""
 
+import functools
+import itertools
 import os
 
 import numpy as np
@@ -7,9 +9,11 @@ from sweeping import Bounded, Exact, OverRuns, Swept, n_seeds, sweep  # noqa: F4
 
 from course.n07_mlp_tensorflow_comparison import comparison
 from nnlib import MLP, Adam
-from nnlib.data import make_linear
+from nnlib.data import make_linear, make_moons, train_test_split
 
 ARTICLE = ([1, 10, 5, 1], ["relu", "relu", "linear"])
+FIXED = "fixed inputs, nothing random"
+SHAPES = "the layer sizes alone decide it"
 
 CHECKS = {
     # cell 4
@@ -87,9 +91,54 @@ CHECKS = {
     'linear.count_params() == 2 and relu_net.count_params() == 81': Exact(),
     # cell 40
     'relu_net.loss(X, y) < 3 * floor and linear.loss(X, y) < 2 * floor': Swept("test_outside"),
-    # cell 26
     # cell 40
     'linear_outside < 0.5': Swept("test_outside"),
+    # section 7, from 01: the parameters
+    # cell 44
+    'keras_model.count_params() == mlp.count_params()': Exact(SHAPES),
+    # cell 44
+    '[w.shape for w in keras_weights] == [w.shape for w in mlp.get_weights()]': Exact(SHAPES),
+    # cell 44
+    'np.testing.assert_allclose(keras_as_mlp.predict(X), keras_out, rtol=1e-05, atol=1e-06)':
+        OverRuns("test_article_run"),
+    # cell 44
+    "type(layer.kernel_initializer).__name__ == 'GlorotUniform'": Exact("Keras' Dense default"),
+    # cell 44
+    "type(layer.bias_initializer).__name__ == 'Zeros'": Exact("Keras' Dense default"),
+    # cell 44
+    'twin.count_params() == shape_mlp.count_params()': Exact(SHAPES),
+    # cell 45
+    'all((np.all(b == 0) for b in initial_weights[1::2]))': Exact("Keras' Zeros bias initializer"),
+    # section 7, from 02: the forward pass and ReLU's slope at 0
+    # cell 48
+    'y_keras.dtype == np.float64': Exact("to_keras builds a float64 model"),
+    # cell 48
+    'gap < 1e-12': Swept("test_forward_in_keras"),
+    # cell 51
+    'np.allclose(y_predict, forward_keras(X_rounded).numpy(), rtol=0, atol=1e-12)': Exact(
+        "the same float64 model on the same float32-rounded inputs, in batches or at once"),
+    # cell 51
+    '1e-09 < np.max(np.abs(y_predict - y_nnlib)) < 1e-06': Swept("test_forward_in_keras"),
+    # cell 54
+    'np.array_equal(tf_slope, activations.relu_grad(z_kink.numpy()))': Exact(FIXED),
+    # cell 54
+    'tf_slope[1] == 0.0': Exact(FIXED),
+    # section 7, from 03: the gradient by tf.GradientTape
+    # cell 57
+    "table.max_relative_error('tf.GradientTape') < 1e-12": Swept("test_tensorflow_gradients"),
+    # cell 57
+    'np.isclose(tf_loss, loss_value, rtol=1e-12)': Swept("test_tensorflow_gradients"),
+    # section 7, from 06: the tuned setting trained in Keras
+    # cell 61
+    'len(moons_keras.get_weights()) == len(initial_model.get_weights())': Exact("the same layers"),
+    # cell 61
+    'all((np.allclose(k, w, rtol=0, atol=1e-06) for k, w in zip(moons_keras.get_weights(), initial_model.get_weights())))': Exact(
+        "float32 rounding changes a weight by at most |w| * 2**-24; Glorot weights are below "
+        "sqrt(6 / 4) = 1.23 in these layers, so by less than 7.3e-8"),
+    # cell 62
+    'abs(keras_test_accuracy - nnlib_test_accuracy) < 0.1': OverRuns("test_keras_against_nnlib"),
+    # cell 62
+    'abs(keras_test_loss - nnlib_test_loss) < 0.2': OverRuns("test_keras_against_nnlib"),
 }
 
 
@@ -112,7 +161,10 @@ def _keras_start(keras, seed):
 
 
 def measure_article_run(seed):
-    """Cells 3, 7, 9 and the end of 18: the Keras run of section 1 beside nnlib's."""
+    """Cells 3, 9, 12-13 and 27-29: the Keras run of section 1 beside nnlib's; cell 44: the
+    Keras weights it trained, in an ``MLP``, give Keras' predictions (``keras_excess`` is the
+    largest ``|difference| / (atol + rtol * |keras_out|)``, which ``assert_allclose`` needs
+    at most 1)."""
     keras = _keras()
     X, y = make_linear(seed=seed)
     keras_model, initial_weights = _keras_start(keras, seed)
@@ -123,6 +175,10 @@ def measure_article_run(seed):
     history = mlp.fit(X, y, optimizer=Adam(), loss="mse", epochs=200, batch_size=32, seed=seed)
     keras_loss, nnlib_loss = np.array(keras_history.history["loss"]), np.array(history["loss"])
     drift = np.abs(keras_loss / nnlib_loss - 1)
+    keras_as_mlp = MLP(*ARTICLE)
+    keras_as_mlp.set_weights(keras_model.get_weights())
+    keras_out = np.asarray(keras_model(X))
+    keras_excess = np.abs(keras_as_mlp.predict(X) - keras_out) / (1e-6 + 1e-5 * np.abs(keras_out))
     moved = max(float(np.abs(w - w0).max())
                 for model in (keras_model, mlp)
                 for w, w0 in zip(model.get_weights(), initial_weights))
@@ -130,7 +186,7 @@ def measure_article_run(seed):
             "drift_ratio": float(drift.max() / drift[0]),
             "keras_loss_ratio": float(keras_loss[-1] / keras_loss[0]),
             "nnlib_loss_ratio": float(nnlib_loss[-1] / nnlib_loss[0]),
-            "moved": moved}
+            "moved": moved, "keras_excess": float(keras_excess.max())}
 
 
 ARTICLE_RUN_CLAIMS = {
@@ -139,6 +195,8 @@ ARTICLE_RUN_CLAIMS = {
     "Keras' loss fell below 0.9 of its first epoch's": ("keras_loss_ratio", lambda v: v < 0.9),
     "nnlib's loss fell below 0.9 of its first epoch's": ("nnlib_loss_ratio", lambda v: v < 0.9),
     "no weight moved by 1.5 or more": ("moved", lambda v: v < 1.5),
+    "Keras' trained weights in an MLP give Keras' predictions (float32)":
+        ("keras_excess", lambda v: v <= 1),
 }
 
 
@@ -340,3 +398,152 @@ DEFAULT_ADAM_CLAIMS = {
     "(printed; seed 2003 gave 1.4e-3) ... and below 1e-4": ("gap", lambda v: True),
     "KerasRoundedAdam follows Keras within 1e-13": ("rounded_gap", lambda v: v < 1e-13),
 }
+
+
+# --- section 7: the earlier notebooks' pieces in Keras ---------------------------------------
+
+def measure_forward_in_keras(seed):
+    """Cells 47-51: section 6's ``relu_net`` in Keras (float64): called directly, and through
+    ``predict()``, which rounds its input to float32. No Keras training."""
+    from course import keras_twin
+    X, y = make_linear(seed=seed)
+    relu_net = MLP(*ARTICLE, seed=seed)
+    relu_net.fit(X, y, optimizer=Adam(0.01), epochs=200, seed=seed)
+    forward_keras = keras_twin.to_keras(relu_net)
+    y_nnlib = relu_net.predict(X)
+    y_keras = forward_keras(X, training=False).numpy()
+    y_predict = forward_keras.predict(X, verbose=0)
+    return {"gap": float(np.max(np.abs(y_keras - y_nnlib))),
+            "float32_input": float(np.max(np.abs(y_predict - y_nnlib)))}
+
+
+def test_forward_in_keras():
+    sweep(measure_forward_in_keras, {
+        "Keras' float64 twin gives nnlib's output to 1e-12": ("gap", lambda v: v < 1e-12),
+        "predict()'s float32 input moves the output by float32's rounding":
+            ("float32_input", lambda v: 1e-9 < v < 1e-6)})
+
+
+def measure_tensorflow_gradients(seed):
+    """Cells 56-57: tf.GradientTape on the float64 Keras twin of notebook 03's untrained
+    network gives backprop's loss and gradients."""
+    from course import keras_twin
+    from nnlib import gradcheck
+    X, y = make_linear(seed=seed)
+    grad_model = MLP(*ARTICLE, seed=seed)
+    X_batch, y_batch = X[::5], y[::5]
+    loss_value, grads = grad_model.loss_and_grads(X_batch, y_batch, loss="mse")
+    tf_loss, tf_grads = keras_twin.keras_loss_and_grads(
+        keras_twin.to_keras(grad_model), X_batch, y_batch, "mse")
+    table = gradcheck.compare_gradients(grads, {"tf.GradientTape": tf_grads})
+    return {"error": table.max_relative_error("tf.GradientTape"),
+            "loss_gap": abs(tf_loss - loss_value) / abs(loss_value)}
+
+
+def test_tensorflow_gradients():
+    """No training, float64 only: swept over ``$SWEEP_SEEDS`` seeds like the numpy sweeps."""
+    sweep(measure_tensorflow_gradients, {
+        "tf.GradientTape agrees with backprop to 1e-12 (relative)": ("error", lambda v: v < 1e-12),
+        "TensorFlow's loss agrees to rtol 1e-12": ("loss_gap", lambda v: v < 1e-12)},
+        seeds=range(n_seeds()))
+
+
+GRID = list(itertools.product([0.001, 0.01, 0.1], [16, 64, 256], [1, 2, 3], [2, 8, 32]))
+
+
+@functools.lru_cache(maxsize=None)
+def moons_grid(seed):
+    """Cell 59: notebook 06's data, split and grid search, written out with nnlib's calls."""
+    X_moons, y_moons = make_moons(600, noise=0.3, seed=seed)
+    X_rest, X_test, y_rest, y_test = train_test_split(X_moons, y_moons, test_size=0.2, seed=seed)
+    X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=0.25, seed=seed)
+
+    def moons_network(n_layers, n_neurons):
+        return MLP([2] + [n_neurons] * n_layers + [1], ["relu"] * n_layers + ["sigmoid"],
+                   seed=seed)
+
+    def train_setting(setting, X_fit, y_fit):
+        learning_rate, batch_size, n_layers, n_neurons = setting
+        net = moons_network(n_layers, n_neurons)
+        net.fit(X_fit, y_fit, optimizer=Adam(learning_rate), loss="binary_cross_entropy",
+                epochs=40, batch_size=batch_size, seed=seed, warn=False)
+        return net
+
+    val_loss = {}
+    for setting in GRID:
+        loss = train_setting(setting, X_train, y_train).loss(X_val, y_val,
+                                                             loss="binary_cross_entropy")
+        val_loss[setting] = loss if np.isfinite(loss) else np.inf
+    best_setting = min(val_loss, key=val_loss.get)
+    final_model = train_setting(best_setting, X_rest, y_rest)
+    initial_model = moons_network(*best_setting[2:])
+    return (X_rest, X_test, y_rest, y_test), best_setting, final_model, initial_model
+
+
+def measure_grid_written_out(seed):
+    """Cell 59 against notebook 06's ``MLPTrainer`` and ``search.grid_search`` (cells 67 and
+    78 of 06): the same best setting, and the same final network, to the last bit."""
+    from course.n06_training_evaluation import search
+    from course.n06_training_evaluation.trainer import MLPTrainer
+    _, best_setting, final_model, _ = moons_grid(seed)
+    X_moons, y_moons = make_moons(600, noise=0.3, seed=seed)
+    X_rest06, _, y_rest06, _ = train_test_split(X_moons, y_moons, test_size=0.2, seed=seed)
+    X_train, X_val, y_train, y_val = train_test_split(X_rest06, y_rest06, test_size=0.25,
+                                                      seed=seed)
+    trainer = MLPTrainer(X_train, y_train, X_val, y_val, task="binary", defaults={"epochs": 40},
+                         seed=seed)
+    grid_result = search.grid_search(trainer, search.grid(
+        learning_rate=[0.001, 0.01, 0.1], batch_size=[16, 64, 256], n_layers=[1, 2, 3],
+        n_neurons=[2, 8, 32]))
+    best = grid_result.best
+    final06, _ = trainer.fit(best, X_rest06, y_rest06)
+    return {"same_best": tuple(best[k] for k in ("learning_rate", "batch_size", "n_layers",
+                                                 "n_neurons")) == best_setting,
+            "same_final": bool(np.array_equal(final06.theta, final_model.theta))}
+
+
+def test_grid_written_out():
+    # about 4 s a seed (two grids of 81 networks): seed 0 only unless $SWEEP_SEEDS asks for more
+    sweep(measure_grid_written_out, {
+        "07's written-out grid picks the setting 06's grid_search picks": ("same_best", bool),
+        "... and trains the same final network": ("same_final", bool)}, seeds=_slow_seeds())
+
+
+def measure_keras_against_nnlib(seed):
+    """Cells 59-62: the best setting of the moons grid, trained once by nnlib and three times
+    by Keras (seeds ``seed``, ``seed + 1``, ``seed + 2``: three batch orders)."""
+    from course import keras_twin
+    from nnlib import metrics, thresholds
+    keras = _keras()
+    (X_rest, X_test, y_rest, y_test), best_setting, final_model, initial_model = moons_grid(seed)
+    test_scores = final_model.predict(X_test)
+    nnlib_test_accuracy = metrics.accuracy(y_test, thresholds.predict_at_threshold(test_scores))
+    nnlib_test_loss = final_model.loss(X_test, y_test, loss="binary_cross_entropy")
+    learning_rate, batch_size = best_setting[:2]
+    keras_scores = []
+    for run in range(3):
+        keras.utils.set_random_seed(seed + run)
+        moons_keras = keras_twin.to_keras(initial_model, dtype="float32")
+        moons_keras.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                            loss="binary_crossentropy", metrics=["accuracy"])
+        moons_keras.fit(X_rest, y_rest, epochs=40, batch_size=batch_size, verbose=0)
+        keras_scores.append(moons_keras.evaluate(X_test, y_test, verbose=0))
+    keras_test_loss, keras_test_accuracy = np.median(keras_scores, axis=0)
+    losses, accuracies = np.array(keras_scores).T
+    return {"accuracy_gap": abs(keras_test_accuracy - nnlib_test_accuracy),
+            "loss_gap": abs(keras_test_loss - nnlib_test_loss),
+            "worst_run_accuracy_gap": np.abs(accuracies - nnlib_test_accuracy).max(),
+            "worst_run_loss_gap": np.abs(losses - nnlib_test_loss).max()}
+
+
+KERAS_AGAINST_NNLIB_CLAIMS = {
+    "median of 3 Keras runs: test accuracy within 0.1 of nnlib's":
+        ("accuracy_gap", lambda v: v < 0.1),
+    "median of 3 Keras runs: test loss within 0.2 of nnlib's": ("loss_gap", lambda v: v < 0.2),
+    "(not checked) the worst of the 3 runs, accuracy": ("worst_run_accuracy_gap", lambda v: True),
+    "(not checked) the worst of the 3 runs, loss": ("worst_run_loss_gap", lambda v: True),
+}
+
+
+def test_keras_against_nnlib():
+    sweep(measure_keras_against_nnlib, KERAS_AGAINST_NNLIB_CLAIMS, keras=True)
