@@ -12,7 +12,7 @@ PORT   ?= 8888
 # "NodeDef mentions attribute use_unbounded_threadpool", as a red box in JupyterLab).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: lab test unit notebooks lint robust sweep bench html student teacher release report clean help
+.PHONY: lab test unit notebooks lint robust sweep bench html hub bench-class student teacher release report clean help
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (prints the URL to open)"
@@ -20,7 +20,8 @@ help:
 	@echo "make robust  - every notebook again with other seeds and TensorFlow's other CPU kernels"
 	@echo "make sweep   - every notebook check on chance over 200 seeds (30 for Keras)"
 	@echo "make bench   - benchmarks (nnlib vs Keras, widget latency)"
-	@echo "make html    - execute every notebook into a static site in _site/"
+	@echo "make html    - execute every notebook into the course site in _site/"
+	@echo "make hub     - a JupyterHub for a class on 127.0.0.1:8000 (nbgrader exchange)"
 	@echo "make student - nbgrader course in build/course and the student notebooks in student/"
 	@echo "make teacher - the teacher's notebooks (solutions merged in) in build/teacher/"
 	@echo "make release - what students get (no solutions, no tests) in build/release/"
@@ -45,6 +46,14 @@ $(TEACHER_STAMP): requirements-teacher.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-teacher.txt
 	@touch $(TEACHER_STAMP)
 
+# JupyterHub for a class on this machine, on 127.0.0.1:8000 (hub/jupyterhub_config.py):
+# every user logs in with $(HUB_PASSWORD); teachers (HUB_TEACHERS) are admins.
+HUB_STAMP := $(VENV)/.hub-installed
+$(HUB_STAMP): requirements-hub.txt hub/package.json hub/package-lock.json $(TEACHER_STAMP)
+	$(PY) -m pip install --quiet -r requirements-hub.txt
+	cd hub && npm ci --silent --no-audit --no-fund
+	@touch $(HUB_STAMP)
+
 lab: $(STAMP)
 	@TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo ""; \
@@ -63,8 +72,9 @@ ONE_THREAD := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=
   OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 XDIST = $(if $(filter 1,$(JOBS)),,-n $(JOBS))
 
-# The tests and every >>> example in the docstrings of nnlib and the course.
-unit: $(TEACHER_STAMP)
+# The tests and every >>> example in the docstrings of nnlib and the course (with the
+# hub's packages: tests/test_hub.py runs nbgrader's exchange on a JupyterHub).
+unit: $(HUB_STAMP)
 	MPLBACKEND=Agg $(ONE_THREAD) $(PY) -m pytest $(XDIST) $(if $(XDIST),--dist loadfile) \
 	  --doctest-modules nnlib course tests
 
@@ -90,7 +100,7 @@ teacher: $(STAMP)
 # ruff on the code and notebooks, actionlint on the GitHub workflow (both always run).
 lint: $(STAMP)
 	@status=0; \
-	$(PY) -m ruff check nnlib course tests benchmarks tools notebooks || status=1; \
+	$(PY) -m ruff check nnlib course hub tests benchmarks tools notebooks || status=1; \
 	$(VENV)/bin/actionlint -color=false .github/workflows/*.yml && echo "actionlint: ok" || status=1; \
 	exit $$status
 
@@ -132,6 +142,16 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
 	MPLBACKEND=Agg $(PY) benchmarks/bench_widgets.py
 
+HUB_PASSWORD ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(9))')
+hub: $(HUB_STAMP)
+	@echo "JupyterHub on http://127.0.0.1:$${HUB_PORT:-8000}: any user name, password $(HUB_PASSWORD)"
+	cd hub && HUB_PASSWORD=$(HUB_PASSWORD) exec $(abspath $(VENV))/bin/jupyterhub \
+	  -f jupyterhub_config.py
+
+# Simulated students on a hub of their own: latency and memory for N = 1 ... 40.
+bench-class: $(HUB_STAMP)
+	$(PY) benchmarks/bench_class.py
+
 html: $(TEACHER_STAMP)
 	$(PY) tools/build_html.py --out _site
 
@@ -152,4 +172,5 @@ report: $(TEACHER_STAMP)
 	$(PY) tools/classroom.py report --course $(COURSE) $(ASSIGNMENT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache _site _site.book student screenshots build
+	rm -rf $(VENV) .pytest_cache .ruff_cache _site _site.book student screenshots build \
+	  hub/node_modules hub/state hub/homes hub/exchange
