@@ -1,73 +1,30 @@
 """Notebook 03b's Value task: a right class passes; each typical mistake is named only when
 the student's gradients are exactly what it gives; a copy of the course's Value is refused."""
 
-import textwrap
+import sys
+from pathlib import Path
 
 import matplotlib
+import nbformat
 
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+import classroom  # noqa: E402
+
 from course.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED  # noqa: E402
 from course.n03b_autograd import plots, tasks, value  # noqa: E402
 
-RIGHT = textwrap.dedent('''
-    import math
-
-    class Value:
-        def __init__(self, data, _prev=()):
-            self.data = float(data)
-            self.grad = 0.0
-            self._prev = tuple(_prev)
-            self._backward = lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, Value) else Value(other)
-            out = Value(self.data + other.data, (self, other))
-            def _backward():
-                self.grad += out.grad
-                other.grad += out.grad
-            out._backward = _backward
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, Value) else Value(other)
-            out = Value(self.data * other.data, (self, other))
-            def _backward():
-                self.grad += other.data * out.grad
-                other.grad += self.data * out.grad
-            out._backward = _backward
-            return out
-
-        def tanh(self):
-            t = math.tanh(self.data)
-            out = Value(t, (self,))
-            def _backward():
-                self.grad += (1 - t * t) * out.grad
-            out._backward = _backward
-            return out
-
-        def relu(self):
-            out = Value(max(self.data, 0.0), (self,))
-            def _backward():
-                self.grad += (self.data > 0) * out.grad
-            out._backward = _backward
-            return out
-
-        def backward(self):
-            order, seen = [], set()
-            def visit(node):
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    for child in node._prev:
-                        visit(child)
-                    order.append(node)
-            visit(self)
-            self.grad = 1.0
-            for node in reversed(order):
-                node._backward()
-''')
+ROOT = Path(__file__).resolve().parents[1]
+_TASK_CELL = next(c.source for c in nbformat.read(ROOT / "notebooks" / "03b_autograd.ipynb",
+                                                   as_version=4).cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+# The notebook's task cell with the teacher's solution merged in: what a right student writes.
+RIGHT = classroom.merge_solutions(
+    _TASK_CELL, (ROOT / "teacher" / "solutions" / "03b_autograd.py").read_text())
 
 
 def _class(source, name="student_value"):
