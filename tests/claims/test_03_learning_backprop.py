@@ -44,87 +44,92 @@ CHECKS = {
     "after_20['binary_cross_entropy'] > 0.9": Exact(ONE_SAMPLE),
     # cell 20
     "after_20['mse'] < 0.1": Exact(ONE_SAMPLE),
-    # cell 29
+    # cell 27
+    'np.allclose(J, J_numeric, rtol=0, atol=1e-09) and np.allclose(J.sum(axis=1), 0.0)':
+        Exact(FIXED),
+    # cell 27
+    'np.allclose(dL_dz, p - y_one)': Exact(FIXED),
+    # cell 32
     '0.005 < mse_best < 0.02': Bounded(
         1.5e-5, "least squares with 2 parameters on 100 points with N(0, 0.1^2) noise: "
         "100 * mse_best / 0.01 ~ chi2(98); scipy.stats.chi2.cdf(50, 98) + "
         "scipy.stats.chi2.sf(200, 98) = 1.4e-5 + 5.7e-9"),
-    # cell 33
+    # cell 36
     'np.allclose([dL_dw, dL_db], descent.line_mse_grad(w, b, X, y))': Exact(ROUNDING),
-    # cell 33
+    # cell 36
     'np.allclose([dL_dw, dL_db], numeric, rtol=1e-06)': Swept("test_the_line"),
-    # cell 38
+    # cell 41
     'abs(descent.line_mse(w, b, X, y) - mse_best) < 0.001': Swept("test_the_line"),
-    # cell 39
+    # cell 42
     'arrow_end < 0.01 * arrow_start': Exact(
         LINE + ": each of the 40 steps multiplies the gradient by I - 0.25 H, whose factors "
         "are 1 - 0.5 * 0.340 = 0.830 and 0.5, so arrow_end <= 0.830**40 * arrow_start "
         "= 5.8e-4 * arrow_start for every draw of the noise (test_the_line measures it)"),
-    # cell 46
+    # cell 49
     "distance['crawls'] > 0.5 and distance['converges'] < 1e-06": Exact(FIXED),
-    # cell 46
+    # cell 49
     "np.all(np.diff(np.sign(paths['oscillates'].w - 3.0)) != 0)": Exact(FIXED),
-    # cell 46
+    # cell 49
     "paths['diverges'].diverged and paths['diverges'].diverged_at == 35": Exact(FIXED),
-    # cell 48
-    'grows == (lr > limit)': Exact(FIXED),
-    # cell 50
-    'np.isclose(through_origin(1.5), losses.mse(y, 1.5 * X))': Exact(ROUNDING),
     # cell 51
+    'grows == (lr > limit)': Exact(FIXED),
+    # cell 53
+    'np.isclose(through_origin(1.5), losses.mse(y, 1.5 * X))': Exact(ROUNDING),
+    # cell 54
     'on_first.diverged and (not on_second.diverged)': Exact(
         LINE + ", so 2/L'' = 2.94 > 1.5: every step shrinks the distance to the minimum "
         "(factor 1 - 1.5 * 0.680 = -0.02) and the loss never passes 1e6; (w - 3)^2 is fixed"),
-    # cell 56
+    # cell 59
     'np.allclose([dL_dw, dL_db], numeric, rtol=1e-07)': Exact(FIXED),
-    # cell 66
+    # cell 69
     'np.allclose(dW3, nnlib_grads[4]) and np.allclose(db3, nnlib_grads[5])': Exact(ROUNDING),
-    # cell 74
+    # cell 77
     'np.isclose(loss_value, loss_by_hand)': Exact(ROUNDING),
-    # cell 73
+    # cell 76
     'np.shape(g_hand) == g_nnlib.shape and np.allclose(g_hand, g_nnlib)': Exact(ROUNDING),
-    # cell 80
+    # cell 83
     "near_kink or table.max_relative_error('central differences') < 1e-05":
         Swept("test_central_differences"),
-    # cell 83
+    # cell 86
     "verdicts == {0.0: 'wrong', 0.3: 'good'}": Exact(FIXED),
-    # cell 88
+    # cell 91
     "len(history['loss']) == 200 and (history['loss'][-1] < 0.03 or layer_2_dead)":
         Swept("test_sgd_training"),
-    # cell 94
+    # cell 97
     'len(my_losses) == 200 and gap < 1e-12': Exact(
         "nnlib's train (the fallback) does fit's arithmetic step for step: the gap is 0"),
-    # cell 94
+    # cell 97
     'all((np.allclose(a, b, rtol=0, atol=1e-12) for a, b in zip(my_net.params, start.get_weights())))':
         Exact("the same 800 steps in the same order: identical weights (the student's pieces "
               "or nnlib's stand-ins, tests/test_student_library.py)"),
-    # cell 98
+    # cell 101
     'history_unstable.diverged and live_unstable.message == history_unstable.message':
         Swept("test_sgd_diverges"),
-    # cell 98
+    # cell 101
     'sum((issubclass(w.category, nnlib.DivergenceWarning) for w in caught)) == 1':
         Swept("test_sgd_diverges"),
-    # cell 99
+    # cell 102
     "history_unstable.diverged_at is not None and len(history_unstable['loss']) < 40":
         Swept("test_sgd_diverges"),
-    # cell 104
+    # cell 107
     "np.isclose(start_loss, spiral_net.loss(X3, Y3, loss='categorical_cross_entropy'))":
         Exact(ROUNDING),
-    # cell 104
+    # cell 107
     'abs(start_loss - np.log(3)) < 0.05': Swept("test_spiral_diagnostics"),
-    # cell 106
-    'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
     # cell 109
+    'np.abs(scores).max() < 1.0': Swept("test_spiral_diagnostics"),
+    # cell 112
     'tiny_losses[-1] < 0.01': Swept("test_spiral_diagnostics"),
-    # cell 112
+    # cell 115
     "all((0.001 < v < 0.01 for v in ratios['Adam, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 112
+    # cell 115
     "all((v < 0.0002 for v in ratios['SGD, lr 0.001']))": Swept("test_spiral_diagnostics"),
-    # cell 113
+    # cell 116
     'all((0.1 < m < 0.5 for m in mean_abs_w))': Swept("test_spiral_diagnostics"),
-    # cell 113
+    # cell 116
     "min(ratios['Adam, lr 0.001']) > 20 * max(ratios['SGD, lr 0.001'])":
         Swept("test_spiral_diagnostics"),
-    # cell 116
+    # cell 119
     'all((0.1 < z < 0.9 for z in zero_share))': Swept("test_spiral_diagnostics"),
 }
 
@@ -132,7 +137,7 @@ ARTICLE = ([1, 10, 5, 1], ["relu", "relu", "linear"])
 
 
 def test_the_line():
-    """Cells 24-32: the gradient at (0.5, -1) and forty steps of gradient descent."""
+    """Cells 24-35: the gradient at (0.5, -1) and forty steps of gradient descent."""
     def measure(seed):
         X, y = make_linear(seed=seed)
         w_best, b_best = np.polyfit(X.ravel(), y.ravel(), deg=1)
@@ -168,7 +173,7 @@ def test_the_line():
 
 
 def test_central_differences():
-    """Cells 76-80: central differences agree with backprop unless a nudge can cross ReLU's kink."""
+    """Cells 79-83: central differences agree with backprop unless a nudge can cross ReLU's kink."""
     def measure(seed):
         X, y = make_linear(seed=seed)
         model = nnlib.MLP(*ARTICLE, seed=seed)
@@ -191,7 +196,7 @@ def test_central_differences():
 
 
 def test_sgd_training():
-    """Cells 67-69: SGD, learning rate 0.05, batches of 10, 200 epochs: the MSE ends below
+    """Cells 70-72: SGD, learning rate 0.05, batches of 10, 200 epochs: the MSE ends below
     0.03 unless all of layer 2's ReLUs died (then the network predicts a constant, MSE ~1.4)."""
     def measure(seed):
         X, y = make_linear(seed=seed)
@@ -212,7 +217,7 @@ def test_sgd_training():
 
 
 def test_sgd_diverges():
-    """Cells 76-77: SGD with learning rate 2.0 diverges within 40 epochs, with one warning."""
+    """Cells 79-80: SGD with learning rate 2.0 diverges within 40 epochs, with one warning."""
     def measure(seed):
         X, y = make_linear(seed=seed)
         unstable = nnlib.MLP(*ARTICLE, seed=seed)
@@ -232,7 +237,7 @@ def test_sgd_diverges():
 
 
 def test_spiral_diagnostics():
-    """Cells 79-88: the four checks before a long run, on three spirals."""
+    """Cells 82-91: the four checks before a long run, on three spirals."""
     def measure(seed):
         X3, labels = nnlib.data.make_spirals(300, n_classes=3, seed=seed)
         Y3 = nnlib.data.one_hot(labels, 3)

@@ -22,40 +22,44 @@ CHECKS = {
     # cell 7
     'score_spread[512][0] > 10': Swept("test_score_spread"),
     # cell 10
-    'np.allclose(out_nnlib, out_keras.numpy(), rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
+    "top_weight['q.k'] > 0.99 and top_weight['q.k / sqrt(d_k)'] < 0.5": Swept("test_score_spread"),
     # cell 10
-    'np.allclose(scores_nnlib, scores_keras.numpy(), rtol=0, atol=1e-14)': Swept("test_attention_equals_keras"),
+    "jacobian_size['q.k'] < 0.01 * jacobian_size['q.k / sqrt(d_k)']": Swept("test_score_spread"),
     # cell 13
+    'np.allclose(out_nnlib, out_keras.numpy(), rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
+    # cell 13
+    'np.allclose(scores_nnlib, scores_keras.numpy(), rtol=0, atol=1e-14)': Swept("test_attention_equals_keras"),
+    # cell 16
     '1e-10 < gap_3 < 1e-05': Swept("test_attention_equals_keras"),
-    # cell 19
+    # cell 22
     'np.allclose(out_causal, out_keras_causal, rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
-    # cell 19
+    # cell 22
     'np.allclose(out_causal, multi_head_attention(X_att, X_att, mha.get_weights(), mask=causal_mask(5)), rtol=0, atol=1e-12)': Swept("test_attention_equals_keras"),
-    # cell 19
+    # cell 22
     'np.allclose(np.triu(masked_weights, k=1), 0.0, rtol=0, atol=1e-09)': Exact(
         "a shut-out score becomes -1e9, whose exponential underflows to exactly 0"),
-    # cell 21
+    # cell 24
     'np.all(np.triu(nnlib_masked, k=1) == 0.0)': Exact(
         "a shut-out score becomes -1e9, whose exponential underflows to exactly 0"),
-    # cell 21
-    'np.allclose(nnlib_masked.sum(axis=-1), 1.0)': Exact("a softmax: every row sums to 1"),
     # cell 24
+    'np.allclose(nnlib_masked.sum(axis=-1), 1.0)': Exact("a softmax: every row sums to 1"),
+    # cell 27
     'np.allclose(out_perm, out_nnlib[:, perm])': Exact(
         "attention without positions is permutation-equivariant; only the order of float64 "
         "sums changes"),
-    # cell 27
+    # cell 30
     'P.shape == (50, 32) and np.abs(P).max() <= 1.0': Exact(FIXED),
-    # cell 27
+    # cell 30
     'np.allclose(P[0, 0::2], 0.0) and np.allclose(P[0, 1::2], 1.0)': Exact(FIXED),
-    # cell 28
+    # cell 31
     'near < far': Exact(FIXED),
-    # cell 29
+    # cell 32
     'closest_pair > 0.5': Exact(FIXED),
-    # cell 34
+    # cell 37
     'digit_accuracy > 0.95': OverRuns("test_transformer_over_seeds"),
-    # cell 39
-    'np.array_equal(strongest, np.arange(N_STEPS)[::-1])': OverRuns("test_transformer_over_seeds"),
     # cell 42
+    'np.array_equal(strongest, np.arange(N_STEPS)[::-1])': OverRuns("test_transformer_over_seeds"),
+    # cell 45
     'np.allclose(numpy_scores, trained_scores, atol=1e-05)': OverRuns("test_transformer_over_seeds"),
 }
 
@@ -69,15 +73,31 @@ def test_score_spread():
             dots = np.sum(q * k, axis=1)
             spread[d_k] = (dots.std(), (dots / np.sqrt(d_k)).std())
         scaled = [s for _, s in spread.values()]
-        return {"scaled_min": min(scaled), "scaled_max": max(scaled), "unscaled_512": spread[512][0]}
+        # cell 9: 8 keys per query at d_k = 512, from the same generator
+        q = score_rng.normal(size=(1000, 512))
+        k = score_rng.normal(size=(1000, 8, 512))
+        dots = np.einsum("nd,nkd->nk", q, k)
+        top, size = {}, {}
+        for name, scores in (("scaled", dots / np.sqrt(512)), ("raw", dots)):
+            e = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            J = p[:, :, None] * np.eye(8) - p[:, :, None] * p[:, None, :]
+            top[name] = np.median(p.max(axis=1))
+            size[name] = np.median(np.abs(J).sum(axis=(1, 2)))
+        return {"scaled_min": min(scaled), "scaled_max": max(scaled), "unscaled_512": spread[512][0],
+                "top_raw": top["raw"], "top_scaled": top["scaled"],
+                "jacobian_ratio": size["raw"] / size["scaled"]}
 
     sweep(measure, {"scaled std > 0.8": ("scaled_min", lambda v: v > 0.8),
                     "scaled std < 1.2": ("scaled_max", lambda v: v < 1.2),
-                    "unscaled std at d_k = 512 > 10": ("unscaled_512", lambda v: v > 10)})
+                    "unscaled std at d_k = 512 > 10": ("unscaled_512", lambda v: v > 10),
+                    "unscaled: median largest weight > 0.99": ("top_raw", lambda v: v > 0.99),
+                    "scaled: median largest weight < 0.5": ("top_scaled", lambda v: v < 0.5),
+                    "unscaled J < 0.01 x scaled J": ("jacobian_ratio", lambda v: v < 0.01)})
 
 
 def test_attention_equals_keras():
-    """Cells 8-16: forward passes only, with the random inputs and weights of each seed."""
+    """Cells 11-19: forward passes only, with the random inputs and weights of each seed."""
     from course import keras_twin as twin
 
     keras = twin.import_keras()
@@ -120,7 +140,7 @@ def test_attention_equals_keras():
 
 
 def _measure_trained(seed):
-    """Cells 24-33: the Transformer block trained from seed."""
+    """Cells 27-36: the Transformer block trained from seed."""
     from course import keras_twin as twin
     from course.n05c_transformers import keras_models as models
 
