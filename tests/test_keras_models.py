@@ -152,3 +152,40 @@ def test_accuracy_over_seeds_errors():
         cnn_models.accuracy_over_seeds("mlp", X, y, X, y)
     with pytest.raises(ValueError, match=r"seeds must not be empty"):
         cnn_models.accuracy_over_seeds(lambda: None, X, y, X, y, seeds=[])
+
+
+@pytest.mark.parametrize("kind, layer", [("simple_rnn", "SimpleRNN"), ("lstm", "LSTM"),
+                                         ("gru", "GRU")])
+def test_gradient_reach_is_the_norm_of_each_steps_jacobian(keras, kind, layer):
+    """Against central differences of the numpy forward pass, step by step."""
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1, 1, size=(1, 7, 2))
+    cell = getattr(keras.layers, layer)(3, dtype="float64")
+    cell.build(X.shape)
+    cell.set_weights([0.5 * rng.normal(size=w.shape) for w in cell.get_weights()])
+    weights = cell.get_weights()
+    h = 1e-6
+    expected = np.zeros(7)
+    for t in range(7):
+        columns = []
+        for f in range(2):
+            up, down = X.copy(), X.copy()
+            up[0, t, f] += h
+            down[0, t, f] -= h
+            columns.append((recurrent.rnn_forward(kind, up, *weights)
+                            - recurrent.rnn_forward(kind, down, *weights))[0] / (2 * h))
+        expected[t] = np.sqrt(np.sum(np.square(columns)))
+    reach = rnn_models.gradient_reach(cell, X)
+    assert reach.shape == (7,) and np.allclose(reach, expected, rtol=1e-6, atol=0)
+
+
+def test_gradient_reach_names_what_it_needs(keras):
+    X = np.zeros((1, 4, 1))
+    sequences_out = keras.layers.SimpleRNN(2, return_sequences=True, dtype="float64")
+    sequences_out.build(X.shape)
+    with pytest.raises(ValueError, match=r"last state only, of shape \(batch, 2\)\. "
+                                         r"Received: shape \(2, 4, 2\)"):
+        rnn_models.gradient_reach(sequences_out, X)
+    with pytest.raises(ValueError, match=r"one sequence of shape \(1, n_steps, n_features\)\. "
+                                         r"Received: shape \(2, 4, 1\)"):
+        rnn_models.gradient_reach(sequences_out, np.zeros((2, 4, 1)))

@@ -33,3 +33,13 @@ def test_plot_recall_one_panel_per_model():
     assert fig.axes[1].get_title() == "b: MSE 0.333"
     with pytest.raises(ValueError, match=r"prediction 'a' must have one value per sample"):
         plots.plot_recall(y, {"a": y[:3]})
+
+
+def test_plot_gradient_reach_divides_by_the_last_step_on_a_log_scale():
+    reaches = {"fades": 0.5 ** np.arange(10)[::-1] * 3.0, "holds": np.full(10, 2.0)}
+    ax = plots.plot_gradient_reach(reaches)
+    assert ax.get_yscale() == "log"
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["holds"].get_ydata(), 1.0)
+    assert np.allclose(lines["fades"].get_xdata(), np.arange(10)[::-1])
+    assert np.isclose(lines["fades"].get_ydata()[0], 0.5**9)  # the first step, 9 steps back

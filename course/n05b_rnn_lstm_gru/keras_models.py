@@ -108,3 +108,40 @@ def compare_rnns(kinds, X, y, X_test, y_test, *, epochs=10, seeds=(0,), units=16
         predictions[kind] = np.stack(runs)
         mse[kind] = np.mean((predictions[kind] - y_test) ** 2, axis=(1, 2))
     return predictions, mse
+
+
+def gradient_reach(layer, X):
+    """How much each input step still moves the last state: ``||dh_T / dx_t||`` for every t.
+
+    The Jacobian of the layer's last state with respect to one sequence, computed by
+    ``tf.GradientTape``: the sequence is copied once per unit, and copy ``j``
+    differentiates unit ``j`` of ``h_T`` (one backward pass for the whole Jacobian).
+
+    Parameters
+    ----------
+    layer : keras recurrent layer
+        Built, returning its last state only (``return_sequences=False``), float64.
+    X : ndarray of shape (1, n_steps, n_features)
+        One sequence.
+
+    Returns
+    -------
+    reach : ndarray of shape (n_steps,)
+        The Frobenius norm of ``dh_T / dx_t`` for each step ``t`` (first step first).
+    """
+    import tensorflow as tf
+
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 3 or X.shape[0] != 1:
+        raise ValueError("X must be one sequence of shape (1, n_steps, n_features). "
+                         f"Received: shape {X.shape}.")
+    copies = tf.constant(np.repeat(X, layer.units, axis=0))
+    with tf.GradientTape() as tape:
+        tape.watch(copies)
+        last = layer(copies)
+        if last.shape != (layer.units, layer.units):
+            raise ValueError("layer must return its last state only, of shape "
+                             f"(batch, {layer.units}). Received: shape {tuple(last.shape)}.")
+        diagonal = tf.linalg.trace(last)  # sum over j of unit j of copy j
+    jacobian = tape.gradient(diagonal, copies).numpy()  # (units, n_steps, n_features)
+    return np.sqrt(np.sum(jacobian**2, axis=(0, 2)))

@@ -93,3 +93,29 @@ def plot_recall(y_true, predictions, *, mse=None):
     axes[0, 0].set_ylabel("model's answer")
     fig.tight_layout()
     return fig
+
+
+def plot_gradient_reach(reaches, ax=None):
+    """Draw ``||dh_T / dx_t||`` against how many steps back ``x_t`` lies, on a log scale,
+    each curve divided by its value at the last step.
+
+    Parameters
+    ----------
+    reaches : dict of str to array_like of shape (n_steps,)
+        Model name -> the reach at every step, first step first (``gradient_reach``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    reaches = {name: np.asarray(r, dtype=float).ravel() for name, r in reaches.items()}
+    n_steps = len(next(iter(reaches.values())))
+    back = np.arange(n_steps)[::-1]  # the first step lies n_steps - 1 steps back
+    ax = plot_curves(back, {name: r / r[-1] for name, r in reaches.items()}, ax,
+                     title="How far back does the gradient reach?",
+                     xlabel="steps back from the last state",
+                     ylabel="||dh_T / dx_t||, relative to the last step")
+    ax.set_yscale("log")
+    ax.legend()
+    return ax

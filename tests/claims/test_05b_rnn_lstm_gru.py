@@ -25,35 +25,40 @@ CHECKS = {
     'np.allclose(H_mine, H_keras, rtol=0, atol=1e-12)': Swept("test_rnn_layers_equal_keras"),
     # cell 31
     "np.allclose(H_mine, recurrent.rnn_forward('lstm', X_batch, W_lstm, U_lstm, b_lstm, return_sequences=True), rtol=0, atol=1e-12)": Swept("test_rnn_layers_equal_keras"),
-    # cell 36
+    # cell 34
+    "kept['LSTM, forget bias 3'] > 0.01 > kept['LSTM, forget bias 1']":
+        Swept("test_gradient_reach_of_the_lstm"),
+    # cell 34
+    "kept['RNN of section 2'] < 1e-05": Swept("test_gradient_reach_of_the_lstm"),
+    # cell 40
     "n_weights['lstm'] == 4 * n_weights['simple_rnn']": Exact(),
-    # cell 36
+    # cell 40
     "n_weights['gru'] == 3 * n_weights['simple_rnn'] + 3 * units": Exact(),
-    # cell 35
-    'n_weights[kind] == layer.count_params()': Exact(),
     # cell 39
+    'n_weights[kind] == layer.count_params()': Exact(),
+    # cell 43
     'np.array_equal(X_te[0, :, 0], series[n_train:n_train + WINDOW])': Exact(
         "make_windows copies the series"),
-    # cell 44
+    # cell 48
     '0.04 < naive_mse < 0.08': Swept("test_naive_forecast"),
-    # cell 44
+    # cell 48
     'all((mse < naive_mse for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
-    # cell 44
+    # cell 48
     'all((mse < 0.05 for mse in forecast_mse.values()))': OverRuns("test_forecasts_over_seeds"),
-    # cell 47
+    # cell 51
     'np.all(markers.sum(axis=1) == 1) and np.all(markers[np.arange(len(X_rec)), marked] == 1)': Exact(
         "make_recall_task sets one marker per sequence, at the marked step"),
-    # cell 47
+    # cell 51
     'marked.max() < N_STEPS / 4': Exact("marked steps are drawn from 0 .. N_STEPS // 4 - 1"),
-    # cell 48
+    # cell 52
     'steps_to_carry > 20': Exact("29 - marked.max() >= 29 - 6 = 23"),
-    # cell 48
+    # cell 52
     'abs(mse_of_zero - 1 / 3) < 0.06': Bounded(
         8.2e-5, "mse_of_zero is the mean of 500 independent u**2, u uniform on [-1, 1] (mean "
         "1/3); Chernoff's bound exp(-500 I(a)), with I the Legendre transform of "
         "log E exp(l u**2) computed by scipy (quad + minimize_scalar), gives 5.8e-5 for "
         "a = 1/3 + 0.06 and 2.4e-5 for a = 1/3 - 0.06: 8.2e-5 together"),
-    # cell 53
+    # cell 57
     'lstm_mses.min() < 0.05': OverRuns("test_recall_over_seeds"),
 }
 
@@ -128,6 +133,41 @@ def test_gradient_vanishes_over_30_steps():
                     "|dx_1| < 1e-5 |dx_30|": ("reach_ratio", lambda v: v < 1e-5)})
 
 
+def test_gradient_reach_of_the_lstm():
+    """Cell 33: the Keras layers on the weights and inputs of cells 14, 17 and 33."""
+    from course import keras_twin
+    from course.n05b_rnn_lstm_gru.keras_models import gradient_reach
+
+    keras = keras_twin.import_keras()
+
+    def measure(seed):
+        jac_rng = np.random.default_rng(seed)
+        U_small = jac_rng.normal(size=(8, 8))
+        U_small *= 0.5 / np.max(np.abs(np.linalg.eigvals(U_small)))
+        W_in = jac_rng.normal(size=(1, 8))
+        jac_rng.uniform(-1, 1, size=(30, 1))
+        X_30 = jac_rng.uniform(-1, 1, size=(1, 30, 1))
+        rnn = keras.layers.SimpleRNN(8, dtype="float64")
+        rnn.build(X_30.shape)
+        rnn.set_weights([W_in, U_small, np.zeros(8)])
+        kept = {"rnn": gradient_reach(rnn, X_30)}
+        kernel = jac_rng.normal(size=(1, 32))
+        recurrent_kernel = 0.1 * jac_rng.normal(size=(8, 32))
+        for forget_bias in (1, 3):
+            bias = np.zeros(32)
+            bias[8:16] = forget_bias
+            lstm = keras.layers.LSTM(8, dtype="float64")
+            lstm.build(X_30.shape)
+            lstm.set_weights([kernel, recurrent_kernel, bias])
+            kept[forget_bias] = gradient_reach(lstm, X_30)
+        return {name: float(r[0] / r[-1]) for name, r in
+                (("open", kept[3]), ("keras_start", kept[1]), ("rnn", kept["rnn"]))}
+
+    sweep(measure, {"forget bias 3: kept > 0.01": ("open", lambda v: v > 0.01),
+                    "forget bias 1: kept < 0.01": ("keras_start", lambda v: v < 0.01),
+                    "section 2's RNN: kept < 1e-5": ("rnn", lambda v: v < 1e-5)})
+
+
 def test_an_rnn_learns_to_remember_with_bptt():
     """Cells 15-16: a tanh RNN of 16 units, trained by BPTT and Adam (300 full-batch steps,
     rate 0.01), carries the first of 8 values to the end."""
@@ -182,7 +222,7 @@ def test_forecasts_over_seeds():
 
 
 def _measure_recall(seed):
-    """Cells 27-32: each kind of cell trained from seed, seed + 1 and seed + 2."""
+    """Cells 27-36: each kind of cell trained from seed, seed + 1 and seed + 2."""
     from course.n05b_rnn_lstm_gru import keras_models
 
     X_rec, y_rec, _ = sequences.make_recall_task(2500, 30, seed=seed)
