@@ -88,6 +88,17 @@ def main():
                       control, values))
     cases.append(("04b regularization_explorer: L2, seen before",
                   regularization_widgets.regularization_explorer(), "l2", strengths * 2))
+    # 06b: the epoch slider over softmax regression's kept weights (nothing retrains).
+    from course.n06b_digits import digits
+    from course.n06b_digits import widgets as digits_widgets
+
+    X_digits, y_digits = digits.load_digits()
+    train, test = digits.stratified_split(y_digits, test_size=0.2, seed=0)
+    softmax_run = digits.run_with_nnlib(digits.RECIPES["softmax regression"],
+                                        X_digits[train], y_digits[train], seed=0)
+    cases.append(("06b epoch_explorer: epoch", digits_widgets.epoch_explorer(
+        softmax_run, X_digits[test], y_digits[test]), "epoch",
+        [int(e) for e in np.tile(np.arange(len(softmax_run.snapshots)), 3)]))
     print(f"machine: {machine.describe()}")
     print(f"{'widget: control':46} {'updates':>7} {'median':>8} {'p95':>8} {'CPU':>8}")
     for label, explorer, control, values in cases:

@@ -66,6 +66,7 @@ PIECES = {
     "precision_recall_f1": ("06_training_evaluation", "precision_recall_f1", 0),
     "r2_score": ("06_training_evaluation", "r2_score", 0),
     "EarlyStopping": ("06_training_evaluation", "early_stopping", 0),
+    "k_fold_indices": ("06b_digits", "k_fold_indices", 0),
 }
 
 _HEADER = '''"""Your network library, written by the course.
