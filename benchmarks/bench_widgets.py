@@ -30,6 +30,11 @@ from course.n03_learning_backprop import live_plot
 from course.n03_learning_backprop import widgets as backprop_widgets
 from course.n04a_optimizers import widgets as optimizers_widgets
 from course.n04b_regularization import widgets as regularization_widgets
+from course.n05d_language_model import mlp as language_mlp
+from course.n05d_language_model import text as language_text
+from course.n05d_language_model import widgets as language_widgets
+from course.n06b_digits import digits
+from course.n06b_digits import widgets as digits_widgets
 from nnlib.data import make_linear
 
 
@@ -88,10 +93,19 @@ def main():
                       control, values))
     cases.append(("04b regularization_explorer: L2, seen before",
                   regularization_widgets.regularization_explorer(), "l2", strengths * 2))
+    # 05d: the notebook's language model, trained as there; 300 characters per update.
+    train_docs, _ = language_text.split_documents(language_text.notebook_prose(), seed=0)
+    X_lm, y_lm = language_text.contexts(train_docs, 6)
+    lm_params = language_mlp.init_params(len(language_text.ALPHABET), 6, embedding_dim=8,
+                                         hidden=64, seed=0)
+    language_mlp.train(lm_params, X_lm, y_lm, steps=2000, batch_size=64, learning_rate=0.01,
+                       seed=0)
+    cases.append(("05d sampling_explorer: temperature",
+                  language_widgets.sampling_explorer(lm_params, 6), "temperature",
+                  list(np.geomspace(0.1, 5.0, 40))))
+    cases.append(("05d sampling_explorer: seed", language_widgets.sampling_explorer(lm_params, 6),
+                  "seed", list(range(1, 41))))
     # 06b: the epoch slider over softmax regression's kept weights (nothing retrains).
-    from course.n06b_digits import digits
-    from course.n06b_digits import widgets as digits_widgets
-
     X_digits, y_digits = digits.load_digits()
     train, test = digits.stratified_split(y_digits, test_size=0.2, seed=0)
     softmax_run = digits.run_with_nnlib(digits.RECIPES["softmax regression"],
