@@ -95,8 +95,10 @@ class Exercise:
         the code or the number.
     """
 
-    def __init__(self, name, checker, hints=(), *, time_limit=5.0, forbidden=None):
+    def __init__(self, name, checker, hints=(), *, time_limit=5.0, forbidden=None,
+                 owner="nnlib's"):
         self.name = name
+        self.owner = owner
         self.checker = checker
         self.hints = list(hints)
         self.time_limit = time_limit
@@ -122,7 +124,7 @@ class Exercise:
         for answer in answers:
             copied = watch.examine(answer)
             if copied:
-                return INCORRECT, _copied(copied)
+                return INCORRECT, _copied(self.owner, copied)
         try:
             with time_limit(self.time_limit), watch.watching():
                 reason = self.checker(*answers, *args)
@@ -138,7 +140,7 @@ class Exercise:
                 reason += (" (the shapes do not fit a matrix product: compare each "
                            "operand's shape with the docstring; is one transposed?)")
         if watch.caught:
-            reason = _copied(watch.caught)
+            reason = _copied(self.owner, watch.caught)
         return (CORRECT, "well done!") if reason is None else (INCORRECT, reason)
 
     def check(self, answer) -> Feedback:
@@ -158,9 +160,14 @@ class Exercise:
 
 
 
-def _copied(name):
-    return (f"your code calls nnlib's {name}, which is what it is compared with: write it "
-            "yourself with numpy.")
+def _copied(owner, name):
+    return (f"your code calls {owner} {name}, which is what it is compared with: write it "
+            "yourself.")
+
+
+def _sentence(text):
+    """``text`` with a capital first letter, unless it starts with nnlib's name."""
+    return text if text.startswith("nnlib") else text[:1].upper() + text[1:]
 
 
 class Task(Exercise):
@@ -177,6 +184,9 @@ class Task(Exercise):
         placeholder) or a returned ``...`` means "not attempted".
     reference : object, or tuple of objects (one per function checked)
         nnlib's version, used by ``use`` while the student's is missing or wrong.
+    owner : str, default="nnlib's"
+        Whose the reference is, as messages name it: "the course's" for one that lives in
+        a lesson's folder rather than in nnlib (e.g. the autograd ``Value``).
     hints : list of str
     seed : int
         Seeds the inputs of ``check``; ``grade`` uses ``seed + 1``, so the hidden tests
@@ -189,14 +199,17 @@ class Task(Exercise):
     """
 
     def __init__(self, name, checker, reference, hints=(), *, seed=0, time_limit=5.0,
-                 forbidden=None):
+                 forbidden=None, owner="nnlib's"):
         references = reference if isinstance(reference, tuple) else (reference,)
-        forbidden = {**{f"reference {name} ({i + 1})": r for i, r in enumerate(references)},
+        numbered = len(references) > 1
+        forbidden = {**{f"reference {name}" + (f" ({i + 1})" if numbered else ""): r
+                        for i, r in enumerate(references)},
                      **(forbidden or {})}
-        super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden)
+        super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden,
+                         owner=owner)
         self._reference = reference
         self.seed = seed
-        self.whose = None  # after use(): "yours" or "nnlib's"
+        self.whose = None  # after use(): "yours" or the owner ("nnlib's")
         self._last = None  # (the answers, their status) of the last check, for use()
 
     def _run(self, answers, *args):
@@ -240,7 +253,7 @@ class Task(Exercise):
         Adam, standing in for yours" (and "nnlib's Adam" before ``use``)."""
         if self.whose == "yours":
             return f"your {self.name}"
-        return f"nnlib's {self.name}" + (", standing in for yours" if self.whose else "")
+        return f"{self.owner} {self.name}" + (", standing in for yours" if self.whose else "")
 
     def use(self, *fns, quiet=False):
         """Return the student's code if it passes the check, else nnlib's version.
@@ -258,13 +271,14 @@ class Task(Exercise):
             status, _ = self._run(fns, np.random.default_rng(self.seed))
             saved = self._save(fns) if status == CORRECT else ""
         mine = status == CORRECT
-        self.whose = "yours" if mine else "nnlib's"
+        self.whose = "yours" if mine else self.owner
         swaps = failing_pieces(self, fns) if mine else {}
         if not quiet:
             helped = (f", with nnlib's {' and '.join(swaps)} in place of yours until yours "
                       "passes its check" if swaps else "")
             print(f"Using your {self.name}{helped}.{saved}" if mine else
-                  f"nnlib's {self.name} stands in for yours until yours passes its check.")
+                  _sentence(f"{self.owner} {self.name} stands in for yours until yours passes "
+                            "its check."))
         if mine:
             fns = tuple(rebound(fn, swaps) for fn in fns)
         chosen = fns if mine else (self._reference if len(fns) > 1 else (self._reference,))

@@ -353,8 +353,9 @@ def load(*names, where=None, quiet=False):
         if not stand_ins_allowed():
             raise LibraryError(f"{name}: no piece of yours can be used ({why}), and nnlib's "
                                "stand-ins are off (NNLIB_STAND_INS=0).")
-        chosen[name], whose[name] = stand_in(name), "nnlib's"
-        lines.append(f"{name}: nnlib's, {why}")
+        owner = _task(name)[0].owner
+        chosen[name], whose[name] = stand_in(name), owner
+        lines.append(f"{name}: {owner}, {why}")
     if not quiet:
         print("\n".join(lines))
     pieces = Pieces(**chosen)
@@ -369,7 +370,7 @@ def _owner(code, where):
 
 def trace(fn, *args, where=None, **kwargs):
     """Run ``fn(*args, **kwargs)`` once and list whose pieces ran, in the order they first
-    ran: ``(result, [(piece, "yours" or "nnlib's"), ...])``."""
+    ran: ``(result, [(piece, "yours" or its stand-in's owner, "nnlib's"), ...])``."""
     where = Path(where) if where else path()
     stand_in_codes = {}
     for name in PIECES:
@@ -390,7 +391,8 @@ def trace(fn, *args, where=None, **kwargs):
             if piece in PIECES:
                 ran.setdefault(piece, "yours")
         elif code in stand_in_codes:
-            ran.setdefault(stand_in_codes[code], "nnlib's")
+            piece = stand_in_codes[code]
+            ran.setdefault(piece, _task(piece)[0].owner)
 
     previous = sys.getprofile()
     sys.setprofile(profile)

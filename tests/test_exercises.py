@@ -189,3 +189,22 @@ def test_feedback_is_display_data_not_a_cell_result():
         IPython.display.display = original
     assert data == {}  # no execute_result
     assert shown and shown[0]["text/plain"] == "Correct: ok" and "ok" in shown[0]["text/html"]
+
+
+def test_a_reference_outside_nnlib_is_named_the_courses(capsys):
+    """A task whose reference lives in a lesson's folder says "the course's", not nnlib's,
+    when it stands in and when an answer copies it."""
+
+    def double(x):
+        return 2 * x
+
+    def checker(fn, rng):
+        return None if fn(3) == 6 else "wrong"
+
+    task = exercises.Task("double", checker, double, owner="the course's")
+    task.use(None)
+    assert "The course's double stands in for yours" in capsys.readouterr().out
+    assert task.label == "the course's double, standing in for yours"
+    message = task.check(double).message
+    assert "calls the course's reference double, which is what it is compared with" in message
+    assert "(1)" not in message and "numpy" not in message

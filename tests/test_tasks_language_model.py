@@ -131,7 +131,7 @@ def test_the_placeholder_is_not_attempted_and_the_course_function_is_refused():
                         "def embedding_backward(d_emb, indices, vocab_size):\n"
                         "    return mlp.embedding_backward(d_emb, indices, vocab_size)\n")
     feedback = tasks.embedding_backward.check(wrapper)
-    assert feedback.status == INCORRECT and "calls nnlib's" in feedback.message
+    assert feedback.status == INCORRECT and "calls the course's" in feedback.message
 
 
 def _train(fn, seed):

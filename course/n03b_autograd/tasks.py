@@ -204,6 +204,7 @@ value = Task(
            "walk that appends a node after visiting its children), set the output's grad to "
            "1, then call every node's local function in the reversed order."],
     seed=303,
+    owner="the course's",
 )
 
 # ---------------------------------------------------------------- practice: numbers

@@ -137,6 +137,7 @@ embedding_backward = Task(
            "np.add.at(dE, indices, d_emb) adds without buffering; a loop over the batch "
            "and the positions, or a one-hot matrix product, gives the same sums."],
     seed=505,
+    owner="the course's",
 )
 
 # ---------------------------------------------------------------- practice: numbers

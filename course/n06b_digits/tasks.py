@@ -181,6 +181,7 @@ k_fold_indices = Task(
            "For fold i: val_idx is the fold itself; train_idx joins all the other folds "
            "(np.concatenate of the list without fold i)."],
     seed=306,
+    owner="the course's",
 )
 
 # ---------------------------------------------------------------- practice: numbers
