@@ -11,88 +11,88 @@ from course.n08_conclusion_playground.playground_config import PlaygroundConfig
 FIXED_LINE = "the configuration line fixes seed=1 (and 2): nothing depends on COURSE_SEED"
 
 CHECKS = {
-    # cell 6
-    'not np.allclose(play.trainer.model.theta, starting_weights)': Swept("test_steps"),
     # cell 7
+    'not np.allclose(play.trainer.model.theta, starting_weights)': Swept("test_steps"),
+    # cell 8
     'np.array_equal(play.trainer.model.theta, starting_weights) and play.trainer.epoch == 0': Exact(
         "reset rebuilds the network from the seed"),
-    # cell 11
+    # cell 12
     "abs(no_hidden.test_loss[-1] - np.log(2)) < 0.12 and no_hidden.accuracy('test') < 0.85": Swept("test_xor"),
-    # cell 11
+    # cell 12
     "hidden.accuracy('test') > 0.75": Swept("test_xor"),
-    # cell 11
+    # cell 12
     'hidden.test_loss[-1] < 0.7 * no_hidden.test_loss[-1]': Swept("test_xor"),
-    # cell 15
+    # cell 16
     '0.15 < slow.train_loss[-1] < 0.9 * slow.train_loss[0]': Swept("test_rates"),
-    # cell 15
+    # cell 16
     'default.train_loss[199] < 0.7 * slow.train_loss[-1]': Swept("test_rates"),
-    # cell 15
+    # cell 16
     'np.mean(np.diff(fast.train_loss[-100:]) > 0) > 0.3': Swept("test_rates"),
-    # cell 14
+    # cell 15
     'plain.train_loss[-1] < 0.8 * plain.train_loss[0]': Swept("test_overfitting"),
-    # cell 14
+    # cell 15
     'plain.test_loss[-1] > 1.25 * min(plain.test_loss)': Swept("test_overfitting"),
-    # cell 14
+    # cell 15
     'plain.train_loss[-1] < 0.7 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 16
+    # cell 17
     'penalised.train_loss[-1] > np.log(2) - 0.1': Swept("test_overfitting"),
-    # cell 16
+    # cell 17
     'penalised.test_loss[-1] > np.log(2) - 0.08': Swept("test_overfitting"),
-    # cell 14
+    # cell 15
     'runs[name].test_loss[-1] < 0.9 * plain.test_loss[-1]': Swept("test_overfitting"),
-    # cell 20
-    "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
-    # cell 20
-    "squares.accuracy('test') > 0.9 and squares.test_loss[-1] < 0.25": Swept("test_inputs"),
     # cell 21
+    "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
+    # cell 21
+    "squares.accuracy('test') > 0.9 and squares.test_loss[-1] < 0.25": Swept("test_inputs"),
+    # cell 22
     'np.all(w < 0) and np.all((0.6 < radius) & (radius < 0.9))': Swept("test_inputs"),
-    # cell 26
-    'trainer.epoch == epochs_before + 50': Exact("10 chunks of 5 epochs"),
     # cell 27
+    'trainer.epoch == epochs_before + 50': Exact("10 chunks of 5 epochs"),
+    # cell 28
     'np.allclose(shown, by_hand)': Exact("the same float64 formula on the same grid"),
-    # cell 30
+    # cell 31
     'np.all(np.diff(f_x1, axis=1) > 0) and np.all(np.diff(f_x1, axis=0) == 0)': Exact("a fixed grid"),
-    # cell 30
+    # cell 31
     'np.all(np.diff(f_x2, axis=0) > 0) and np.all(np.diff(f_x2, axis=1) == 0)': Exact("a fixed grid"),
-    # cell 30
+    # cell 31
     'np.all(f_x1sq == profile) and abs(x1[middle]) < x1[1] - x1[0]': Exact("a fixed grid"),
-    # cell 30
+    # cell 31
     'np.all(np.diff(profile[:middle + 1]) < 0) and np.all(np.diff(profile[middle:]) > 0)': Exact("a fixed grid"),
-    # cell 31
+    # cell 32
     'output.shape[0] < big_map.shape[0]': Exact("fixed resolutions"),
-    # cell 31
+    # cell 32
     'np.allclose(output, trainer.grid(len(output))[2])': Exact("the same float64 computation"),
-    # cell 31
+    # cell 32
     'np.allclose(big_map, trainer.grid(len(big_map))[2])': Exact("the same float64 computation"),
-    # cell 33
+    # cell 34
     "three.accuracy('test') > two.accuracy('test') + 0.05 and two.accuracy('test') < 0.9": Swept("test_edges"),
-    # cell 33
+    # cell 34
     'slow > 3 * quick': Swept("test_edges"),
-    # cell 35
+    # cell 36
     'PlaygroundConfig.from_string(text) == spirals': Exact("a text round trip"),
-    # cell 36
+    # cell 37
     'all((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(second))))': Exact(FIXED_LINE),
-    # cell 36
+    # cell 37
     'not any((np.array_equal(a, b) for a, b in zip(seeded(first), seeded(other))))': Exact(FIXED_LINE),
-    # cell 39
-    'challenge.step() and challenge.trainer.epoch == 195': Exact("38 chunks of 5 epochs, then one"),
-    # cell 39
-    'not challenge.step() and challenge.trainer.epoch == 200': Exact("max_epochs=200"),
     # cell 40
-    "as_given.accuracy('test') < 0.95": Exact(FIXED_LINE),
+    'challenge.step() and challenge.trainer.epoch == 195': Exact("38 chunks of 5 epochs, then one"),
+    # cell 40
+    'not challenge.step() and challenge.trainer.epoch == 200': Exact("max_epochs=200"),
     # cell 41
+    "as_given.accuracy('test') < 0.95": Exact(FIXED_LINE),
+    # cell 42
     "any((train_and_score(spirals.replace(**change), chunks=40).accuracy('test') >= 0.95 for change in candidates))": Exact(FIXED_LINE),
-    # cell 45
+    # cell 46
     'n_params == 2 * 16 + 16 + (16 * 16 + 16) + (16 + 1)': Exact(),
-    # cell 44
+    # cell 45
     'sizes == config.layer_sizes': Exact(),
-    # cell 44
+    # cell 45
     'keras_params == build_model(config).count_params()': Exact(),
 }
 
 
 def train_and_score(config, chunks=12):
-    """Cell 6."""
+    """Cell 7."""
     trainer = PlaygroundTrainer(config)
     for _ in range(chunks):
         trainer.train_chunk(5)
@@ -100,13 +100,13 @@ def train_and_score(config, chunks=12):
 
 
 def first_epoch_below(losses, level):
-    """Cell 21."""
+    """Cell 22."""
     below = np.nonzero(np.asarray(losses) < level)[0]
     return int(below[0]) + 1 if below.size else None
 
 
 def measure_steps(seed):
-    """Cell 4: two chunks of 5 epochs move the starting weights of the moons network."""
+    """Cell 5: two chunks of 5 epochs move the starting weights of the moons network."""
     config = PlaygroundConfig(dataset="moons", seed=seed, hidden=(8, 8))
     starting = build_model(config).theta
     trainer = PlaygroundTrainer(config)
@@ -116,7 +116,7 @@ def measure_steps(seed):
 
 
 def measure_xor(seed):
-    """Cells 6-7."""
+    """Cells 7-8."""
     xor = PlaygroundConfig(dataset="xor", seed=seed, noise=0.05, learning_rate=0.03)
     no_hidden = train_and_score(xor.replace(hidden=()))
     hidden = train_and_score(xor.replace(hidden=(8,)))
@@ -127,7 +127,7 @@ def measure_xor(seed):
 
 
 def measure_inputs(seed):
-    """Cells 12-13."""
+    """Cells 13-14."""
     circles = PlaygroundConfig(dataset="circles", seed=seed, hidden=(), noise=0.1)
     straight = train_and_score(circles.replace(features=("x1", "x2")), chunks=20)
     squares = train_and_score(circles.replace(features=("x1^2", "x2^2")), chunks=20)
@@ -144,7 +144,7 @@ def measure_inputs(seed):
 
 
 def measure_edges(seed):
-    """Cell 21."""
+    """Cell 22."""
     edges = PlaygroundConfig(dataset="circles", seed=seed, hidden=(3,), noise=0.1)
     three = train_and_score(edges, chunks=100)
     two = train_and_score(edges.replace(hidden=(2,)), chunks=100)
@@ -159,7 +159,7 @@ def measure_edges(seed):
 
 
 def measure_rates(seed):
-    """Cells 9-10, the moons: learning rates 0.03, 0.0001 and 0.5 for 1000 epochs."""
+    """Cells 10-11, the moons: learning rates 0.03, 0.0001 and 0.5 for 1000 epochs."""
     moons = PlaygroundConfig(dataset="moons", seed=seed, hidden=(8, 8))
     slow, default, fast = (train_and_score(moons.replace(learning_rate=lr), chunks=200)
                            for lr in (0.0001, 0.03, 0.5))
@@ -170,7 +170,7 @@ def measure_rates(seed):
 
 
 def measure_overfitting(seed):
-    """Cells 9-10, the noisy circles: no penalty, L2 0.001, dropout 0.2, L2 0.01."""
+    """Cells 10-11, the noisy circles: no penalty, L2 0.001, dropout 0.2, L2 0.01."""
     noisy = PlaygroundConfig(dataset="circles", seed=seed, hidden=(32, 32), noise=0.5)
     plain, l2, dropout, penalised = (
         train_and_score(noisy.replace(**changes), chunks=200)
