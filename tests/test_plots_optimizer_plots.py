@@ -1,6 +1,7 @@
 """Tests for course/n04a_optimizers/plots.py (headless)."""
 
 import numpy as np
+import pytest
 
 import nnlib
 from course import figures
@@ -72,3 +73,17 @@ def test_plot_optimizer_paths_zoom_and_marker_spacing():
         assert "marker_every" in str(err)
     else:
         raise AssertionError("marker_every=0 was accepted")
+
+
+def test_convergence_map_leaves_divergent_settings_white_and_marks_settings():
+    bowl = surfaces.QuadraticBowl()
+    lrs, betas = np.linspace(0.01, 0.4, 30), np.linspace(0.0, 0.9, 20)
+    rates = bowl.convergence_rate(lrs[None, :], betas[:, None])
+    ax = plots.plot_convergence_map(lrs, betas, rates, marks={"a": (0.1, 0.2)})
+    mesh = ax.collections[0]
+    shown = mesh.get_array()
+    assert np.ma.count_masked(shown) == np.sum(rates >= 1) > 0
+    assert [line.get_label() for line in ax.get_lines()] == ["a"]
+    with pytest.raises(ValueError, match=r"rates must have shape \(n_momenta, n_rates\) = "
+                                         r"\(20, 30\)\. Received: \(30, 20\)"):
+        plots.plot_convergence_map(lrs, betas, rates.T)

@@ -188,3 +188,32 @@ def test_one_formula_for_the_stability_limit():
     for beta in (0.0, 0.5, 0.9):
         assert bowl.stability_limit(beta) == line.stability_limit(beta) == (
             descent.stability_limit(8.0, beta))
+
+
+def test_convergence_rate_is_what_a_run_keeps_per_step():
+    """The map's factor against runs of nnlib's SGD on the bowl: the distance kept per step
+    over steps 200-300 (where the slower direction has taken over)."""
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=10.0)
+    for lr, beta in [(0.05, 0.0), (0.15, 0.0), (0.05, 0.5), (0.1, 0.8), (0.25, 0.3)]:
+        path = surfaces.run_optimizer(bowl, SGD(lr, momentum=beta), bowl.start, 300)
+        distance = np.linalg.norm(path.points, axis=1)
+        kept = (distance[300] / distance[200]) ** (1 / 100)
+        assert abs(kept / bowl.convergence_rate(lr, beta) - 1) < 0.02, (lr, beta)
+
+
+def test_convergence_rate_at_one_or_more_means_the_run_diverges():
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=10.0)
+    lr = 1.05 * bowl.stability_limit(momentum=0.5)
+    assert bowl.convergence_rate(lr, 0.5) > 1
+    assert surfaces.run_optimizer(bowl, SGD(lr, momentum=0.5), bowl.start, 300).diverged
+
+
+def test_convergence_rate_broadcasts_and_refuses_bad_settings():
+    bowl = surfaces.QuadraticBowl()
+    grid = bowl.convergence_rate(np.array([0.01, 0.1, 0.2])[None, :],
+                                 np.array([0.0, 0.5])[:, None])
+    assert grid.shape == (2, 3)
+    assert np.isclose(grid[0, 0], 1 - 0.01)  # plain GD: the flat direction keeps 1 - lr h_x
+    with pytest.raises(ValueError, match=r"momentum in \[0, 1\)\. Received: learning_rate "
+                                         r"from 0\.1 to 0\.1, momentum from 1 to 1"):
+        bowl.convergence_rate(0.1, 1.0)

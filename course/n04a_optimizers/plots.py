@@ -438,3 +438,50 @@ class OptimizerExplorerFigure:
         else:
             self.lr_text.set_text(f"learning rate {lr:.3g}: no single threshold here, the "
                                   "curvature changes from place to place")
+
+
+def plot_convergence_map(learning_rates, momenta, rates, ax=None, *, marks=None,
+                         title="Rate of convergence per step"):
+    """Distill's map: the per-step convergence factor of SGD with momentum over
+    (learning rate, momentum), from ``QuadraticBowl.convergence_rate``.
+
+    Dark is fast; factors of 1 or more (the run does not converge) are left white, and the
+    contour lines mark 0.6, 0.8, 0.9 and 0.99.
+
+    Parameters
+    ----------
+    learning_rates : array_like of shape (n_rates,)
+    momenta : array_like of shape (n_momenta,)
+    rates : array_like of shape (n_momenta, n_rates)
+    ax : matplotlib Axes, optional
+    marks : dict of str to (learning_rate, momentum), optional
+        Settings to mark, with their legend labels.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    learning_rates = np.asarray(learning_rates, dtype=float)
+    momenta = np.asarray(momenta, dtype=float)
+    rates = np.asarray(rates, dtype=float)
+    if rates.shape != (momenta.size, learning_rates.size):
+        raise ValueError(f"rates must have shape (n_momenta, n_rates) = "
+                         f"({momenta.size}, {learning_rates.size}). Received: {rates.shape}.")
+    fig, ax = new_axes(ax)
+    shown = np.ma.masked_where(rates >= 1.0, rates)
+    mesh = ax.pcolormesh(learning_rates, momenta, shown, cmap="viridis", vmin=rates.min(),
+                         vmax=1.0, shading="auto")
+    fig.colorbar(mesh, ax=ax, label="distance kept per step")
+    lines = ax.contour(learning_rates, momenta, rates, levels=[0.6, 0.8, 0.9, 0.99],
+                       colors="white", linewidths=0.8)
+    ax.clabel(lines, fmt="%.2f", fontsize=8)
+    for k, (label, (lr, beta)) in enumerate((marks or {}).items()):
+        ax.plot(lr, beta, linestyle="none", marker=CYCLE_MARKERS[k % len(CYCLE_MARKERS)],
+                markersize=9, markeredgecolor="black", color=CYCLE_COLORS[k % len(CYCLE_COLORS)],
+                label=label)
+    if marks:
+        boxed_legend(ax, loc="upper right")
+    ax.set_xlabel("learning rate α")
+    ax.set_ylabel("momentum β")
+    ax.set_title(title)
+    return ax

@@ -14,7 +14,19 @@ FIXED = "no random input: a fixed surface, start and rates, in float64"
 SAME = "the same float64 arithmetic on both sides"
 
 CHECKS = {
-    # cell 52
+    # cell 40
+    'np.isclose(best_plain, (kappa - 1) / (kappa + 1))': Exact(
+        "the bowl, its best settings and the formula are fixed numbers"),
+    # cell 40
+    'np.isclose(best_heavy, (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1))': Exact(
+        "fixed numbers: at the best setting both roots have size sqrt(beta)"),
+    # cell 40
+    'best_heavy - 1e-09 <= rate_map.min() < best_heavy + 0.01': Exact(
+        "a fixed grid over a fixed bowl"),
+    # cell 43
+    'abs(kept_per_step / best_heavy - 1) < 0.03': Exact(
+        "the bowl's usual start and nnlib's SGD: nothing random"),
+    # cell 58
     'np.array_equal(by_hand, sweep.smoothed)': Swept("test_the_range_test_written_out"),
     # cell 4
     'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
@@ -65,45 +77,45 @@ CHECKS = {
     'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
     # cell 37
     'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
-    # cell 41
+    # cell 47
     'too_fast.diverged': Exact(FIXED),
-    # cell 41
+    # cell 47
     "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 41
+    # cell 47
     "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
-    # cell 41
+    # cell 47
     "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 42
+    # cell 48
     'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
-    # cell 42
+    # cell 48
     "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
-    # cell 42
+    # cell 48
     'not any((run.diverged for run in runs.values()))': Exact(FIXED),
-    # cell 46
+    # cell 52
     'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
-    # cell 46
+    # cell 52
     'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
-    # cell 49
+    # cell 55
     'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
-    # cell 49
+    # cell 55
     'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 49
+    # cell 55
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 55
+    # cell 61
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 55
+    # cell 61
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 60
+    # cell 66
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 60
+    # cell 66
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 60
+    # cell 66
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
 }
 
