@@ -93,8 +93,17 @@ def main():
                       control, values))
     cases.append(("04b regularization_explorer: L2, seen before",
                   regularization_widgets.regularization_explorer(), "l2", strengths * 2))
+    # 04c: the recordings of the notebook's four deep networks, made once (a few seconds);
+    # the slider only picks one and redraws.
+    from course.n04c_deep_networks import deep
+    from course.n04c_deep_networks import widgets as deep_widgets
+
+    deep_explorer = deep_widgets.deep_training_explorer(
+        deep.train_variants(*deep.moons(0), seed=0), variant="He")
+    cases.append(("04c deep_training_explorer: training step", deep_explorer, "step",
+                  list(range(0, deep.STEPS + 1, deep.RECORD_EVERY))))
     # 05d: the notebook's language model, trained as there; 300 characters per update.
-    train_docs, _ = language_text.split_documents(language_text.notebook_prose(), seed=0)
+    train_docs, _ = language_text.split_documents(language_text.course_prose(), seed=0)
     X_lm, y_lm = language_text.contexts(train_docs, 6)
     lm_params = language_mlp.init_params(len(language_text.ALPHABET), 6, embedding_dim=8,
                                          hidden=64, seed=0)

@@ -65,7 +65,19 @@ def test_notebook_prose_reads_markdown_cells_only(tmp_path):
     assert text.notebook_prose(tmp_path) == ["title some prose."]
     with pytest.raises(ValueError, match="no notebook with markdown cells"):
         text.notebook_prose(tmp_path / "nothing")
-    assert len(text.notebook_prose()) > 100  # the course's own notebooks
+
+
+def test_the_shipped_prose_is_the_notebooks_prose_written_a_document_a_line(tmp_path):
+    documents = text.course_prose()
+    assert len(documents) > 300 and sum(map(len, documents)) > 100_000
+    assert all(documents) and set("".join(documents)) <= set(text.ALPHABET) - {text.END}
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cells = [{"cell_type": "markdown", "source": "One *idea*."},
+             {"cell_type": "markdown", "source": "Two, $x^2$."}]
+    (notebooks / "a.ipynb").write_text(json.dumps({"cells": cells}))
+    assert text.write_course_prose(notebooks, tmp_path / "prose.txt") == 2
+    assert (tmp_path / "prose.txt").read_text() == "one idea.\ntwo, #.\n"
 
 
 # ---------------------------------------------------------------- bigram

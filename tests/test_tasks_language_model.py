@@ -136,7 +136,7 @@ def test_the_placeholder_is_not_attempted_and_the_course_function_is_refused():
 
 def _train(fn, seed):
     """The notebook's training (cells 9-18) with ``fn`` as the lookup's backward pass."""
-    docs = text.notebook_prose()
+    docs = text.course_prose()
     train_docs, _ = text.split_documents(docs, validation_share=0.1, seed=seed)
     X, y = text.contexts(train_docs, 6)
     params = mlp.init_params(len(text.ALPHABET), 6, embedding_dim=8, hidden=64, seed=seed)

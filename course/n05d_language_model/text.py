@@ -1,14 +1,18 @@
 """The text of notebook 05d: the course's own prose, as tokens.
 
-The corpus is the prose of the course's notebooks, read when the notebook runs: the
-markdown cells of every ``.ipynb`` file in a folder, each cell one *document*. The
+The corpus is the prose of the course's notebooks: the markdown cells of every ``.ipynb``
+file, each cell one *document*. A snapshot ships with the course, ``course_prose.txt``
+beside this file, one document a line (``course_prose`` reads it), so the notebook trains
+on the same text wherever it runs: in a clone, on a hub, or in an nbgrader folder that
+holds one notebook. ``write_course_prose`` makes it again from a folder of notebooks. The
 text is lower-cased and written in a small fixed alphabet (``ALPHABET``): letters,
 space and a little punctuation; markdown's marks are taken out, and every other
 character (digits, maths) is written as ``RARE``, a run of them as one. Each document
 ends with ``END``, the newline, which also pads the context at its start: the model
 learns where a paragraph begins and ends.
 
-Nothing here depends on the exact text: the notebooks change, and so does the corpus.
+Nothing here depends on the exact text: the claims of notebook 05d were also checked on
+other prose (tests/claims/test_05d_language_model.py).
 """
 
 from __future__ import annotations
@@ -48,11 +52,23 @@ def clean(text):
     return re.sub(re.escape(RARE) + "+", RARE, kept)
 
 
-def course_notebooks():
-    """The folder of the course's notebooks: ``notebooks`` beside the ``course`` package
-    (a clone of the course, or its copy on a hub), else the current folder."""
-    beside = Path(__file__).resolve().parents[2] / "notebooks"
-    return beside if beside.is_dir() else Path.cwd()
+PROSE = Path(__file__).with_name("course_prose.txt")
+"""The snapshot of the course's prose: one cleaned document a line."""
+
+
+def course_prose():
+    """The course's prose as shipped (``PROSE``): a list of cleaned documents."""
+    return PROSE.read_text(encoding="utf-8").splitlines()
+
+
+def write_course_prose(folder, path=PROSE):
+    """Write the prose of the notebooks in ``folder`` to ``path``, one document a line, and
+    return how many documents it wrote. From the course's folder, in Python:
+    ``text.write_course_prose("notebooks")``.
+    """
+    documents = notebook_prose(folder)
+    Path(path).write_text("".join(d + END for d in documents), encoding="utf-8")
+    return len(documents)
 
 
 def notebook_prose_of(path):
@@ -68,13 +84,13 @@ def notebook_prose_of(path):
     return documents
 
 
-def notebook_prose(folder=None):
+def notebook_prose(folder):
     """The markdown cells of every notebook in ``folder``, cleaned, one string each.
 
     Parameters
     ----------
-    folder : str or Path, optional
-        A folder of ``.ipynb`` files; default ``course_notebooks()``.
+    folder : str or Path
+        A folder of ``.ipynb`` files.
 
     Returns
     -------
@@ -86,7 +102,7 @@ def notebook_prose(folder=None):
     ValueError
         If the folder holds no notebook with prose.
     """
-    folder = Path(folder) if folder is not None else course_notebooks()
+    folder = Path(folder)
     documents = [d for path in sorted(folder.glob("*.ipynb")) for d in notebook_prose_of(path)]
     if not documents:
         raise ValueError(f"no notebook with markdown cells in {str(folder)!r}")

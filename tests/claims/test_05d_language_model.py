@@ -50,7 +50,7 @@ BLOCK_SIZE = 6
 def measure(seed, documents=None):
     """Cells 3-26 with COURSE_SEED=seed (the course's embedding_backward stands in for the
     student's: a right one passes its check and trains the same model)."""
-    documents = text.notebook_prose() if documents is None else documents
+    documents = text.course_prose() if documents is None else documents
     vocab = len(text.ALPHABET)
     train_docs, val_docs = text.split_documents(documents, validation_share=0.1, seed=seed)
     X1, y1 = text.contexts(train_docs, 1)
