@@ -29,7 +29,15 @@ import html
 
 import numpy as np
 
-from .task_guards import LibraryWatch, TimedOut, failing_pieces, rebound, replaced, time_limit
+from .task_guards import (
+    ESCAPE,
+    LibraryWatch,
+    TimedOut,
+    failing_pieces,
+    rebound,
+    replaced,
+    time_limit,
+)
 
 NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
 
@@ -161,6 +169,9 @@ class Exercise:
 
 
 def _copied(owner, name):
+    if name == ESCAPE:
+        return ("your code switches off the checker's watch or runs in a thread (sys.setprofile, "
+                "sys.settrace, threads or processes): write it in plain Python and numpy.")
     return (f"your code calls {owner} {name}, which is what it is compared with: write it "
             "yourself.")
 

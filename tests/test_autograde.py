@@ -178,7 +178,7 @@ def test_the_teachers_report_names_tampering_deleted_cells_time_outs_and_copies(
     assert "extra statements dropped" in lines["tamper_modules"]
     assert "backprop_check deleted" in lines["loops"]
     assert "timed out: mse_grad_check, softmax_cross_entropy_check" in lines["loops"]
-    assert "copied nnlib: dense_backward_check" in lines["copier"]
+    assert "copied the course's code: dense_backward_check" in lines["copier"]
     assert "nothing to report" in lines["teacher"] and "nothing to report" in lines["unfilled"]
     # untouched locked cells raise no false "checksum has changed" warning (nbgrader #1961)
     assert "has changed" not in done.stdout + done.stderr
@@ -204,3 +204,20 @@ def test_solution_cells_keep_their_definitions_and_imports_only():
         "import numpy as np\n\ndef f(x):\n    return x\n\ntasks = None\nprint('hi')\n")
     assert kept == "import numpy as np\n\ndef f(x):\n    return x"
     assert dropped == ["tasks = None", "print('hi')"]
+
+
+def test_a_definition_that_runs_code_as_it_is_defined_is_dropped():
+    """A class body, a decorator or a default value runs before the hidden test: each may
+    only hold names, literals and definitions."""
+    source = ("import numpy as np\n\n"
+              "class Fine:\n    '''doc'''\n    scale = 0.5\n\n"
+              "    def __init__(self, lr=0.01, betas=(0.9, -0.999)):\n        self.lr = lr\n\n"
+              "    @property\n    def rate(self):\n        return self.lr\n\n"
+              "class Patches:\n    np.random.default_rng = None\n\n"
+              "def early(x, _=np.seterr(all='ignore')):\n    return x\n\n"
+              "@(lambda f: f)\ndef decorated(x):\n    return x\n\n"
+              "class Based(print('hi') or object):\n    pass\n")
+    kept, dropped = grading.definitions(source)
+    assert "class Fine" in kept and "def rate" in kept
+    assert dropped == ["class Patches:", "def early(x, _=np.seterr(all='ignore')):",
+                       '@lambda f: f', "class Based(print('hi') or object):"]

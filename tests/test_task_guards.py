@@ -225,3 +225,53 @@ def test_a_wrong_task_is_not_excused_by_a_right_piece():
         return loss, [2 * g for g in grads]
 
     assert backprop.backprop.check(backprop_without_relu_slope).status == INCORRECT
+
+
+def _cell_function(source, name):
+    namespace = {}
+    exec(compile(source, "<cell>", "exec"), namespace)  # as a notebook cell defines it
+    return namespace[name]
+
+
+@pytest.mark.parametrize("source", [
+    # a call the profiler cannot see: from a thread
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "from nnlib import activations\n"
+    "def relu(z):\n"
+    "    with ThreadPoolExecutor(1) as pool:\n"
+    "        return pool.submit(activations.relu, z).result()\n",
+    # the profiler switched off, then nnlib's function
+    "import sys\n"
+    "from nnlib import activations\n"
+    "def relu(z):\n"
+    "    sys.setprofile(None)\n"
+    "    return activations.relu(z)\n",
+])
+def test_a_call_hidden_from_the_watch_is_refused(source):
+    from course.n02_forward_pass import tasks
+
+    relu = _cell_function(source, "relu")
+    feedback = tasks.relu.check(relu, _cell_function("def relu_grad(z):\n    return (z > 0) * 1.0\n",
+                                                     "relu_grad"))
+    assert feedback.status == "incorrect"
+    assert "watch" in feedback.message or "calls nnlib's" in feedback.message
+
+
+def test_a_name_the_code_reads_is_found_without_running_it():
+    from course.n05d_language_model import mlp
+    from course.task_guards import LibraryWatch
+
+    watch = LibraryWatch({"reference embedding_backward": mlp.embedding_backward})
+    aliased = _cell_function("from course.n05d_language_model.mlp import embedding_backward as e\n"
+                             "def f(d, i, v):\n    return e(d, i, v)\n", "f")
+    dotted = _cell_function("import course.n05d_language_model.mlp\n"
+                            "def f(d, i, v):\n"
+                            "    return course.n05d_language_model.mlp.embedding_backward(d, i, v)\n",
+                            "f")
+    own = _cell_function("import numpy as np\n"
+                         "def f(d, i, v):\n"
+                         "    out = np.zeros((v, d.shape[-1]))\n"
+                         "    np.add.at(out, i, d)\n"
+                         "    return out\n", "f")
+    assert watch.examine(aliased) == watch.examine(dotted) == "reference embedding_backward"
+    assert watch.examine(own) is None

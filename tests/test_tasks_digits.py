@@ -76,6 +76,10 @@ MISTAKES = {  # the mistake as code, and words of the message that names it
     "a mask instead of indices": (_variant(
         RETURN, "    return [(~np.isin(np.arange(n_samples), folds[i]), "
                 "np.isin(np.arange(n_samples), folds[i])) for i in range(k)]\n"), "mask"),
+    "a generator instead of a list": (_variant(
+        RETURN, "    for i in range(k):\n"
+                "        yield np.concatenate(folds[:i] + folds[i + 1:]), folds[i]\n"),
+        "wrap it in list"),
     "training part missing a fold": (_variant(
         RETURN, "    return [(np.concatenate(folds[:i] + folds[i + 2:]), folds[i]) "
                 "for i in range(k)]\n"), "misses"),

@@ -298,7 +298,7 @@ def write_release(out):
 def class_report(course, assignment):
     """One line per student after autograde: the score, and what the grading found
     (statements dropped from solution cells, deleted or changed locked cells, tasks that
-    timed out, copied nnlib or tampered with the grading)."""
+    timed out, copied the course's code or tampered with the grading)."""
     import json
 
     from nbgrader.api import Gradebook
@@ -319,7 +319,8 @@ def class_report(course, assignment):
                     found.append("locked cells changed: "
                                  + ", ".join(notebook["changed_locked_cells"]))
                 for label, words in (("timed out", ("did not finish",)),
-                                     ("copied nnlib", ("calls nnlib's",)),
+                                     ("copied the course's code",
+                                      ("which is what it is compared with",)),
                                      ("tampering", ("tampering",))):
                     cells = sorted(cell for cell, v in tasks.items()
                                    if any(w in v["reason"] for w in words))

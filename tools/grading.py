@@ -35,7 +35,6 @@ from traitlets import Float
 
 RUNNER = Path(__file__).with_name("grade_runner.py")
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-KEPT = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 
 def report_path(resources):
@@ -60,13 +59,58 @@ def _python(source):
     return TransformerManager().transform_cell(source)
 
 
+DECORATORS = {"staticmethod", "classmethod", "property"}
+
+
+def _literal(node):
+    """Whether ``node`` is a value that runs no code: a constant, or a tuple, list or
+    negation of them."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _literal(node.operand)
+    return isinstance(node, (ast.Tuple, ast.List)) and all(_literal(e) for e in node.elts)
+
+
+def _harmless(node):
+    """Whether defining ``node`` runs none of the student's code: what runs at definition
+    time (decorators, default values, base classes, a class body) must be a name, a literal
+    or another harmless definition. A class body that patches numpy, or a default value
+    that calls something, would run before the hidden test."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        decorators_ok = all(
+            (isinstance(d, ast.Name) and d.id in DECORATORS)
+            or (isinstance(d, ast.Attribute) and d.attr in ("setter", "getter", "deleter")
+                and isinstance(d.value, ast.Name))
+            for d in node.decorator_list)
+        args = node.args
+        defaults = args.defaults + [d for d in args.kw_defaults if d is not None]
+        return decorators_ok and all(_literal(d) for d in defaults)
+    if isinstance(node, ast.ClassDef):
+        plain = all(isinstance(b, (ast.Name, ast.Attribute)) for b in node.bases)
+        body_ok = all(
+            _harmless(item)
+            or (isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant))
+            or (isinstance(item, (ast.Assign, ast.AnnAssign)) and item.value is not None
+                and _literal(item.value)
+                and all(isinstance(t, ast.Name)
+                        for t in (item.targets if isinstance(item, ast.Assign)
+                                  else [item.target])))
+            or isinstance(item, ast.Pass)
+            for item in node.body)
+        return plain and body_ok and not node.decorator_list and not node.keywords
+    return False
+
+
 def definitions(source):
     """``(kept, dropped)``: a solution cell's definitions and imports, as source, and the
-    first line of every other top-level statement."""
+    first line of every other top-level statement (and of every definition that would run
+    code as it is defined: see ``_harmless``)."""
     tree = ast.parse(_python(source))
-    kept = [node for node in tree.body if isinstance(node, KEPT)]
-    dropped = [ast.unparse(node).splitlines()[0] for node in tree.body
-               if not isinstance(node, KEPT)]
+    kept = [node for node in tree.body if _harmless(node)]
+    dropped = [ast.unparse(node).splitlines()[0] for node in tree.body if not _harmless(node)]
     return "\n\n".join(ast.unparse(node) for node in kept), dropped
 
 

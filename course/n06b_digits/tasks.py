@@ -14,6 +14,8 @@ samples left in training, the seed ignored, the pair returned the wrong way roun
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from course.exercises import Exercise, Task, call, compare_arrays
@@ -45,10 +47,13 @@ def _folds(fn, n, k, seed):
     out = call(fn, n, k, seed)
     if out is None:
         return None, "your function returned None; did you forget `return`?"
-    try:
-        pairs = list(out)
-    except TypeError:
-        return None, f"return a list of k pairs (train_idx, val_idx); got {type(out).__name__}."
+    if not isinstance(out, (list, tuple)):
+        # a generator passes once, then cannot be indexed or used twice: the notebook needs
+        # folds[0] and len(folds)
+        return None, (f"return a list of k pairs (train_idx, val_idx); yours returns a "
+                      f"{type(out).__name__}" + (" (wrap it in list(...), or build the list "
+                      "and return it)" if inspect.isgenerator(out) else "") + ".")
+    pairs = list(out)
     if len(pairs) != k:
         return None, (f"for n_samples={n}, k={k} your function returned {len(pairs)} pairs; "
                       f"k-fold cross-validation has k = {k} of them, one per fold.")
