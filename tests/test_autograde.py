@@ -221,3 +221,17 @@ def test_a_definition_that_runs_code_as_it_is_defined_is_dropped():
     assert "class Fine" in kept and "def rate" in kept
     assert dropped == ["class Patches:", "def early(x, _=np.seterr(all='ignore')):",
                        '@lambda f: f', "class Based(print('hi') or object):"]
+
+
+def test_a_function_that_patches_numpys_random_numbers_when_it_runs_is_caught():
+    """Inputs of its own choosing (all zeros, say) would make a wrong answer look right."""
+    job = {"imports": ["import numpy as np", "import nnlib",
+                       "from course.n03_learning_backprop import tasks"],
+           "solutions": {"mse_grad": "import numpy as np\n\n"
+                                     "def mse_grad(y, y_hat):\n"
+                                     "    np.random.default_rng = "
+                                     "lambda seed=None: np.random.Generator(np.random.PCG64(0))\n"
+                                     "    return y_hat - y\n"},
+           "test": ["tasks.mse_grad.grade(mse_grad)"]}
+    verdict = grading.run_test(job, timeout=60)
+    assert verdict["passed"] is False and "tampering" in verdict["reason"]

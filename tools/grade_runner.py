@@ -50,7 +50,7 @@ def _machinery(tasks):
     things = {}
     for owner in (exercises.Exercise, exercises.Task, exercises, task_guards, gradcheck,
                   task_guards.LibraryWatch, tasks, builtins, math, np, np.testing,
-                  np.linalg, np.ndarray):
+                  np.linalg, np.random, np.random.Generator, np.ndarray):
         for name, value in vars(owner).items():
             things[(id(owner), name)] = value
     for value in list(vars(tasks).values()):
