@@ -72,7 +72,7 @@ CHECKS = {
     # cell 34
     "final_mse['lr 0.001, 1000 epochs'][w] > 2 * floor": Swept("test_ten_seeds"),
     # cell 33
-    "flat['lr 0.001, 1000 epochs'][w] >= 0.1 and dead['lr 0.001, 1000 epochs'][w][1] >= 2": Swept("test_ten_seeds"),
+    "flat['lr 0.001, 1000 epochs'][w] >= 0.1": Swept("test_ten_seeds"),
     # cell 33
     'np.mean(flat_runs[far] >= 0.1) > 0.5': Swept("test_ten_seeds"),
     # cell 33
@@ -264,7 +264,7 @@ def measure_ten_seeds(seed):
         "stuck_no_dead": int(sum(sum(dead[a][s]) == 0 and final_mse[a][s] > 2 * floor
                                  for s in worst)),
         "worst_1000": float(final_mse[c][w]) / floor,
-        "worst_1000_flat": float(flat[c][w]), "worst_1000_dead": int(dead[c][w][1]),
+        "worst_1000_flat": float(flat[c][w]),
         "flat_shrinks_1000": min(float(flat[a][s] - flat[c][s]) for s in worst),
         "flat_shrinks_lr01": min(float(flat[a][s] - flat[b][s]) for s in worst),
     }
@@ -284,7 +284,6 @@ TEN_SEEDS_CLAIMS = {
     "a stuck worst run has no dead neuron": ("stuck_no_dead", lambda v: v >= 1),
     "the worst run after 1000 epochs is stuck": ("worst_1000", lambda v: v > 2),
     "... flat on >= 10%": ("worst_1000_flat", lambda v: v >= 0.1),
-    "... with >= 2 dead second-layer neurons": ("worst_1000_dead", lambda v: v >= 2),
     "1000 epochs shrink the worst seeds' flat piece": ("flat_shrinks_1000", lambda v: v > 0),
     "lr 0.01 shrinks the worst seeds' flat piece": ("flat_shrinks_lr01", lambda v: v > 0),
 }
