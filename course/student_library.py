@@ -58,6 +58,7 @@ PIECES = {
     "l2_penalty_grad": ("04b_regularization", "l2_penalty_grad", 0),
     "dropout_forward": ("04b_regularization", "dropout", 0),
     "dropout_backward": ("04b_regularization", "dropout", 1),
+    "layer_norm_backward": ("04c_deep_networks", "layer_norm_backward", 0),
     "conv2d": ("05a_mlp_cnn", "conv2d", 0),
     "conv2d_backward": ("05a_mlp_cnn", "conv2d_backward", 0),
     "lstm_step": ("05b_rnn_lstm_gru", "lstm_step", 0),

@@ -5,7 +5,7 @@ A dense network, each formula once, numpy only:
 - ``activations``  relu, sigmoid, tanh, softmax, linear and their derivatives
 - ``losses``       mse, binary and categorical cross-entropy and their gradients
 - ``penalties``    L1 and L2 on the kernels and their gradients
-- ``initializers`` Glorot uniform
+- ``initializers`` Glorot uniform, He uniform
 - ``model``        ``MLP``: forward pass, backprop by hand, ``fit``
 - ``optimizers``   ``SGD`` (with momentum) and ``Adam``
 - ``data``         data sets, splits, one-hot labels and the mini-batches of an epoch

@@ -1,7 +1,8 @@
 """Weight initialisers: the random numbers a network starts from.
 
-Both follow Keras' ``Dense`` defaults, so a fresh nnlib layer is drawn from the same
-distribution as a fresh Keras layer (the numbers differ: Keras has its own RNG).
+``glorot_uniform`` and ``zeros`` are Keras' ``Dense`` defaults, so a fresh nnlib layer is
+drawn from the same distribution as a fresh Keras layer (the numbers differ: Keras has its
+own RNG). ``he_uniform`` is Keras' initialiser of that name, made for ReLU layers.
 """
 
 from __future__ import annotations
@@ -33,6 +34,33 @@ def glorot_uniform(shape, rng=None, dtype=np.float64):
     rng = np.random.default_rng(rng)
     fan_in, fan_out = shape
     limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+
+
+def he_uniform(shape, rng=None, dtype=np.float64):
+    """He (Kaiming) uniform initialiser, for layers followed by ReLU.
+
+    Parameters
+    ----------
+    shape : tuple of int (n_in, n_out)
+        Shape of the kernel ``W``.
+    rng : int, numpy Generator or None
+        Seed or generator (normalised with ``np.random.default_rng``).
+    dtype : numpy dtype, default=np.float64
+
+    Returns
+    -------
+    W : ndarray of shape ``shape``
+
+    Notes
+    -----
+    ``W ~ U(-limit, limit)`` with ``limit = sqrt(6 / fan_in)``: the variance
+    ``2 / fan_in`` makes up for ReLU zeroing half of its inputs, so the mean square of the
+    activations stays the same from layer to layer.
+    """
+    rng = np.random.default_rng(rng)
+    fan_in, _ = shape
+    limit = np.sqrt(6.0 / fan_in)
     return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
 
 

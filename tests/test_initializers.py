@@ -24,3 +24,12 @@ def test_glorot_uniform_is_deterministic_and_dtype():
 
 def test_zeros():
     np.testing.assert_array_equal(initializers.zeros((3,)), [0.0, 0.0, 0.0])
+
+
+def test_he_uniform_bounds_and_variance():
+    W = initializers.he_uniform((300, 200), rng=0)
+    limit = np.sqrt(6 / 300)
+    assert W.shape == (300, 200)
+    assert np.abs(W).max() <= limit and np.abs(W).max() > 0.99 * limit
+    np.testing.assert_allclose(W.var(), 2 / 300, rtol=0.03)
+    np.testing.assert_array_equal(W, initializers.he_uniform((300, 200), rng=0))
