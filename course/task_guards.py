@@ -115,18 +115,7 @@ def _codes_with_globals(thing):
 
 def _codes(thing):
     """The code objects of a function, a method, a class' own functions, a partial."""
-    if isinstance(thing, functools.partial):
-        return _codes(thing.func)
-    if isinstance(thing, (staticmethod, classmethod)):
-        return _codes(thing.__func__)
-    if isinstance(thing, property):
-        return [c for f in (thing.fget, thing.fset) if f for c in _codes(f)]
-    if inspect.ismethod(thing):
-        return _codes(thing.__func__)
-    if inspect.isclass(thing):
-        return [c for value in vars(thing).values() for c in _codes(value)]
-    code = getattr(thing, "__code__", None)
-    return [code] if code is not None else []
+    return [code for code, _ in _codes_with_globals(thing)]
 
 
 class LibraryWatch:

@@ -31,37 +31,26 @@ def glorot_uniform(shape, rng=None, dtype=np.float64):
     variance ``limit^2 / 3 = 2 / (fan_in + fan_out)`` keeps signals from growing or
     shrinking layer after layer.
     """
-    rng = np.random.default_rng(rng)
     fan_in, fan_out = shape
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+    return _uniform(shape, np.sqrt(6.0 / (fan_in + fan_out)), rng, dtype)
 
 
 def he_uniform(shape, rng=None, dtype=np.float64):
-    """He (Kaiming) uniform initialiser, for layers followed by ReLU.
+    """He (Kaiming) uniform initialiser, for layers followed by ReLU; its arguments and
+    result are those of ``glorot_uniform``.
 
-    Parameters
-    ----------
-    shape : tuple of int (n_in, n_out)
-        Shape of the kernel ``W``.
-    rng : int, numpy Generator or None
-        Seed or generator (normalised with ``np.random.default_rng``).
-    dtype : numpy dtype, default=np.float64
-
-    Returns
-    -------
-    W : ndarray of shape ``shape``
-
-    Notes
-    -----
     ``W ~ U(-limit, limit)`` with ``limit = sqrt(6 / fan_in)``: the variance
     ``2 / fan_in`` makes up for ReLU zeroing half of its inputs, so the mean square of the
     activations stays the same from layer to layer.
     """
-    rng = np.random.default_rng(rng)
     fan_in, _ = shape
-    limit = np.sqrt(6.0 / fan_in)
-    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+    return _uniform(shape, np.sqrt(6.0 / fan_in), rng, dtype)
+
+
+def _uniform(shape, limit, rng, dtype):
+    """``U(-limit, limit)`` of ``shape``, from a seed or generator ``rng``."""
+    return np.random.default_rng(rng).uniform(-limit, limit, size=shape).astype(dtype,
+                                                                                copy=False)
 
 
 def zeros(shape, dtype=np.float64):
