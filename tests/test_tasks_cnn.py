@@ -116,7 +116,7 @@ def test_practice_mistakes_are_named(name, wrong, pattern, assert_named):
     lambda X, k, b: tasks.conv2d._reference(X, k, b),
 ])
 def test_a_call_of_nnlibs_conv2d_is_not_accepted(copy, assert_named):
-    assert_named(tasks.conv2d, copy, pattern=r"calls nnlib's .* write it yourself")
+    assert_named(tasks.conv2d, copy, pattern=r"calls the course's .* write it yourself")
 
 
 # ---------------------------------------------------------------- conv2d, backwards

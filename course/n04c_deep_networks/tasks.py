@@ -175,6 +175,7 @@ layer_norm_backward = Task(
            "With g = dout * gamma, per row: dx = (g - mean(g) - xhat * mean(g * xhat)) / "
            "sqrt(var + eps), the means over the features (axis=1, keepdims=True)."],
     seed=404,
+    owner="the course's",
 )
 
 # ---------------------------------------------------------------- practice

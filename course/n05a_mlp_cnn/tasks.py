@@ -128,6 +128,7 @@ conv2d = Task(
            "Z[s, i, j, k] = bias[k] + the sum over u, v and c of "
            "X[s, i + u, j + v, c] * kernel[u, v, c, k]. The kernel is not flipped."],
     seed=501,
+    owner="the course's",
     forbidden={"conv.conv2d": conv.conv2d, "conv.apply_filter": conv.apply_filter},
 )
 
@@ -224,6 +225,7 @@ conv2d_backward = Task(
            "kernel entry touched, rows u to u + out_h - 1 and columns v to v + out_w - 1, "
            "gets dZ @ kernel[u, v].T added to it."],
     seed=502,
+    owner="the course's",
     forbidden={"conv.conv2d_backward": conv.conv2d_backward},
 )
 

@@ -136,6 +136,7 @@ lstm_step = Task(
            "The gates i, f, o go through the sigmoid, the candidate c~ through tanh.",
            "c_new = f * c + i * c~ and h_new = o * tanh(c_new), entry by entry."],
     seed=511,
+    owner="the course's",
     forbidden={"recurrent.lstm_cell": recurrent.lstm_cell},
 )
 
@@ -234,6 +235,7 @@ rnn_backward = Task(
            "sum of dz over samples, added to what later steps gave them; dx_t = dz W^T.",
            "What goes on to the step before: dh_{t-1} = dz U^T."],
     seed=512,
+    owner="the course's",
     forbidden={"recurrent.simple_rnn_backward": recurrent.simple_rnn_backward},
 )
 

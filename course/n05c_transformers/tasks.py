@@ -166,6 +166,7 @@ attention = Task(
            "weights = softmax over the last axis of Q K^T / sqrt(d_k) (masked), "
            "output = weights V. For a batch, K^T swaps only K's last two axes."],
     seed=521,
+    owner="the course's",
     forbidden={"attention.scaled_dot_product_attention": nn_attention.scaled_dot_product_attention,
                "attention.multi_head_attention": nn_attention.multi_head_attention,
                "attention.softmax": nn_attention.softmax},
