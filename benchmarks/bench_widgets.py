@@ -63,6 +63,30 @@ def _summary(samples):
     return statistics.median(ordered), p95
 
 
+def depth_explorer_cases(train_docs):
+    """05e: the notebook's eight untrained blocks on 32 windows of 16 characters, run three
+    ways once (a second or two); the menu and the slider only pick a stream and redraw."""
+    from types import SimpleNamespace
+
+    from course.n04c_deep_networks.deep import layer_norm_backward
+    from course.n05c_transformers.attention import scaled_dot_product_attention
+    from course.n05e_transformer_block import block as transformer_block
+    from course.n05e_transformer_block import widgets as transformer_widgets
+
+    pieces = SimpleNamespace(attention=scaled_dot_product_attention,
+                             layer_norm_backward=layer_norm_backward,
+                             embedding_backward=language_mlp.embedding_backward)
+    stream = transformer_block.token_stream([language_text.encode(doc) for doc in train_docs])
+    starts = np.random.default_rng(0).integers(0, len(stream) - 16, 32)
+    X, y = transformer_block.windows(stream, starts, 16)
+    profiles = transformer_block.depth_profiles(pieces, X, y, len(language_text.ALPHABET),
+                                                n_blocks=8, seed=0)
+    return [("05e depth_explorer: after block", transformer_widgets.depth_explorer(profiles),
+             "depth", [int(d) for d in np.tile(np.arange(9), 4)]),
+            ("05e depth_explorer: network", transformer_widgets.depth_explorer(profiles),
+             "network", list(profiles) * 12)]
+
+
 def main():
     X, y = make_linear(seed=0)
     cases = [
@@ -114,6 +138,7 @@ def main():
                   list(np.geomspace(0.1, 5.0, 40))))
     cases.append(("05d sampling_explorer: seed", language_widgets.sampling_explorer(lm_params, 6),
                   "seed", list(range(1, 41))))
+    cases += depth_explorer_cases(train_docs)
     # 06b: the epoch slider over softmax regression's kept weights (nothing retrains).
     X_digits, y_digits = digits.load_digits()
     train, test = digits.stratified_split(y_digits, test_size=0.2, seed=0)

@@ -65,6 +65,7 @@ PIECES = {
     "rnn_backward": ("05b_rnn_lstm_gru", "rnn_backward", 0),
     "attention": ("05c_transformers", "attention", 0),
     "embedding_backward": ("05d_language_model", "embedding_backward", 0),
+    "attention_backward": ("05e_transformer_block", "attention_backward", 0),
     "precision_recall_f1": ("06_training_evaluation", "precision_recall_f1", 0),
     "r2_score": ("06_training_evaluation", "r2_score", 0),
     "EarlyStopping": ("06_training_evaluation", "early_stopping", 0),

@@ -83,12 +83,14 @@ def test_notebooks_import_the_course_with_a_fallback_and_read_COURSE_SEED(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_a_notebook_imports_its_own_lesson_folder_and_no_other(path):
-    """04a_optimizers.ipynb imports course.n04a_optimizers (07b, 07's appendix, uses 07's)."""
+    """04a_optimizers.ipynb imports course.n04a_optimizers (07b, 07's appendix, uses 07's;
+    05e, whose model continues 05d's, reads 05d's text and bigram as well as its own)."""
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
                      if c.cell_type == "code")
     folders = set(re.findall(r"\bcourse\.(n\d\d[a-z]?_\w+?)\b(?=[. ])", text))
-    own = {f"n{path.stem}"} if path.stem != "07b_float32_appendix" else {
-        "n07_mlp_tensorflow_comparison"}
+    own = {"07b_float32_appendix": {"n07_mlp_tensorflow_comparison"},
+           "05e_transformer_block": {"n05e_transformer_block", "n05d_language_model"},
+           }.get(path.stem, {f"n{path.stem}"})
     assert folders == own, folders
     assert all((ROOT / "course" / f).is_dir() for f in folders)
 
