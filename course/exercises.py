@@ -170,8 +170,9 @@ class Exercise:
 
 def _copied(owner, name):
     if name == ESCAPE:
-        return ("your code switches off the checker's watch or runs in a thread (sys.setprofile, "
-                "sys.settrace, threads or processes): write it in plain Python and numpy.")
+        return ("your code switches off the checker's watch, runs in a thread or rewrites "
+                "functions (sys.setprofile, sys.settrace, threads, processes, __code__): write "
+                "it in plain Python and numpy.")
     return (f"your code calls {owner} {name}, which is what it is compared with: write it "
             "yourself.")
 

@@ -83,9 +83,11 @@ def is_students_code(code):
 
 
 ESCAPE = "a way round the watch"
-"""What ``examine`` returns for code that hides its calls (a thread, the profiler off)."""
+"""What ``examine`` returns for code that hides its calls (a thread, the profiler off) or
+rewrites functions in place (the checker's, through ``__code__``)."""
 _ESCAPES = {"setprofile", "settrace", "Thread", "ThreadPoolExecutor", "ProcessPoolExecutor",
-            "start_new_thread", "Process"}
+            "start_new_thread", "Process", "__code__", "__defaults__", "__kwdefaults__",
+            "__globals__"}
 
 
 def _nested(code):
@@ -111,6 +113,18 @@ def _codes_with_globals(thing):
         return [p for value in vars(thing).values() for p in _codes_with_globals(value)]
     code, scope = getattr(thing, "__code__", None), getattr(thing, "__globals__", None)
     return [(code, scope)] if code is not None and scope is not None else []
+
+
+def _signature(code):
+    """What a verbatim copy of a documented function keeps when its source is run again
+    (``exec(inspect.getsource(f))``), whatever the bytecode and the line numbers: its name,
+    arguments, variables, the names it reads and its constants, the docstring among them.
+    None for a function without a docstring of some length: an honest answer may share
+    the rest with a short reference."""
+    consts = tuple(c for c in code.co_consts if not isinstance(c, types.CodeType))
+    if not (consts and isinstance(consts[0], str) and len(consts[0]) >= 20):
+        return None
+    return code.co_name, code.co_argcount, code.co_varnames, code.co_names, consts
 
 
 def _codes(thing):
@@ -139,6 +153,8 @@ class LibraryWatch:
         self.forbidden = dict(forbidden)
         self.codes = {code: name for name, thing in self.forbidden.items()
                       for code in _codes(thing)}
+        self.copies = {_signature(code): name for code, name in self.codes.items()
+                       if _signature(code) is not None}
         self.classes = {thing: name for name, thing in self.forbidden.items()
                         if inspect.isclass(thing)}
         self.caught = None
@@ -154,6 +170,8 @@ class LibraryWatch:
         for code in _codes(answer):
             if code in self.codes:
                 return self.codes[code]
+            if _signature(code) in self.copies:  # a verbatim copy: exec(getsource(...))
+                return self.copies[_signature(code)]
         return self._named(answer)
 
     def _named(self, answer):

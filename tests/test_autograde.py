@@ -235,3 +235,19 @@ def test_a_function_that_patches_numpys_random_numbers_when_it_runs_is_caught():
            "test": ["tasks.mse_grad.grade(mse_grad)"]}
     verdict = grading.run_test(job, timeout=60)
     assert verdict["passed"] is False and "tampering" in verdict["reason"]
+
+
+def test_a_function_that_rewrites_the_checkers_code_when_it_runs_is_caught():
+    """Rewriting a function in place (its ``__code__``) keeps the function's identity: the
+    grader compares the code, defaults and module globals of the machinery too."""
+    job = {"imports": ["import numpy as np", "import nnlib",
+                       "from course.n03_learning_backprop import tasks"],
+           "solutions": {"mse_grad": "def mse_grad(y, y_hat):\n"
+                                     "    import course.exercises as e\n"
+                                     "    code = '__co' + 'de__'\n"
+                                     "    setattr(e.compare_arrays, code,\n"
+                                     "            getattr(lambda *a, **k: None, code))\n"
+                                     "    return y_hat - y\n"},
+           "test": ["tasks.mse_grad.grade(mse_grad)"]}
+    verdict = grading.run_test(job, timeout=60)
+    assert verdict["passed"] is False and "tampering" in verdict["reason"]

@@ -275,3 +275,28 @@ def test_a_name_the_code_reads_is_found_without_running_it():
                          "    return out\n", "f")
     assert watch.examine(aliased) == watch.examine(dotted) == "reference embedding_backward"
     assert watch.examine(own) is None
+
+
+def test_a_verbatim_copy_rewriting_code_and_the_checkers_helpers_are_refused(assert_named):
+    """Three cheats a grading trial found (05e): the reference's source run again with
+    exec, a function that rewrites code objects, and the checker's own helper functions."""
+    import inspect
+
+    from course.n05e_transformer_block import block
+    from course.n05e_transformer_block import tasks as t05e
+
+    scope = {"np": np}
+    exec(inspect.getsource(block.attention_backward), scope)  # noqa: S102 (the cheat itself)
+    assert_named(t05e.attention_backward, scope["attention_backward"],
+                 pattern=r"calls the course's .*write it yourself")
+
+    def rewrites(d_out, Q, K, V, weights):
+        rewrites.__code__ = rewrites.__code__
+        return block.attention_backward(d_out, Q, K, V, weights)
+
+    assert_named(t05e.attention_backward, rewrites, pattern=r"rewrites functions")
+
+    def helpers(d_out, Q, K, V, weights):
+        return t05e._from_dS(t05e._jacobian(t05e._dA(d_out, V), weights), d_out, Q, K, weights)
+
+    assert_named(t05e.attention_backward, helpers, pattern=r"calls the course's tasks\._")

@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import tempfile
+import types
 
 
 def _task_module(imports):
@@ -48,16 +49,25 @@ def _machinery(tasks):
     from nnlib import gradcheck
 
     things = {}
+    lesson = tasks.__name__.rpartition(".")[0]  # course.n05e_transformer_block
+    modules = [m for name, m in list(sys.modules.items())
+               if m is not None and (name.startswith(lesson + ".") or name == "nnlib"
+                                     or name.startswith("nnlib."))]
     for owner in (exercises.Exercise, exercises.Task, exercises, task_guards, gradcheck,
                   task_guards.LibraryWatch, tasks, builtins, math, np, np.testing,
-                  np.linalg, np.random, np.random.Generator, np.ndarray):
+                  np.linalg, np.random, np.random.Generator, np.ndarray, *modules):
         for name, value in vars(owner).items():
             things[(id(owner), name)] = value
     for value in list(vars(tasks).values()):
         if isinstance(value, exercises.Exercise):  # its settings, not its state (_last, ...)
             for name, attr in vars(value).items():
-                if not name.startswith("_"):
+                if not name.startswith("_") or name == "_reference":
                     things[(id(value), name)] = attr
+    for value in list(things.values()):  # a function rewritten in place keeps its identity
+        for function in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(function, types.FunctionType):
+                for name in ("__code__", "__defaults__", "__kwdefaults__"):
+                    things[(id(function), name)] = getattr(function, name)
     things[("profile",)] = sys.getprofile()
     return things
 
