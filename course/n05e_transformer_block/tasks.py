@@ -184,6 +184,23 @@ def _one_sequence_works(fn, d_out, Q, K, V, weights):
         return False
 
 
+def _names_read(fn):
+    """The attribute and global names the function's code reads, with those of its inner
+    functions and of the functions it calls by a global name (``a.T`` reads ``T``)."""
+    fn = getattr(fn, "func", fn)  # a functools.partial
+    scope = getattr(fn, "__globals__", {})
+    codes, names, seen = [getattr(fn, "__code__", None)], set(), set()
+    while codes:
+        code = codes.pop()
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        names.update(code.co_names)
+        codes += [c for c in code.co_consts if hasattr(c, "co_names")]
+        codes += [getattr(scope.get(n), "__code__", None) for n in code.co_names]
+    return names
+
+
 def _check_attention_backward(fn, rng):
     for name, d_out, Q, K, V, mask in _cases(rng):
         weights = _attention(Q, K, V, mask)[1]
@@ -195,10 +212,14 @@ def _check_attention_backward(fn, rng):
             raise
         except Exception as exc:  # the student's code may fail in any way here
             if _one_sequence_works(fn, *inputs):
-                return (f"{name}, running it raised {type(exc).__name__}: {exc}. One "
-                        "sequence of one head works, so look at the leading axes: .T (and "
-                        "np.transpose) reverses every axis; swap only the last two, "
-                        "np.swapaxes(a, -1, -2).")
+                names = _names_read(fn)
+                hint = (".T (and np.transpose) reverses every axis; swap only the last two, "
+                        "np.swapaxes(a, -1, -2)" if names & {"T", "transpose"} else
+                        "every product and sum must work on the last two axes and leave the "
+                        "leading ones alone (@ does; np.dot, np.outer and np.diag do not)")
+                return (f"{name}, running it raised {type(exc).__name__}: "
+                        f"{str(exc).rstrip('.')}. One sequence of one head works, so look at "
+                        f"the leading axes: {hint}.")
             raise
         if out is None:
             return "your function returned None; did you forget `return`?"
@@ -212,8 +233,10 @@ def _check_attention_backward(fn, rng):
         numeric = _numeric(d_out, Q, K, V, mask)
         assert all(np.allclose(n, e, rtol=1e-5, atol=1e-7) for n, e in zip(numeric, expected)), \
             "the course's reference is off"
+        in_order = all(np.shape(o) == e.shape and np.allclose(o, e)
+                       for o, e in zip(out, expected))
         for order in itertools.permutations(range(3)):
-            if order != (0, 1, 2) and all(
+            if order != (0, 1, 2) and not in_order and all(
                     np.shape(out[i]) == expected[j].shape and np.allclose(out[i], expected[j])
                     for i, j in enumerate(order)):
                 return (f"{name}, your function returns the right arrays in another order: "
@@ -246,6 +269,8 @@ attention_backward = Task(
            "mask needs nothing more: its weights are 0."],
     seed=506,
     owner="the course's",
+    # the checker's helpers that build the right answer from its parts
+    forbidden={"tasks._from_dS": _from_dS, "tasks._dA": _dA, "tasks._jacobian": _jacobian},
 )
 
 # ---------------------------------------------------------------- practice: numbers
@@ -275,15 +300,15 @@ def _stream_checker(answer):
         (256.0, "that is the variance at the end; the standard deviation is its square "
                 "root."),
         (9.0, "standard deviations of uncorrelated signals do not add; their variances do."),
-        (3.0, "each sub-layer adds as much variance as the stream holds when it gets there, "
+        (3.0, "each part adds as much variance as the stream holds when it gets there, "
               "not 1: its output is as large as its input."),
     ])
 
 
 stream_growth = Exercise(
     "2. A stream without LayerNorm", _stream_checker,
-    hints=["The variances of two uncorrelated signals add. At each sub-layer the stream "
+    hints=["The variances of two uncorrelated signals add. At each part the stream "
            "gets an output with the same variance as itself.",
-           "So every sub-layer multiplies the variance by the same factor. Work out the "
+           "So every part multiplies the variance by the same factor. Work out the "
            "variance at the end first; the standard deviation is its square root."],
 )
