@@ -13,6 +13,9 @@ SGD with momentum keeps a velocity that remembers past steps::
     velocity := momentum * velocity - learning_rate * g
     w := w + velocity
 
+(Nesterov's momentum, ``nesterov=True``, steps as if it had looked ahead:
+``w := w + momentum * velocity - learning_rate * g``.)
+
 Adam keeps running means of the gradient (``m``) and of its square (``v``) and
 divides one by the square root of the other, so every parameter gets its own step
 size::
@@ -97,6 +100,9 @@ class SGD(Optimizer):
         Step size ``alpha`` (> 0).
     momentum : float, default=0.0
         In [0, 1). 0 is plain gradient descent ``w -= learning_rate * g``.
+    nesterov : bool, default=False
+        Nesterov's momentum (Keras' ``nesterov``): the step adds ``momentum * velocity -
+        learning_rate * g``, the velocity just updated, plus the gradient step once more.
 
     Examples
     --------
@@ -105,9 +111,12 @@ class SGD(Optimizer):
     array([ 0.5, -1. ])
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
         self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
+        if not isinstance(nesterov, (bool, np.bool_)):
+            raise TypeError(f"nesterov must be True or False. Received: nesterov={nesterov!r}")
+        self.nesterov = bool(nesterov)
         self.velocities = None
 
     def _build(self, params):
@@ -127,10 +136,14 @@ class SGD(Optimizer):
         for w, g, vel in zip(params, grads, self.velocities):
             vel *= self.momentum
             vel -= lr * g
-            w += vel
+            if self.nesterov:
+                w += self.momentum * vel - lr * g
+            else:
+                w += vel
 
     def get_config(self):
-        return {"learning_rate": self.learning_rate, "momentum": self.momentum}
+        return {"learning_rate": self.learning_rate, "momentum": self.momentum,
+                "nesterov": self.nesterov}
 
 
 class Adam(Optimizer):
@@ -230,7 +243,7 @@ def get(optimizer, **settings) -> Optimizer:
     Examples
     --------
     >>> get("SGD with momentum", learning_rate=0.1).get_config()
-    {'learning_rate': 0.1, 'momentum': 0.9}
+    {'learning_rate': 0.1, 'momentum': 0.9, 'nesterov': False}
     """
     if isinstance(optimizer, Optimizer) or callable(getattr(optimizer, "step", None)):
         if settings:

@@ -75,8 +75,10 @@ def test_weights_move_both_ways():
 @pytest.mark.parametrize(
     ("ours", "theirs"),
     [(lambda: Adam(**EXACT_ADAM), lambda: keras.optimizers.Adam(**EXACT_ADAM)),
-     (lambda: SGD(**EXACT_SGD), lambda: keras.optimizers.SGD(**EXACT_SGD))],
-    ids=["adam", "sgd-momentum"],
+     (lambda: SGD(**EXACT_SGD), lambda: keras.optimizers.SGD(**EXACT_SGD)),
+     (lambda: SGD(**EXACT_SGD, nesterov=True),
+      lambda: keras.optimizers.SGD(**EXACT_SGD, nesterov=True))],
+    ids=["adam", "sgd-momentum", "sgd-nesterov"],
 )
 def test_100_optimizer_steps_equal_keras(ours, theirs, rng):
     w = rng.normal(size=(4, 3))
@@ -108,8 +110,10 @@ def test_default_adam_drifts_slightly_from_keras(rng):
 @pytest.mark.parametrize(
     ("ours", "theirs"),
     [(lambda: Adam(**EXACT_ADAM), lambda: keras.optimizers.Adam(**EXACT_ADAM)),
-     (lambda: SGD(**EXACT_SGD), lambda: keras.optimizers.SGD(**EXACT_SGD))],
-    ids=["adam", "sgd-momentum"],
+     (lambda: SGD(**EXACT_SGD), lambda: keras.optimizers.SGD(**EXACT_SGD)),
+     (lambda: SGD(**EXACT_SGD, nesterov=True),
+      lambda: keras.optimizers.SGD(**EXACT_SGD, nesterov=True))],
+    ids=["adam", "sgd-momentum", "sgd-nesterov"],
 )
 def test_fit_100_steps_equals_keras_fit(ours, theirs):
     """The article's model and data, same start, same batches: same losses and weights."""

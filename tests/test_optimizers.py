@@ -32,6 +32,18 @@ def test_sgd_momentum_by_hand():
     assert opt.iterations == 2
 
 
+def test_sgd_nesterov_by_hand():
+    # vel1 = -0.2 ; w += 0.9*-0.2 - 0.2 = -0.38 -> 0.62 ; vel2 = -0.38 ; w += -0.342 - 0.2 -> 0.078
+    w = np.array([1.0])
+    opt = SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
+    opt.step([w], [np.array([2.0])])
+    np.testing.assert_allclose(w, [0.62])
+    opt.step([w], [np.array([2.0])])
+    np.testing.assert_allclose(w, [0.078])
+    with pytest.raises(TypeError, match="nesterov must be True or False. Received: nesterov='yes'"):
+        SGD(0.1, momentum=0.9, nesterov="yes")
+
+
 def test_adam_two_steps_by_hand():
     lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-7
     w, g = np.array([1.0]), np.array([0.5])
@@ -105,7 +117,7 @@ def test_get_by_name_and_errors():
 
 
 def test_repr_shows_config():
-    assert repr(SGD(0.5, momentum=0.9)) == "SGD(learning_rate=0.5, momentum=0.9)"
+    assert repr(SGD(0.5, momentum=0.9)) == "SGD(learning_rate=0.5, momentum=0.9, nesterov=False)"
 
 
 def test_fit_accepts_any_object_with_a_step_method():
@@ -134,8 +146,8 @@ def test_get_builds_every_optimizer_by_name_with_settings():
     from nnlib import optimizers
 
     sgd = optimizers.get("SGD", learning_rate=0.1)
-    assert type(sgd) is optimizers.SGD and sgd.get_config() == {"learning_rate": 0.1,
-                                                                 "momentum": 0.0}
+    assert type(sgd) is optimizers.SGD and sgd.get_config() == {
+        "learning_rate": 0.1, "momentum": 0.0, "nesterov": False}
     assert optimizers.get("sgd with momentum").get_config()["momentum"] == 0.9
     assert optimizers.get("SGD with momentum", momentum=0.5).get_config()["momentum"] == 0.5
     assert optimizers.get("Adam", learning_rate=0.01).get_config()["learning_rate"] == 0.01

@@ -201,6 +201,23 @@ def test_convergence_rate_is_what_a_run_keeps_per_step():
         assert abs(kept / bowl.convergence_rate(lr, beta) - 1) < 0.02, (lr, beta)
 
 
+def test_nesterovs_convergence_rate_is_what_a_run_keeps_per_step():
+    """Nesterov's recurrence, z^2 - (1 + b)(1 - a h) z + b (1 - a h), against nnlib's
+    SGD(nesterov=True); at a = 1/L, b = (sqrt(k) - 1)/(sqrt(k) + 1) it is 1 - 1/sqrt(k)."""
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=10.0)
+    for lr, beta in [(0.05, 0.5), (0.1, 0.8), (0.15, 0.3), (0.12, 0.6)]:
+        path = surfaces.run_optimizer(bowl, SGD(lr, momentum=beta, nesterov=True), bowl.start,
+                                      300)
+        distance = np.linalg.norm(path.points, axis=1)
+        kept = (distance[300] / distance[200]) ** (1 / 100)
+        assert abs(kept / bowl.convergence_rate(lr, beta, nesterov=True) - 1) < 0.02, (lr, beta)
+    root = np.sqrt(bowl.condition_number)
+    assert np.isclose(bowl.convergence_rate(0.1, (root - 1) / (root + 1), nesterov=True),
+                      1 - 1 / root)
+    assert np.isclose(bowl.convergence_rate(0.1, 0.0, nesterov=True),
+                      bowl.convergence_rate(0.1, 0.0))  # without momentum, the same step
+
+
 def test_convergence_rate_at_one_or_more_means_the_run_diverges():
     bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=10.0)
     lr = 1.05 * bowl.stability_limit(momentum=0.5)
@@ -217,3 +234,10 @@ def test_convergence_rate_broadcasts_and_refuses_bad_settings():
     with pytest.raises(ValueError, match=r"momentum in \[0, 1\)\. Received: learning_rate "
                                          r"from 0\.1 to 0\.1, momentum from 1 to 1"):
         bowl.convergence_rate(0.1, 1.0)
+
+
+def test_nesterovs_rate_above_one_means_the_run_diverges():
+    bowl = surfaces.QuadraticBowl(h_x=1.0, h_y=10.0)
+    assert bowl.convergence_rate(0.18, 0.6, nesterov=True) > 1
+    assert surfaces.run_optimizer(bowl, SGD(0.18, momentum=0.6, nesterov=True), bowl.start,
+                                  300).diverged

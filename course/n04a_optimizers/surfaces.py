@@ -173,10 +173,12 @@ class QuadraticBowl(Surface):
         return [(2.0 / (L + mu), 0.0),
                 (4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2, ((root - 1) / (root + 1)) ** 2)]
 
-    def convergence_rate(self, learning_rate, momentum=0.0):
+    def convergence_rate(self, learning_rate, momentum=0.0, nesterov=False):
         """How much SGD with momentum shrinks the distance to the minimum per step, in the
         long run: the largest ``|z|`` over both directions, where ``z`` solves
-        ``z^2 - (1 + momentum - learning_rate h) z + momentum = 0`` for the curvature ``h``.
+        ``z^2 - (1 + momentum - learning_rate h) z + momentum = 0`` for the curvature ``h``
+        (with ``nesterov=True``, ``z^2 - (1 + momentum)(1 - learning_rate h) z
+        + momentum (1 - learning_rate h) = 0``).
 
         One direction with curvature ``h`` moves as
         ``w_{t+1} = w_t - learning_rate h w_t + momentum (w_t - w_{t-1})``; the roots of that
@@ -198,11 +200,15 @@ class QuadraticBowl(Surface):
                              f"from {beta.min():g} to {beta.max():g}.")
         rates = []
         for h in (self.h_x, self.h_y):
-            trace = 1.0 + beta - lr * h
-            disc = trace**2 - 4.0 * beta
+            if nesterov:
+                trace, product = (1.0 + beta) * (1.0 - lr * h), beta * (1.0 - lr * h)
+            else:
+                trace, product = 1.0 + beta - lr * h, beta
+            disc = trace**2 - 4.0 * product
             real = np.sqrt(np.maximum(disc, 0.0))
-            # complex roots (disc < 0) have |z| = sqrt(beta); real ones (|trace| + root) / 2
-            rates.append(np.where(disc < 0, np.sqrt(beta), (np.abs(trace) + real) / 2.0))
+            # complex roots (disc < 0) have |z| = sqrt(product); real ones (|trace| + root) / 2
+            rates.append(np.where(disc < 0, np.sqrt(np.abs(product)),
+                                  (np.abs(trace) + real) / 2.0))
         return np.maximum(*rates)
 
     def _value(self, x, y):

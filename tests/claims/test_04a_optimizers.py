@@ -26,7 +26,17 @@ CHECKS = {
     # cell 43
     'abs(kept_per_step / best_heavy - 1) < 0.03': Exact(
         "the bowl's usual start and nnlib's SGD: nothing random"),
-    # cell 58
+    # cell 46
+    'np.isclose(nesterov_rate, 1 - 1 / np.sqrt(kappa))': Exact(
+        "fixed numbers: at rate 1/L the stiff direction's roots are 0, the flat one's a "
+        "double root 1 - 1/sqrt(kappa)"),
+    # cell 46
+    'nesterov_rate < heavy_same < plain_same': Exact("fixed numbers"),
+    # cell 47
+    'abs(nesterov_kept / nesterov_rate - 1) < 0.03': Exact(
+        "the bowl's usual start and nnlib's SGD: nothing random (the double root adds a "
+        "factor t, 1.4% a step over steps 50-100)"),
+    # cell 63
     'np.array_equal(by_hand, sweep.smoothed)': Swept("test_the_range_test_written_out"),
     # cell 4
     'np.allclose(grad, bowl.grad(p))': Exact(FIXED),
@@ -77,45 +87,45 @@ CHECKS = {
     'np.all((3.5 < plain_growth) & (plain_growth < 4.5))': Exact(FIXED),
     # cell 37
     'np.all((1.6 < momentum_growth) & (momentum_growth < 2.6))': Exact(FIXED),
-    # cell 47
+    # cell 52
     'too_fast.diverged': Exact(FIXED),
-    # cell 47
+    # cell 52
     "final['momentum 0.95, rate 0.001'] < final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 47
+    # cell 52
     "final['momentum 0.95, rate 0.001'] < final['Adam, rate 0.2']": Exact(FIXED),
-    # cell 47
+    # cell 52
     "final['Adam, rate 0.2'] > 10 * final['SGD, rate 0.002']": Exact(FIXED),
-    # cell 48
+    # cell 53
     'np.median(adam_steps) < 0.2 / 10': Exact(FIXED),
-    # cell 48
+    # cell 53
     "short_memory.loss[-1] < final['Adam, rate 0.2'] / 4": Exact(FIXED),
-    # cell 48
+    # cell 53
     'not any((run.diverged for run in runs.values()))': Exact(FIXED),
-    # cell 52
+    # cell 57
     'np.allclose(left.points[-1], wells.minima[0], atol=0.001)': Exact(FIXED),
-    # cell 52
+    # cell 57
     'np.allclose(right.points[-1], wells.minima[1], atol=0.001)': Exact(FIXED),
-    # cell 55
+    # cell 60
     'np.ptp(early) < 0.2 * smooth[0]': Swept("test_range_test_and_batch_sizes"),
-    # cell 55
+    # cell 60
     'smooth[lowest_step] < 0.7 * smooth[0] and swept[lowest_step] > 0.1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 55
+    # cell 60
     'sweep.stopped_at is not None and lowest_step < len(smooth) - 1': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 61
+    # cell 66
     "final_loss['suggested'] < final_loss['suggested / 100']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 61
+    # cell 66
     "final_loss['where the test stopped'] > final_loss['suggested']": Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 66
+    # cell 71
     'mini.epoch_loss[-1] < 0.75 * full.epoch_loss[-1]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 66
+    # cell 71
     'hurt[full.batch_size] < hurt[mini.batch_size] < 0.75 * hurt[per_sample.batch_size]': Swept(
         "test_range_test_and_batch_sizes"),
-    # cell 66
+    # cell 71
     '0.4 < hurt[per_sample.batch_size] < 0.65': Swept("test_range_test_and_batch_sizes"),
 }
 
