@@ -406,3 +406,16 @@ def test_depth_profiles_run_each_variant_from_the_same_start():
     only = block.depth_profiles(PIECES, X, y, V, n_blocks=2, seed=1, d_model=8,
                                 variants={"no feed-forward": {"feed_forward": False}})
     assert list(only) == ["no feed-forward"] and len(only["no feed-forward"]["streams"]) == 3
+
+
+def test_rate_at_warms_up_linearly_then_follows_a_cosine_or_the_cut():
+    rates = [block.rate_at(t, 100, 0.03, warmup=10, cosine=True) for t in range(100)]
+    np.testing.assert_allclose(rates[:10], 0.03 * np.arange(1, 11) / 10)
+    assert rates[10] == pytest.approx(0.03) and rates[-1] < 1e-4
+    assert np.all(np.diff(rates[10:]) < 0)  # the cosine only falls
+    cut = [block.rate_at(t, 100, 0.01) for t in range(100)]
+    assert cut[:75] == [0.01] * 75 and cut[75:] == [0.001] * 25
+    with pytest.raises(ValueError, match="warmup must be an integer >= 0. Received: warmup=-1"):
+        block.train(PIECES, block.init_params(7, 4, d_model=4, n_blocks=1,
+                                               n_heads=1, seed=0),
+                    np.arange(20) % 7, steps=2, warmup=-1)

@@ -321,12 +321,28 @@ def negative_log_likelihood(pieces, params, stream, **parts):
     return total / count
 
 
-def train(pieces, params, stream, *, steps=600, batch_size=32, learning_rate=0.01, seed=None,
-          attention_backward=attention_backward, **parts):
+def rate_at(step, steps, learning_rate, *, warmup=0, cosine=False):
+    """The learning rate of step ``step`` (from 0) of ``steps``.
+
+    A linear warm-up first, ``learning_rate * (step + 1) / warmup`` for ``step < warmup``;
+    then either a cosine from ``learning_rate`` down to 0 over the remaining steps
+    (``cosine=True``), or ``learning_rate``, cut to a tenth for the last quarter of the
+    steps (as 05d's ``mlp.train``).
+    """
+    if step < warmup:
+        return learning_rate * (step + 1) / warmup
+    if cosine:
+        return learning_rate * 0.5 * (1 + np.cos(np.pi * (step - warmup) / max(steps - warmup, 1)))
+    return learning_rate if step < (3 * steps) // 4 else learning_rate / 10
+
+
+def train(pieces, params, stream, *, steps=600, batch_size=32, learning_rate=0.01, warmup=0,
+          cosine=False, seed=None, attention_backward=attention_backward, **parts):
     """Adam on windows of the model's ``n_steps`` tokens drawn at random from ``stream``;
     ``params`` are updated in place.
 
-    The rate drops to a tenth for the last quarter of the steps (as 05d's ``mlp.train``).
+    Each step's rate is ``rate_at(step, steps, learning_rate, warmup=warmup, cosine=cosine)``:
+    by default ``learning_rate``, cut to a tenth for the last quarter of the steps.
 
     Returns
     -------
@@ -340,6 +356,7 @@ def train(pieces, params, stream, *, steps=600, batch_size=32, learning_rate=0.0
     """
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
+    warmup = check_positive_int(warmup, "warmup", minimum=0)
     n_steps = params["P"].shape[0]
     stream = np.asarray(stream)
     if len(stream) < n_steps + 2:
@@ -357,8 +374,8 @@ def train(pieces, params, stream, *, steps=600, batch_size=32, learning_rate=0.0
     losses = []
     with one_blas_thread():
         for step in range(steps):
-            if step == (3 * steps) // 4:
-                optimizer.learning_rate = learning_rate / 10
+            optimizer.learning_rate = rate_at(step, steps, learning_rate, warmup=warmup,
+                                              cosine=cosine)
             X, y = windows(stream, rng.integers(0, len(stream) - n_steps, size=batch_size),
                            n_steps)
             try:  # a diverging run overflows inside the model before its loss is infinite

@@ -37,6 +37,8 @@ CHECKS = {
         Swept("test_the_training_claims"),
     # cell 26
     "val_losses['no feed-forward'] > val_losses['full block']": Swept("test_the_training_claims"),
+    # cell 30
+    'schedule_val[60] < schedule_val[0]': Swept("test_the_warmup_claim"),
 }
 
 VOCAB_SIZE, N_STEPS = len(text.ALPHABET), 16
@@ -145,3 +147,32 @@ TRAINING_CLAIMS = {
 
 def test_the_training_claims():
     sweep(measure_training, TRAINING_CLAIMS)
+
+
+WARMUP = {"learning_rate": 0.05, "cosine": True}
+
+
+def measure_warmup(seed):
+    """Cells 29-30 with COURSE_SEED=seed: a cosine schedule from the peak rate 0.05, with and
+    without 60 steps of warm-up (the course's pieces; section 5's runs use the student's
+    attention_backward, which trains the same model)."""
+    pieces = course_pieces()
+    _, _, train_stream, val_stream = _streams(seed)
+    val = {}
+    for warmup in (0, 60):
+        params = block.init_params(VOCAB_SIZE, N_STEPS, **SIZES, seed=seed)
+        block.train(pieces, params, train_stream, steps=TRAINING["steps"],
+                    batch_size=TRAINING["batch_size"], **WARMUP, warmup=warmup, seed=seed)
+        val[warmup] = block.negative_log_likelihood(pieces, params, val_stream)
+    return {"warmup_margin": val[0] - val[60]}
+
+
+WARMUP_CLAIMS = {
+    "at peak rate 0.05, the cosine schedule ends lower with 60 steps of warm-up":
+        ("warmup_margin", lambda v: v > 0),
+}
+
+
+def test_the_warmup_claim():
+    sweep(measure_warmup, WARMUP_CLAIMS)
+
