@@ -468,26 +468,26 @@ def depth_profiles(pieces, X, y, vocab_size, *, n_blocks=8, seed=None,
 
     Each variant gets the same weights (``init_params(..., seed=seed)``). For each:
     the stream before the first block and after each (``n_blocks + 1`` arrays), each
-    block's attention weights, and the first loss with its gradient's size on the first
-    block's query kernel.
+    block's attention weights, and the first loss.
 
     Returns
     -------
     dict of str to dict
         ``"streams"``, ``"weights"``, ``"spread"`` (``position_spread`` of each stream),
         ``"size"`` (standard deviation of each stream), ``"largest_weight"`` (of each
-        block), ``"loss"`` and ``"first_gradient"``.
+        block) and ``"loss"``.
     """
     profiles = {}
     for name, parts in variants.items():
         params = init_params(vocab_size, X.shape[1], n_blocks=n_blocks, seed=seed, **sizes)
-        _, saved = forward(pieces, params, X, keep=True, **parts)
-        loss, grads = loss_and_grads(pieces, params, X, y, **parts)
+        logits, saved = forward(pieces, params, X, keep=True, **parts)
+        flat = logits.reshape(-1, vocab_size)
+        loss = categorical_cross_entropy(_one_hot(y, vocab_size), flat, from_logits=True)
         profiles[name] = {
             "streams": saved["streams"], "weights": saved["weights"],
             "spread": [position_spread(s) for s in saved["streams"]],
             "size": [float(np.std(s)) for s in saved["streams"]],
             "largest_weight": [largest_weight(a) for a in saved["weights"]],
-            "loss": loss, "first_gradient": float(np.linalg.norm(grads["0.Wq"])),
+            "loss": loss,
         }
     return profiles
