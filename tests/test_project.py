@@ -50,6 +50,9 @@ def test_every_requirement_has_lower_and_upper_bound():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_are_valid_and_committed_without_outputs(path):
+    raw = json.loads(path.read_text())
+    ids = [cell.get("id") for cell in raw["cells"]]  # nbformat would fill in missing ones
+    assert None not in ids and len(set(ids)) == len(ids), f"{path.name}: cell ids missing or repeated"
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     for cell in nb.cells:
