@@ -61,6 +61,7 @@ PIECES = {
     "layer_norm_backward": ("04c_deep_networks", "layer_norm_backward", 0),
     "conv2d": ("05a_mlp_cnn", "conv2d", 0),
     "conv2d_backward": ("05a_mlp_cnn", "conv2d_backward", 0),
+    "max_pool2d_backward": ("05a_mlp_cnn", "max_pool2d_backward", 0),
     "lstm_step": ("05b_rnn_lstm_gru", "lstm_step", 0),
     "rnn_backward": ("05b_rnn_lstm_gru", "rnn_backward", 0),
     "attention": ("05c_transformers", "attention", 0),

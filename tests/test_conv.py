@@ -123,3 +123,42 @@ def test_other_errors():
         conv.max_pool2d(np.zeros((1, 3, 3, 1)), 4)
     with pytest.raises(TypeError, match=r"X must be an array of numbers"):
         conv.conv2d("image", np.zeros((1, 1, 1, 1)))
+
+
+@pytest.mark.parametrize(("shape", "pool", "ties"), [
+    ((2, 6, 6, 3), 2, False),
+    ((2, 7, 5, 2), 2, False),  # a row and a column that no window covers
+    ((3, 7, 8, 2), 3, False),
+    ((2, 6, 8, 2), 2, True),  # whole numbers: windows with tied largest entries
+])
+def test_max_pool2d_backward_equals_tf_gradient_tape(keras, rng, shape, pool, ties):
+    """Exactly TensorFlow's gradient, ties included: both route dY to the first largest."""
+    import tensorflow as tf
+
+    X = rng.integers(0, 3, size=shape).astype(float) if ties else rng.normal(size=shape)
+    dY = rng.normal(size=(shape[0], shape[1] // pool, shape[2] // pool, shape[3]))
+    X_tf = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(X_tf)
+        loss = tf.reduce_sum(tf.constant(dY) * keras.layers.MaxPooling2D(pool, dtype="float64")(X_tf))
+    assert np.array_equal(conv.max_pool2d_backward(dY, X, pool), tape.gradient(loss, X_tf).numpy())
+
+
+def test_max_pool2d_backward_against_finite_differences(rng):
+    from nnlib.gradcheck import numerical_gradient
+
+    X, dY = rng.normal(size=(2, 5, 7, 2)), rng.normal(size=(2, 2, 3, 2))
+    numeric = numerical_gradient(lambda x: float(np.sum(dY * conv.max_pool2d(x, 2))), X)
+    np.testing.assert_allclose(conv.max_pool2d_backward(dY, X, 2), numeric, atol=1e-8)
+
+
+def test_max_pool2d_backward_routes_ties_to_the_first_entry_row_by_row():
+    X = np.array([[0.0, 2.0], [2.0, 1.0]])[None, :, :, None]
+    dX = conv.max_pool2d_backward(np.full((1, 1, 1, 1), 5.0), X, 2)
+    assert dX[0, :, :, 0].tolist() == [[0.0, 5.0], [0.0, 0.0]]
+
+
+def test_max_pool2d_backward_names_a_wrong_dY():
+    with pytest.raises(ValueError, match=r"dY must have the pooled maps' shape \(1, 2, 2, 1\)\. "
+                                         r"Received: dY with shape \(1, 4, 4, 1\)"):
+        conv.max_pool2d_backward(np.ones((1, 4, 4, 1)), np.ones((1, 4, 4, 1)), 2)

@@ -32,7 +32,8 @@ def test_every_task_is_covered():
     assert {t.name for t in ALL_TASKS} == {
         "dense_forward", "relu", "sigmoid", "mse_grad", "softmax_cross_entropy",
         "dense_backward", "backprop", "train", "Momentum", "Adam", "dropout",
-        "l2_penalty_grad", "conv2d", "conv2d_backward", "lstm_step", "rnn_backward", "attention",
+        "l2_penalty_grad", "conv2d", "conv2d_backward", "max_pool2d_backward", "lstm_step",
+        "rnn_backward", "attention",
         "precision_recall_f1", "r2_score", "EarlyStopping"}
 
 

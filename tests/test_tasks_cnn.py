@@ -208,3 +208,117 @@ def test_conv2d_backward_agrees_with_tf_gradient_tape():
     dX_tf, dK_tf, db_tf = tape.gradient(loss, [X_tf, layer.kernel, layer.bias])
     for mine, theirs in zip(conv.conv2d_backward(dZ, X, kernel), (dX_tf, dK_tf, db_tf)):
         np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- max pooling, backwards
+
+
+def _pool_backward(dY, X, p, *, share="first", step=None, size=None, times_dY=True,
+                   shape="X"):
+    """A looped max_pool2d_backward with one thing changed, as a student writes it."""
+    step, size = step or p, size or p
+    n, out_h, out_w, c = dY.shape
+    dX = np.zeros_like(X)
+    for s in range(n):
+        for i in range(out_h):
+            for j in range(out_w):
+                rows, cols = slice(i * step, i * step + size), slice(j * step, j * step + size)
+                window = X[s, rows, cols, :]
+                for k in range(c):
+                    grad = dY[s, i, j, k] if times_dY else 1.0
+                    w = window[:, :, k]
+                    top = w.max()
+                    if share == "all":
+                        dX[s, rows, cols, k] += grad
+                    elif share == "mean":
+                        dX[s, rows, cols, k] += grad / size**2
+                    elif share == "ties":
+                        dX[s, rows, cols, k] += grad * (window[:, :, k] == top)
+                    else:
+                        hits = np.argwhere(w == top)
+                        r, q = {"first": hits[0], "last": hits[-1], "corner": (0, 0)}[share]
+                        dX[s, i * step + r, j * step + q, k] = grad
+    if shape == "pooled":
+        return dX[:, ::p, ::p][:, :out_h, :out_w]
+    if shape == "cropped":
+        return dX[:, :out_h * p, :out_w * p]
+    return dX
+
+
+def test_max_pool2d_backward_solution_passes():
+    assert tasks.max_pool2d_backward.check(solutions.max_pool2d_backward).status == CORRECT
+    tasks.max_pool2d_backward.grade(solutions.max_pool2d_backward)
+    assert tasks.max_pool2d_backward.check(_pool_backward).status == CORRECT
+
+
+def _swapped(dY, X, p):
+    """The largest entry's row and column swapped within its window."""
+    n, out_h, out_w, c = dY.shape
+    dX = np.zeros_like(X)
+    for s, i, j, k in np.ndindex(n, out_h, out_w, c):
+        window = X[s, i * p:(i + 1) * p, j * p:(j + 1) * p, k]
+        r, q = np.unravel_index(np.argmax(window), (p, p))
+        dX[s, i * p + q, j * p + r, k] = dY[s, i, j, k]
+    return dX
+
+
+MAX_POOL_MISTAKES = {
+    "dY to every entry": ({"share": "all"}, r"every entry of each window gets"),
+    "average pooling": ({"share": "mean"}, r"average pooling"),
+    "ties all get dY": ({"share": "ties"}, r"each of them gets the whole dY"),
+    "the last tie": ({"share": "last"}, r"the last of them gets dY"),
+    "top-left corner": ({"share": "corner"}, r"top-left entry"),
+    "a mask without dY": ({"times_dY": False}, r"marks each window's largest entry with 1"),
+    "max across channels": ({"channels": "joint"}, r"across all channels at once"),
+    "overlapping windows": ({"step": 1}, r"starts at row i and column j"),
+    "2x2 whatever the pool": ({"step": 2, "size": 2}, r"2x2 whatever pool_size"),
+    "dX of the pooled shape": ({"shape": "pooled"}, r"the pooled maps' shape"),
+    "no leftover rows": ({"shape": "cropped"}, r"without the rows or columns that no window"),
+}
+
+
+@pytest.mark.parametrize("mistake", MAX_POOL_MISTAKES)
+def test_each_max_pool2d_backward_mistake_is_named(mistake, assert_named):
+    changes, pattern = MAX_POOL_MISTAKES[mistake]
+    if changes.get("channels") == "joint":
+        def wrong(dY, X, p):  # one place per window, found over all channels at once
+            out = np.zeros_like(X)
+            for s, i, j in np.ndindex(*dY.shape[:3]):
+                window = X[s, i * p:(i + 1) * p, j * p:(j + 1) * p, :]
+                r, q, _ = np.unravel_index(np.argmax(window), window.shape)
+                out[s, i * p + r, j * p + q, :] = dY[s, i, j, :]
+            return out
+    else:
+        def wrong(dY, X, p, changes=changes):
+            return _pool_backward(dY, X, p, **changes)
+    assert_named(tasks.max_pool2d_backward, wrong, pattern=pattern)
+
+
+def test_a_swapped_row_and_column_is_named(assert_named):
+    assert_named(tasks.max_pool2d_backward, _swapped, pattern=r"row and column within the window swapped")
+
+
+def test_max_pool2d_backward_in_place_none_and_the_courses_own(assert_named):
+    def in_place(dY, X, p):
+        dX = _pool_backward(dY, X, p)
+        X[...] = 0
+        return dX
+
+    assert "changed its inputs" in tasks.max_pool2d_backward.check(in_place).message
+    assert "returned None" in tasks.max_pool2d_backward.check(lambda dY, X, p: None).message
+    for cheat in (lambda dY, X, p: conv.max_pool2d_backward(dY, X, p),
+                  lambda dY, X, p: tasks._windows_at(dY, X, p, p),
+                  lambda dY, X, p: tasks._routed(
+                      dY, X, p, lambda w: tasks._one_at(w.argmax(axis=-1), p * p))):
+        assert_named(tasks.max_pool2d_backward, cheat,
+                     pattern=r"calls the course's .* write it yourself")
+
+
+def test_an_unnamed_max_pool2d_backward_mistake_gets_no_false_cause():
+    def doubled(dY, X, p):
+        return 2 * _pool_backward(dY, X, p)
+
+    feedback = tasks.max_pool2d_backward.check(doubled)
+    assert feedback.status == INCORRECT
+    for _, pattern in MAX_POOL_MISTAKES.values():
+        assert not re.search(pattern, feedback.message), feedback.message

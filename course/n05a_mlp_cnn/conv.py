@@ -1,4 +1,4 @@
-"""2-D convolution and max pooling in numpy (forward pass only), laid out like Keras.
+"""2-D convolution and max pooling in numpy, laid out like Keras, with their backward passes.
 
 Images are channels-last, as in ``keras.layers.Conv2D``: a batch ``X`` has shape
 ``(n_samples, height, width, channels)`` and a kernel ``(kh, kw, c_in, c_out)``, so
@@ -251,6 +251,56 @@ def max_pool2d(X, pool_size=2, *, stride=None, padding="valid"):
         )
     windows = sliding_window_view(X, (p, p), axis=(1, 2))[:, ::s, ::s]
     return windows.max(axis=(-2, -1))
+
+
+def _windows(X, p):
+    """The non-overlapping p x p windows of ``X`` that 'valid' pooling reads, one per row:
+    shape (n, out_h, out_w, channels, p * p), each window's entries row by row."""
+    n, h, w, c = X.shape
+    out_h, out_w = h // p, w // p
+    blocks = X[:, :out_h * p, :out_w * p].reshape(n, out_h, p, out_w, p, c)
+    return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, out_h, out_w, c, p * p)
+
+
+def _from_windows(parts, shape, p):
+    """The reverse of ``_windows``: an array of ``shape`` with each window's ``parts`` where
+    the window reads, and 0 in the rows and columns that no window covers."""
+    n, out_h, out_w, c = parts.shape[:4]
+    out = np.zeros(shape)
+    out[:, :out_h * p, :out_w * p] = (parts.reshape(n, out_h, out_w, c, p, p)
+                                      .transpose(0, 1, 4, 2, 5, 3)
+                                      .reshape(n, out_h * p, out_w * p, c))
+    return out
+
+
+def max_pool2d_backward(dY, X, pool_size=2):
+    """Gradient of ``max_pool2d(X, pool_size)`` ('valid', stride = pool size) given ``dY``.
+
+    Parameters
+    ----------
+    dY : array_like of shape (n_samples, height // pool_size, width // pool_size, channels)
+        The loss's gradient with respect to the pooled maps.
+    X : array_like of shape (n_samples, height, width, channels)
+        The pooling's input.
+    pool_size : int, default=2
+
+    Returns
+    -------
+    dX : ndarray of X's shape
+        Each window's ``dY`` at the window's largest entry, 0 everywhere else (and in the
+        rows and columns no window covers). Where several entries tie for the largest, the
+        first of them row by row gets it, as in TensorFlow.
+    """
+    X = as_float_array(X, "X", ndim=4, layout=IMAGES)
+    p = check_positive_int(pool_size, "pool_size")
+    dY = as_float_array(dY, "dY", ndim=4, layout="(n_samples, out_height, out_width, channels)")
+    n, h, w, c = X.shape
+    expected = (n, h // p, w // p, c)
+    if dY.shape != expected:
+        raise ValueError(f"dY must have the pooled maps' shape {expected}. "
+                         f"Received: dY with shape {dY.shape}")
+    first = _windows(X, p).argmax(axis=-1)  # argmax returns the first of equal entries
+    return _from_windows((np.arange(p * p) == first[..., None]) * dY[..., None], X.shape, p)
 
 
 def classic_filters():

@@ -48,7 +48,8 @@ def build_mlp_classifier(input_shape, n_classes, *, hidden=(64,), learning_rate=
     return model
 
 
-def build_cnn(input_shape, n_classes, *, filters=(8, 16), kernel_size=3, learning_rate=0.01):
+def build_cnn(input_shape, n_classes, *, filters=(8, 16), kernel_size=3, padding="same",
+              learning_rate=0.01, dtype=None):
     """A small CNN: ``Conv2D`` + ``MaxPooling2D`` blocks, then ``Flatten`` and ``Dense(softmax)``.
 
     Parameters
@@ -56,10 +57,15 @@ def build_cnn(input_shape, n_classes, *, filters=(8, 16), kernel_size=3, learnin
     input_shape : tuple (height, width, channels)
     n_classes : int
     filters : tuple of int, default=(8, 16)
-        Number of filters of each convolution (``"same"`` padding, ReLU), named
-        ``"conv1"``, ``"conv2"``, ...; each is followed by a 2x2 max pooling.
+        Number of filters of each convolution (ReLU), named ``"conv1"``, ``"conv2"``, ...;
+        each is followed by a 2x2 max pooling.
     kernel_size : int, default=3
+    padding : {"same", "valid"}, default="same"
+        The convolutions' padding.
     learning_rate : float, default=0.01
+    dtype : str, optional
+        The layers' dtype, e.g. ``"float64"`` to compare with numpy. Default: Keras'
+        (float32).
 
     Returns
     -------
@@ -72,13 +78,16 @@ def build_cnn(input_shape, n_classes, *, filters=(8, 16), kernel_size=3, learnin
         raise ValueError(
             f"input_shape must be (height, width, channels). Received: input_shape={input_shape}"
         )
-    layers = [keras.Input(shape=tuple(input_shape))]
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding must be 'same' or 'valid'. Received: padding={padding!r}")
+    layers = [keras.Input(shape=tuple(input_shape), dtype=dtype)]
     for k, n_filters in enumerate(filters, start=1):
         layers.append(keras.layers.Conv2D(check_positive_int(n_filters, "filters"), kernel_size,
-                                          padding="same", activation="relu", name=f"conv{k}"))
-        layers.append(keras.layers.MaxPooling2D(2, name=f"pool{k}"))
-    layers += [keras.layers.Flatten(name="flatten"),
-               keras.layers.Dense(n_classes, activation="softmax", name="output")]
+                                          padding=padding, activation="relu", name=f"conv{k}",
+                                          dtype=dtype))
+        layers.append(keras.layers.MaxPooling2D(2, name=f"pool{k}", dtype=dtype))
+    layers += [keras.layers.Flatten(name="flatten", dtype=dtype),
+               keras.layers.Dense(n_classes, activation="softmax", name="output", dtype=dtype)]
     model = keras.Sequential(layers, name="cnn")
     model.compile(keras_adam(keras, learning_rate), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])

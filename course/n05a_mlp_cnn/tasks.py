@@ -1,5 +1,5 @@
-"""Notebook 05a's exercises: ``conv2d`` with loops, the output size and the weights of a
-convolution.
+"""Notebook 05a's exercises: ``conv2d`` with loops and its backward pass, max pooling's
+backward pass, the output size and the weights of a convolution.
 
 The checker calls the student's ``conv2d`` on fresh random images and kernels, compares
 it with ``conv.conv2d`` and names the typical mistakes it recognises (a flipped
@@ -227,6 +227,139 @@ conv2d_backward = Task(
     seed=502,
     owner="the course's",
     forbidden={"conv.conv2d_backward": conv.conv2d_backward},
+)
+
+# ---------------------------------------------------------------- max pooling, backwards
+
+
+def _max_pool2d_backward_reference(dY, X, pool_size):
+    """The course's gradient of a 'valid' max pooling with stride = pool size."""
+    return conv.max_pool2d_backward(dY, X, pool_size)
+
+
+def _routed(dY, X, p, share):
+    """dX when each window hands its dY out by ``share``: (n, oh, ow, c, p * p) weights."""
+    return conv._from_windows(share(conv._windows(X, p)) * dY[..., None], X.shape, p)
+
+
+def _one_at(index, size):
+    return (np.arange(size) == index[..., None]).astype(float)
+
+
+def _windows_at(dY, X, start, size):
+    """dX when window (i, j) is the size x size block at rows and columns ``start * (i, j)``."""
+    n, out_h, out_w, c = dY.shape
+    samples, channels = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
+    dX = np.zeros_like(X)
+    for i in range(out_h):
+        for j in range(out_w):
+            window = X[:, i * start:i * start + size, j * start:j * start + size]
+            if window.shape[1:3] != (size, size):
+                continue
+            rows, cols = np.unravel_index(
+                np.argmax(window.reshape(n, size * size, c), axis=1), (size, size))
+            dX[samples, i * start + rows, j * start + cols, channels] = dY[:, i, j, :]
+    return dX
+
+
+def _pool_mistakes(dY, X, p):
+    """What typical mistakes give, each with the message naming it."""
+    def first(w):
+        return w.argmax(axis=-1)
+
+    def last(w):
+        return p * p - 1 - w[..., ::-1].argmax(axis=-1)
+
+    def across_channels(w):  # the largest entry over all channels, its place used for each
+        n, out_h, out_w, c, size = w.shape
+        flat = np.moveaxis(w, 3, 4).reshape(n, out_h, out_w, size * c).argmax(axis=-1)
+        return np.repeat(_one_at(flat // c, size)[:, :, :, None], c, axis=3)
+
+    return [
+        (_routed(dY, X, p, lambda w: np.ones_like(w)),
+         "every entry of each window gets the window's dY; only the largest entry reached "
+         "the output, so only it gets dY: moving any other entry a little changes nothing."),
+        (_routed(dY, X, p, lambda w: np.ones_like(w) / (p * p)),
+         "each window's dY is shared out equally over its entries: that is the backward pass "
+         "of average pooling. Max pooling passes it whole to the largest entry."),
+        (_routed(np.ones_like(dY), X, p, lambda w: _one_at(first(w), p * p)),
+         "it marks each window's largest entry with 1: multiply by that window's dY."),
+        (_routed(dY, X, p, lambda w: (w == w.max(axis=-1, keepdims=True)).astype(float)),
+         "where entries tie for a window's largest, each of them gets the whole dY, so the "
+         "window sends back dY more than once. Give it to one of them: the first, row by row, "
+         "as TensorFlow does."),
+        (_routed(dY, X, p, lambda w: _one_at(last(w), p * p)),
+         "where entries tie for a window's largest, the last of them gets dY; TensorFlow gives "
+         "it to the first, row by row (np.argmax returns the first of equal entries)."),
+        (_routed(dY, X, p, lambda w: _one_at((first(w) % p) * p + first(w) // p, p * p)),
+         "dY lands at the largest entry's row and column within the window swapped: "
+         "np.unravel_index(k, (p, p)) gives (row, column) of entry k."),
+        (_routed(dY, X, p, lambda w: _one_at(np.zeros(w.shape[:-1], int), p * p)),
+         "dY always lands at each window's top-left entry; it belongs to the window's "
+         "largest entry."),
+        (_routed(dY, X, p, across_channels),
+         "the largest entry is looked for across all channels at once, and its place used "
+         "for every channel; each channel is pooled on its own, so each has its own "
+         "largest entry."),
+        (_windows_at(dY, X, 1, p),
+         "window (i, j) starts at row i and column j, so the windows overlap; with a stride "
+         "equal to pool_size it starts at row i * pool_size and column j * pool_size."),
+        *([(_windows_at(dY, X, 2, 2),
+            "the windows are 2x2 whatever pool_size is; use pool_size for their size and "
+            "their step.")] if p != 2 else []),
+    ]
+
+
+def _check_max_pool2d_backward(fn, rng):
+    # (n, h, w, c, p, ties): a clean case, rows and columns left over, a pool of 3, and
+    # small whole numbers, where entries of a window tie (as the zeros after a ReLU do).
+    for n, h, w, c, p, ties in [(2, 6, 6, 3, 2, False), (2, 7, 5, 2, 2, False),
+                                (2, 7, 8, 2, 3, False), (3, 4, 6, 2, 2, True)]:
+        X = rng.integers(0, 3, size=(n, h, w, c)).astype(float) if ties else rng.normal(
+            size=(n, h, w, c))
+        dY = rng.normal(size=(n, h // p, w // p, c))
+        given = (dY.copy(), X.copy())
+        dX = call(fn, *given, p)
+        where = f"for X of shape {X.shape} and pool_size={p}, "
+        if not all(np.array_equal(a, b) for a, b in zip(given, (dY, X))):
+            return where + "your function changed its inputs; compute a new array instead."
+        if dX is None:
+            return "your function returned None; did you forget `return`?"
+        shape = np.shape(dX)
+        if shape == dY.shape and dY.shape != X.shape:
+            return where + (f"dX has the pooled maps' shape {shape}; it is the gradient with "
+                            f"respect to X, so it has X's shape {X.shape}.")
+        if shape == (n, h // p * p, w // p * p, c) and shape != X.shape:
+            return where + (f"dX has shape {shape}, without the rows or columns that no window "
+                            f"covers; it has X's shape {X.shape}, with 0 where no window reads.")
+        reason = compare_arrays(dX, _max_pool2d_backward_reference(dY, X, p), name="dX",
+                                mistakes=_pool_mistakes(dY, X, p))
+        if not reason and not ties:
+            reason = gradient_reason(
+                lambda x, dY=dY, p=p: float(np.sum(dY * conv.max_pool2d(x, p))), X, dX, "dX")
+        if reason:
+            return where + reason
+    return None
+
+
+max_pool2d_backward = Task(
+    "max_pool2d_backward", _check_max_pool2d_backward, _max_pool2d_backward_reference,
+    hints=["Max pooling keeps one entry of each window and drops the rest. Nudge the kept "
+           "entry and the output moves by as much; nudge any other entry and nothing moves.",
+           "So dX is 0 except at the largest entry of each window, which gets that window's "
+           "dY. Window (i, j) covers rows i*p to i*p + p - 1 and columns j*p to j*p + p - 1; "
+           "rows or columns left over at the bottom or right belong to no window.",
+           "For each window position (i, j): reshape X's window to (n, p * p, c), take "
+           "np.argmax over axis 1 (the first of equal entries, as TensorFlow picks), turn it "
+           "into a row and column with np.unravel_index(k, (p, p)), and put dY[:, i, j, :] "
+           "there."],
+    seed=503,
+    owner="the course's",
+    # and the helpers that build the mistakes, which give the right answer when asked to
+    forbidden={"conv.max_pool2d_backward": conv.max_pool2d_backward,
+               "conv._windows": conv._windows, "conv._from_windows": conv._from_windows,
+               "tasks._routed": _routed,
+               "tasks._windows_at": _windows_at},
 )
 
 # ---------------------------------------------------------------- practice: numbers

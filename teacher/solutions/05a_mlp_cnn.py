@@ -31,6 +31,20 @@ def conv2d_backward(dZ, X, kernel):
     return dX, dkernel, dbias
 
 
+def max_pool2d_backward(dY, X, pool_size):
+    p = pool_size
+    n, out_h, out_w, c = dY.shape
+    samples, channels = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
+    dX = np.zeros_like(X)
+    for i in range(out_h):
+        for j in range(out_w):
+            window = X[:, i * p:(i + 1) * p, j * p:(j + 1) * p, :].reshape(n, p * p, c)
+            first = np.argmax(window, axis=1)  # (n, c): the first largest entry, row by row
+            rows, cols = np.unravel_index(first, (p, p))
+            dX[samples, i * p + rows, j * p + cols, channels] = dY[:, i, j, :]
+    return dX
+
+
 ANSWERS = {
     "output_rows": 10,  # floor((32 - 5) / 3) + 1
     "conv_params": 1168,  # 3 * 3 * 8 * 16 + 16
