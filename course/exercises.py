@@ -31,6 +31,7 @@ import numpy as np
 
 from .task_guards import (
     ESCAPE,
+    FRAMEWORKS,
     LibraryWatch,
     TimedOut,
     failing_pieces,
@@ -173,6 +174,9 @@ def _copied(owner, name):
         return ("your code switches off the checker's watch, runs in a thread or rewrites "
                 "functions (sys.setprofile, sys.settrace, threads, processes, __code__): write "
                 "it in plain Python and numpy.")
+    if name in FRAMEWORKS.values():
+        return (f"your code calls {name}, which would compute it for you: write it yourself, "
+                "in numpy.")
     return (f"your code calls {owner} {name}, which is what it is compared with: write it "
             "yourself.")
 

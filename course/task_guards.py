@@ -82,6 +82,36 @@ def is_students_code(code):
     return not os.path.abspath(name).startswith(_ROOTS) if os.path.isabs(name) else True
 
 
+# Libraries that compute gradients or layers for the student: their code is never the answer.
+FRAMEWORKS = {"tensorflow": "TensorFlow", "keras": "Keras", "torch": "PyTorch", "jax": "JAX",
+              "autograd": "autograd"}
+
+
+@functools.lru_cache(maxsize=1)
+def _framework_folders():
+    """``{folder: name}`` of the FRAMEWORKS installed here (found without importing them)."""
+    import importlib.util
+
+    folders = {}
+    for package, name in FRAMEWORKS.items():
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            folders[os.path.join(os.path.abspath(folder), "")] = name
+    return folders
+
+
+def framework_of(code):
+    """The name of the framework (TensorFlow, Keras, ...) whose code ``code`` is, or None."""
+    path = code.co_filename
+    if not os.path.isabs(path):
+        return None
+    return next((name for folder, name in _framework_folders().items()
+                 if path.startswith(folder)), None)
+
+
 ESCAPE = "a way round the watch"
 """What ``examine`` returns for code that hides its calls (a thread, the profiler off) or
 rewrites functions in place (the checker's, through ``__code__``)."""
@@ -134,7 +164,8 @@ def _codes(thing):
 
 class LibraryWatch:
     """Watches a checker's run for calls of ``forbidden`` (nnlib's own versions of what
-    the student writes) made from the student's code.
+    the student writes), or of a framework's code (TensorFlow, Keras, ...: see
+    ``FRAMEWORKS``), made from the student's code.
 
     Parameters
     ----------
@@ -209,12 +240,15 @@ class LibraryWatch:
             sys.setprofile(previous)
 
     def _profile(self, frame, event, arg):
-        if event != "call" or self.caught is not None or frame.f_code not in self.codes:
+        if event != "call" or self.caught is not None:
+            return
+        name = self.codes.get(frame.f_code) or framework_of(frame.f_code)
+        if name is None:
             return
         caller = frame.f_back
         while caller is not None and caller is not self._boundary:
             if is_students_code(caller.f_code):
-                self.caught = self.codes[frame.f_code]
+                self.caught = name
                 return
             caller = caller.f_back
 

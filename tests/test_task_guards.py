@@ -301,3 +301,28 @@ def test_a_verbatim_copy_rewriting_code_and_the_checkers_helpers_are_refused(ass
         return t05e._from_dS(t05e._jacobian(t05e._dA(d_out, V), weights), d_out, Q, K, weights)
 
     assert_named(t05e.attention_backward, helpers, pattern=r"calls the course's tasks\._")
+
+
+def test_a_framework_that_computes_the_answer_is_refused(assert_named):
+    """TensorFlow's autodiff or a Keras layer in the student's code: not their own work."""
+    from course import keras_twin
+
+    keras = keras_twin.import_keras()
+    import tensorflow as tf
+
+    def by_gradient_tape(dY, X, pool_size):
+        x = tf.constant(X)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.nn.max_pool2d(x, pool_size, pool_size, "VALID")
+        return tape.gradient(y, x, output_gradients=tf.constant(dY)).numpy()
+
+    def by_keras_layer(X, kernel, bias):
+        layer = keras.layers.Conv2D(kernel.shape[3], kernel.shape[:2], dtype="float64")
+        layer.build(X.shape)
+        layer.set_weights([kernel, bias])
+        return layer(X).numpy()
+
+    assert_named(cnn.max_pool2d_backward, by_gradient_tape, pattern=r"calls TensorFlow, which "
+                 r"would compute it for you")
+    assert_named(cnn.conv2d, by_keras_layer, pattern=r"calls (Keras|TensorFlow), which would")

@@ -235,8 +235,10 @@ def _pool_backward(dY, X, p, *, share="first", step=None, size=None, times_dY=Tr
                     elif share == "ties":
                         dX[s, rows, cols, k] += grad * (window[:, :, k] == top)
                     else:
+                        if share == "skip_zero" and top == 0:
+                            continue
                         hits = np.argwhere(w == top)
-                        r, q = {"first": hits[0], "last": hits[-1], "corner": (0, 0)}[share]
+                        r, q = {"last": hits[-1], "corner": (0, 0)}.get(share, hits[0])
                         dX[s, i * step + r, j * step + q, k] = grad
     if shape == "pooled":
         return dX[:, ::p, ::p][:, :out_h, :out_w]
@@ -268,6 +270,7 @@ MAX_POOL_MISTAKES = {
     "ties all get dY": ({"share": "ties"}, r"each of them gets the whole dY"),
     "the last tie": ({"share": "last"}, r"the last of them gets dY"),
     "top-left corner": ({"share": "corner"}, r"top-left entry"),
+    "zero windows skipped": ({"share": "skip_zero"}, r"largest entry is 0 gets no gradient"),
     "a mask without dY": ({"times_dY": False}, r"marks each window's largest entry with 1"),
     "max across channels": ({"channels": "joint"}, r"across all channels at once"),
     "overlapping windows": ({"step": 1}, r"starts at row i and column j"),

@@ -294,6 +294,9 @@ def _pool_mistakes(dY, X, p):
         (_routed(dY, X, p, lambda w: _one_at((first(w) % p) * p + first(w) // p, p * p)),
          "dY lands at the largest entry's row and column within the window swapped: "
          "np.unravel_index(k, (p, p)) gives (row, column) of entry k."),
+        (_routed(dY, X, p, lambda w: _one_at(first(w), p * p) * (w.max(axis=-1) != 0)[..., None]),
+         "a window whose largest entry is 0 gets no gradient; it passes its dY on like any "
+         "other window (after a ReLU, it is the ReLU's backward pass that stops it)."),
         (_routed(dY, X, p, lambda w: _one_at(np.zeros(w.shape[:-1], int), p * p)),
          "dY always lands at each window's top-left entry; it belongs to the window's "
          "largest entry."),
@@ -311,12 +314,17 @@ def _pool_mistakes(dY, X, p):
 
 
 def _check_max_pool2d_backward(fn, rng):
-    # (n, h, w, c, p, ties): a clean case, rows and columns left over, a pool of 3, and
-    # small whole numbers, where entries of a window tie (as the zeros after a ReLU do).
+    # (n, h, w, c, p, ties): a clean case, rows and columns left over, a pool of 3, then
+    # maps as a ReLU leaves them, where entries of a window tie: whole numbers, most of
+    # them 0, and a window of zeros only.
     for n, h, w, c, p, ties in [(2, 6, 6, 3, 2, False), (2, 7, 5, 2, 2, False),
-                                (2, 7, 8, 2, 3, False), (3, 4, 6, 2, 2, True)]:
-        X = rng.integers(0, 3, size=(n, h, w, c)).astype(float) if ties else rng.normal(
-            size=(n, h, w, c))
+                                (2, 7, 8, 2, 3, False), (3, 4, 6, 2, 2, True),
+                                (2, 6, 7, 2, 3, True)]:
+        if ties:
+            X = np.maximum(rng.integers(-2, 3, size=(n, h, w, c)), 0).astype(float)
+            X[0, :p, :p, 0] = 0.0
+        else:
+            X = rng.normal(size=(n, h, w, c))
         dY = rng.normal(size=(n, h // p, w // p, c))
         given = (dY.copy(), X.copy())
         dX = call(fn, *given, p)
