@@ -29,17 +29,17 @@ CHECKS = {
     # cell 16
     'np.mean(np.diff(fast.train_loss[-100:]) > 0) > 0.3': Swept("test_rates"),
     # cell 15
-    'plain.train_loss[-1] < 0.8 * plain.train_loss[0]': Swept("test_overfitting"),
+    'last_50(plain.train_loss) < 0.9 * plain.train_loss[0]': Swept("test_overfitting"),
     # cell 15
-    'plain.test_loss[-1] > 1.25 * min(plain.test_loss)': Swept("test_overfitting"),
+    'last_50(plain.test_loss) > 1.1 * min(plain.test_loss)': Swept("test_overfitting"),
     # cell 15
-    'plain.train_loss[-1] < 0.7 * plain.test_loss[-1]': Swept("test_overfitting"),
+    'last_50(plain.train_loss) < 0.8 * last_50(plain.test_loss)': Swept("test_overfitting"),
     # cell 17
     'penalised.train_loss[-1] > np.log(2) - 0.1': Swept("test_overfitting"),
     # cell 17
     'penalised.test_loss[-1] > np.log(2) - 0.08': Swept("test_overfitting"),
     # cell 15
-    'runs[name].test_loss[-1] < 0.9 * plain.test_loss[-1]': Swept("test_overfitting"),
+    'gap(runs[name]) < gap(plain)': Swept("test_overfitting"),
     # cell 21
     "straight.accuracy('test') < 0.75 and abs(straight.test_loss[-1] - np.log(2)) < 0.15": Swept("test_inputs"),
     # cell 21
@@ -97,6 +97,16 @@ def train_and_score(config, chunks=12):
     for _ in range(chunks):
         trainer.train_chunk(5)
     return trainer
+
+
+def last_50(losses):
+    """Cell 15: where a loss ends, the mean of its last 50 epochs."""
+    return float(np.mean(losses[-50:]))
+
+
+def gap(trainer):
+    """Cell 15: how far the test loss ends above the training loss."""
+    return last_50(trainer.test_loss) - last_50(trainer.train_loss)
 
 
 def first_epoch_below(losses, level):
@@ -175,11 +185,11 @@ def measure_overfitting(seed):
     plain, l2, dropout, penalised = (
         train_and_score(noisy.replace(**changes), chunks=200)
         for changes in ({}, {"l2": 0.001}, {"dropout": 0.2}, {"l2": 0.01}))
-    return {"train_ratio": float(plain.train_loss[-1] / plain.train_loss[0]),
-            "test_rise": float(plain.test_loss[-1] / min(plain.test_loss)),
-            "train_test": float(plain.train_loss[-1] / plain.test_loss[-1]),
-            "l2_ratio": float(l2.test_loss[-1] / plain.test_loss[-1]),
-            "dropout_ratio": float(dropout.test_loss[-1] / plain.test_loss[-1]),
+    return {"train_ratio": last_50(plain.train_loss) / plain.train_loss[0],
+            "test_rise": last_50(plain.test_loss) / min(plain.test_loss),
+            "train_test": last_50(plain.train_loss) / last_50(plain.test_loss),
+            "l2_gap": gap(l2) / gap(plain),
+            "dropout_gap": gap(dropout) / gap(plain),
             "penalised_train_gap": float(np.log(2) - penalised.train_loss[-1]),
             "penalised_test_gap": float(np.log(2) - penalised.test_loss[-1])}
 
@@ -212,12 +222,21 @@ RATES_CLAIMS = {
     "lr 0.03 in 200 epochs below 0.7 of lr 0.0001 in 1000": ("default_ratio", lambda v: v < 0.7),
     "lr 0.5 goes up in > 30% of the last 100 epochs": ("fast_ups", lambda v: v > 0.3),
 }
+# Each loss "ends" as the mean of its last 50 epochs (cell 15). Measured on seeds 0-599:
+# - with the last epoch alone, 4 claims failed on 4 to 8 seeds each (the test loss only
+#   1.07 times its lowest; dropout at 1.13 of the plain test loss);
+# - the mean of the last 50 epochs still left L2 0.001's test loss above the plain one on
+#   seeds 214 and 529 (1.04), where the plain network hardly overfits. Regularization's
+#   sure effect is on the gap between test and training loss: at most 0.63 (L2) and 0.74
+#   (dropout) of the plain network's, so the check is "smaller";
+# - training loss at most 0.78 of its start, test loss at least 1.31 times its lowest,
+#   training loss at most 0.69 of the test loss: hence 0.9, 1.1 and 0.8.
 OVERFITTING_CLAIMS = {
-    "training loss below 0.8 of its start": ("train_ratio", lambda v: v < 0.8),
-    "test loss 1.25 times its lowest": ("test_rise", lambda v: v > 1.25),
-    "training loss below 0.7 of the test loss": ("train_test", lambda v: v < 0.7),
-    "L2 0.001 below 0.9 of the plain test loss": ("l2_ratio", lambda v: v < 0.9),
-    "dropout 0.2 below 0.9 of the plain test loss": ("dropout_ratio", lambda v: v < 0.9),
+    "training loss below 0.9 of its start": ("train_ratio", lambda v: v < 0.9),
+    "test loss 1.1 times its lowest": ("test_rise", lambda v: v > 1.1),
+    "training loss below 0.8 of the test loss": ("train_test", lambda v: v < 0.8),
+    "L2 0.001: a smaller gap than the plain network's": ("l2_gap", lambda v: v < 1),
+    "dropout 0.2: a smaller gap than the plain network's": ("dropout_gap", lambda v: v < 1),
     "L2 0.01: training loss no lower than ln 2 - 0.1 (seed 2011 ended at 0.875)": (
         "penalised_train_gap", lambda v: v < 0.1),
     "L2 0.01: test loss no lower than ln 2 - 0.08 (seed 2006 ended at 0.905)": (
