@@ -29,6 +29,8 @@ import html
 
 import numpy as np
 
+from nnlib.gradcheck import numerical_gradient
+
 from .task_guards import (
     ESCAPE,
     FRAMEWORKS,
@@ -41,6 +43,9 @@ from .task_guards import (
 )
 
 NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
+
+# Refused in every task: it would estimate any gradient the student is asked to derive.
+FINITE_DIFFERENCES = "nnlib's gradcheck.numerical_gradient"
 
 _STYLE = {
     NOT_ATTEMPTED: ("#0072B2", "Not attempted yet"),
@@ -174,6 +179,9 @@ def _copied(owner, name):
         return ("your code switches off the checker's watch, runs in a thread or rewrites "
                 "functions (sys.setprofile, sys.settrace, threads, processes, __code__): write "
                 "it in plain Python and numpy.")
+    if name == FINITE_DIFFERENCES:
+        return (f"your code estimates it by finite differences ({name}); work the derivative "
+                "out and write it yourself.")
     if name in FRAMEWORKS.values():
         return (f"your code calls {name}, which would compute it for you: write it yourself, "
                 "in numpy.")
@@ -211,7 +219,8 @@ class Task(Exercise):
         Seconds the check may take before the student's code is called endless.
     forbidden : dict ``{name: function or class}``, optional
         nnlib's own versions of what the student writes: an answer that calls one (or is
-        one, or subclasses one) is incorrect.
+        one, or subclasses one) is incorrect. The reference and nnlib's finite differences
+        are always refused.
     """
 
     def __init__(self, name, checker, reference, hints=(), *, seed=0, time_limit=5.0,
@@ -220,7 +229,7 @@ class Task(Exercise):
         numbered = len(references) > 1
         forbidden = {**{f"reference {name}" + (f" ({i + 1})" if numbered else ""): r
                         for i, r in enumerate(references)},
-                     **(forbidden or {})}
+                     FINITE_DIFFERENCES: numerical_gradient, **(forbidden or {})}
         super().__init__(name, checker, hints, time_limit=time_limit, forbidden=forbidden,
                          owner=owner)
         self._reference = reference

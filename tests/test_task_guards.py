@@ -326,3 +326,17 @@ def test_a_framework_that_computes_the_answer_is_refused(assert_named):
     assert_named(cnn.max_pool2d_backward, by_gradient_tape, pattern=r"calls TensorFlow, which "
                  r"would compute it for you")
     assert_named(cnn.conv2d, by_keras_layer, pattern=r"calls (Keras|TensorFlow), which would")
+
+
+@pytest.mark.parametrize("task, cheat", [
+    # finite differences, nnlib's or through a checker's helper
+    (cnn.conv2d_backward, lambda dZ, X, kernel: tuple(
+        nnlib.gradcheck.numerical_gradient(lambda a, i=i: float(np.sum(
+            dZ * conv.conv2d(*[a if j == i else b for j, b in enumerate((X, kernel))]))),
+            (X, kernel)[i]) for i in range(2)) + (dZ.sum(axis=(0, 1, 2)),)),
+    # the helpers that build a task's mistakes, called with their defaults
+    (rnn.lstm_step, lambda *args: rnn._lstm_variant(*args)),
+    (rnn.rnn_backward, lambda *args: rnn._bptt_variant(*args)),
+])
+def test_finite_differences_and_the_mistake_builders_are_refused(task, cheat, assert_named):
+    assert_named(task, cheat, pattern=r"(finite differences|calls the course's|calls nnlib's)")

@@ -133,8 +133,11 @@ BPTT_MISTAKES = {
 
 
 @pytest.mark.parametrize("mistake", BPTT_MISTAKES)
-def test_each_bptt_mistake_is_named(mistake, assert_named):
+def test_each_bptt_mistake_is_named(mistake, assert_named, monkeypatch):
     changes, pattern = BPTT_MISTAKES[mistake]
+    # the mistakes are made with the checker's own helper, which a student may not call
+    monkeypatch.setattr(tasks.rnn_backward, "forbidden", {
+        k: v for k, v in tasks.rnn_backward.forbidden.items() if k != "tasks._bptt_variant"})
     assert_named(tasks.rnn_backward,
                  lambda *args, changes=changes: tasks._bptt_variant(*args, **changes),
                  pattern=pattern)

@@ -176,6 +176,8 @@ layer_norm_backward = Task(
            "sqrt(var + eps), the means over the features (axis=1, keepdims=True)."],
     seed=404,
     owner="the course's",
+    # the helpers that build the mistakes give the answer's parts, or all of it numerically
+    forbidden={"tasks._parts": _parts, "tasks._numeric": _numeric},
 )
 
 # ---------------------------------------------------------------- practice

@@ -137,7 +137,8 @@ lstm_step = Task(
            "c_new = f * c + i * c~ and h_new = o * tanh(c_new), entry by entry."],
     seed=511,
     owner="the course's",
-    forbidden={"recurrent.lstm_cell": recurrent.lstm_cell},
+    # _lstm_variant builds the mistakes: with its defaults it is the right step
+    forbidden={"recurrent.lstm_cell": recurrent.lstm_cell, "tasks._lstm_variant": _lstm_variant},
 )
 
 # ---------------------------------------------------------------- backprop through time
@@ -236,7 +237,9 @@ rnn_backward = Task(
            "What goes on to the step before: dh_{t-1} = dz U^T."],
     seed=512,
     owner="the course's",
-    forbidden={"recurrent.simple_rnn_backward": recurrent.simple_rnn_backward},
+    # _bptt_variant builds the mistakes: with its defaults it is the right gradient
+    forbidden={"recurrent.simple_rnn_backward": recurrent.simple_rnn_backward,
+               "tasks._bptt_variant": _bptt_variant},
 )
 
 # ---------------------------------------------------------------- practice: numbers
