@@ -103,6 +103,7 @@ def _framework_folders():
     return folders
 
 
+@functools.lru_cache(maxsize=8192)  # the profiler asks for every call: remember each code
 def framework_of(code):
     """The name of the framework (TensorFlow, Keras, ...) whose code ``code`` is, or None."""
     path = code.co_filename

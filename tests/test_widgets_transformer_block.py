@@ -90,6 +90,8 @@ def test_bad_settings_are_refused(profiles):
         widgets.depth_explorer(profiles, sequence=4)
     with pytest.raises(ValueError, match=r"sequence must lie in \[0, 4\)\. Received: sequence=-1"):
         widgets.depth_explorer(profiles, sequence=-1)
+    with pytest.raises(TypeError, match=r"sequence must be an integer\. Received: sequence=1\.5"):
+        widgets.depth_explorer(profiles, sequence=1.5)
     with pytest.raises(ValueError, match="profiles must hold at least one network"):
         widgets.depth_explorer({})
 

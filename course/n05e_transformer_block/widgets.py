@@ -8,6 +8,7 @@ once, and the widget picks one stream and hands it to ``plots.DepthFigure``.
 from __future__ import annotations
 
 import html
+import numbers
 
 import ipywidgets as ipw
 
@@ -53,7 +54,9 @@ class DepthExplorer(Explorer):
                              f"network={network!r}")
         first = next(iter(profiles.values()))
         n_sequences, n_steps, _ = first["streams"][0].shape
-        if not 0 <= int(sequence) < n_sequences:
+        if isinstance(sequence, bool) or not isinstance(sequence, numbers.Integral):
+            raise TypeError(f"sequence must be an integer. Received: sequence={sequence!r}")
+        if not 0 <= sequence < n_sequences:
             raise ValueError(f"sequence must lie in [0, {n_sequences}). Received: "
                              f"sequence={sequence!r}")
         self.profiles, self.sequence = profiles, int(sequence)
