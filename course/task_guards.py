@@ -113,6 +113,15 @@ def framework_of(code):
                  if path.startswith(folder)), None)
 
 
+def _is_clean_up(code):
+    """Whether ``code`` is a library's finalizer, which the garbage collector runs in the
+    middle of anyone's code: a ``__del__``, or a ``weakref.finalize`` callback."""
+    if is_students_code(code):
+        return False
+    return code.co_name == "__del__" or (code.co_name == "__call__"
+                                         and os.path.basename(code.co_filename) == "weakref.py")
+
+
 ESCAPE = "a way round the watch"
 """What ``examine`` returns for code that hides its calls (a thread, the profiler off) or
 rewrites functions in place (the checker's, through ``__code__``)."""
@@ -246,12 +255,14 @@ class LibraryWatch:
         name = self.codes.get(frame.f_code) or framework_of(frame.f_code)
         if name is None:
             return
-        caller = frame.f_back
-        while caller is not None and caller is not self._boundary:
-            if is_students_code(caller.f_code):
+        inner = frame
+        while inner is not None and inner is not self._boundary:
+            if inner is not frame and is_students_code(inner.f_code):
                 self.caught = name
                 return
-            caller = caller.f_back
+            if _is_clean_up(inner.f_code):
+                return  # not called by the student's code, though it may run inside it
+            inner = inner.f_back
 
 
 def _namespace(answer):

@@ -158,6 +158,12 @@ def test_max_pool2d_backward_routes_ties_to_the_first_entry_row_by_row():
     assert dX[0, :, :, 0].tolist() == [[0.0, 5.0], [0.0, 0.0]]
 
 
+def test_max_pool2d_backward_names_a_pool_that_does_not_fit_as_the_forward_pass_does():
+    for pool in (conv.max_pool2d, lambda X, p: conv.max_pool2d_backward(np.zeros((2, 0, 0, 1)), X, p)):
+        with pytest.raises(ValueError, match=r"pool_size=4 does not fit in images of size \(3, 3\)"):
+            pool(np.zeros((2, 3, 3, 1)), 4)
+
+
 def test_max_pool2d_backward_names_a_wrong_dY():
     with pytest.raises(ValueError, match=r"dY must have the pooled maps' shape \(1, 2, 2, 1\)\. "
                                          r"Received: dY with shape \(1, 4, 4, 1\)"):

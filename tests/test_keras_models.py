@@ -89,6 +89,11 @@ def test_errors(keras):
         rnn_models.build_rnn_regressor("rnn", 5)
     with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
         cnn_models.build_cnn((8, 8), 10)
+    with pytest.raises(ValueError, match=r"too small for 2 convolutions with padding='valid'.*"
+                                         r"conv2 would be 1 wide"):
+        cnn_models.build_cnn((8, 8, 1), 10, filters=(8, 16), padding="valid")
+    with pytest.raises(ValueError, match=r"padding must be 'same' or 'valid'"):
+        cnn_models.build_cnn((8, 8, 1), 10, padding="full")
     with pytest.raises(ValueError, match=r"d_model must be a multiple of num_heads"):
         transformer_models.build_transformer(4, 5, d_model=10, num_heads=3)
     model = cnn_models.build_mlp_classifier((4,), 3)

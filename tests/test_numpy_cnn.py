@@ -110,5 +110,13 @@ def test_bad_images_and_weights_are_named():
     with pytest.raises(ValueError, match=r"images of shape \(8, 8, 1\)\. Received: X with shape "
                                          r"\(2, 7, 7, 1\)"):
         cnn.predict(np.zeros((2, 7, 7, 1)))
+    with pytest.raises(ValueError, match=r"one or more images"):
+        cnn.fit(np.zeros((0, 8, 8, 1)), np.zeros(0, int), optimizer=nnlib.Adam())
+    X, y = _digits(5)
+    for call in (cnn.accuracy, cnn.loss_and_grads,
+                 lambda X_, y_: cnn.fit(X_, y_, optimizer=nnlib.Adam())):
+        for labels in (y[:4], y[:1]):
+            with pytest.raises(ValueError, match=r"one label per image, shape \(5,\)\. Received"):
+                call(X, labels)
     with pytest.raises(ValueError, match=r"weights must be \[kernel, bias, W, b\]"):
         cnn.set_weights(cnn.get_weights()[:3])

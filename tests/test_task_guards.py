@@ -340,3 +340,57 @@ def test_a_framework_that_computes_the_answer_is_refused(assert_named):
 ])
 def test_finite_differences_and_the_mistake_builders_are_refused(task, cheat, assert_named):
     assert_named(task, cheat, pattern=r"(finite differences|calls the course's|calls nnlib's)")
+
+
+def test_a_frameworks_clean_up_inside_the_students_code_is_not_theirs_but_their_own_is():
+    """The garbage collector may run TensorFlow's finalizers in the middle of any code; a
+    correct answer is not blamed for them. A finalizer the student writes still is."""
+    from course import keras_twin
+
+    keras_twin.import_keras()
+    import tensorflow as tf
+
+    def mine(dY, X, pool_size):
+        windows = X[:, :dY.shape[1] * pool_size, :dY.shape[2] * pool_size]
+        n, h, w, c = windows.shape
+        blocks = windows.reshape(n, h // pool_size, pool_size, w // pool_size, pool_size, c)
+        flat = blocks.transpose(0, 1, 3, 5, 2, 4).reshape(*dY.shape, -1)
+        first = np.argmax(flat, axis=-1)[..., None]
+        routed = (np.arange(pool_size**2) == first) * dY[..., None]
+        dX = np.zeros_like(X)
+        dX[:, :h, :w] = routed.reshape(n, h // pool_size, w // pool_size, c, pool_size,
+                                       pool_size).transpose(0, 1, 4, 2, 5, 3).reshape(n, h, w, c)
+        return dX
+
+    garbage = []
+
+    def mine_amid_garbage(dY, X, pool_size):
+        garbage.clear()  # the last reference to a TensorFlow function goes: its __del__ runs
+        return mine(dY, X, pool_size)
+
+    def refill():
+        garbage.append(tf.function(lambda x: x + 1).get_concrete_function(
+            tf.TensorSpec(None, tf.float64)))
+
+    refill()
+    assert cnn.max_pool2d_backward.check(mine_amid_garbage).status == "correct"
+
+    class Finalizer:
+        def __init__(self, out, dY, X, pool_size):
+            self.out, self.args = out, (dY, X, pool_size)
+
+        def __del__(self):
+            dY, X, pool_size = self.args
+            x = tf.constant(X)
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = tf.nn.max_pool2d(x, pool_size, pool_size, "VALID")
+            self.out.append(tape.gradient(y, x, output_gradients=tf.constant(dY)).numpy())
+
+    def sneaky(dY, X, pool_size):
+        out = []
+        Finalizer(out, dY, X, pool_size)  # dropped at once: its __del__ computes the answer
+        return out[0]
+
+    feedback = cnn.max_pool2d_backward.check(sneaky)
+    assert feedback.status == "incorrect" and "calls TensorFlow" in feedback.message

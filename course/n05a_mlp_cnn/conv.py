@@ -245,21 +245,19 @@ def max_pool2d(X, pool_size=2, *, stride=None, padding="valid"):
         top, bottom = _same_pads(X.shape[1], p, s)
         left, right = _same_pads(X.shape[2], p, s)
         X = np.pad(X, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=-np.inf)
-    elif p > X.shape[1] or p > X.shape[2]:
+    return _windows(X, p, s).max(axis=-1)
+
+
+def _windows(X, p, s=None):
+    """The p x p windows, s apart (default p), that 'valid' pooling of ``X`` reads: shape
+    (n, out_h, out_w, channels, p * p), each window's entries row by row."""
+    if p > X.shape[1] or p > X.shape[2]:
         raise ValueError(
             f"pool_size={p} does not fit in images of size {X.shape[1:3]} with padding='valid'."
         )
+    s = p if s is None else s
     windows = sliding_window_view(X, (p, p), axis=(1, 2))[:, ::s, ::s]
-    return windows.max(axis=(-2, -1))
-
-
-def _windows(X, p):
-    """The non-overlapping p x p windows of ``X`` that 'valid' pooling reads, one per row:
-    shape (n, out_h, out_w, channels, p * p), each window's entries row by row."""
-    n, h, w, c = X.shape
-    out_h, out_w = h // p, w // p
-    blocks = X[:, :out_h * p, :out_w * p].reshape(n, out_h, p, out_w, p, c)
-    return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, out_h, out_w, c, p * p)
+    return windows.reshape(*windows.shape[:4], p * p)
 
 
 def _from_windows(parts, shape, p):

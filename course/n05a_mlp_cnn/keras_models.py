@@ -81,7 +81,15 @@ def build_cnn(input_shape, n_classes, *, filters=(8, 16), kernel_size=3, padding
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid'. Received: padding={padding!r}")
     layers = [keras.Input(shape=tuple(input_shape), dtype=dtype)]
+    size = min(input_shape[:2])
     for k, n_filters in enumerate(filters, start=1):
+        size = size - kernel_size + 1 if padding == "valid" else size
+        if size < 2:
+            raise ValueError(
+                f"images of {input_shape[0]}x{input_shape[1]} are too small for {len(filters)} "
+                f"convolutions with padding={padding!r}, each followed by 2x2 pooling: the "
+                f"maps of conv{k} would be {max(size, 0)} wide. Received: filters={filters!r}")
+        size //= 2
         layers.append(keras.layers.Conv2D(check_positive_int(n_filters, "filters"), kernel_size,
                                           padding=padding, activation="relu", name=f"conv{k}",
                                           dtype=dtype))

@@ -80,10 +80,17 @@ class NumpyCNN:
 
     def _images(self, X):
         X = as_float_array(X, "X", ndim=4, layout=conv.IMAGES)
-        if X.shape[1:] != self.input_shape:
-            raise ValueError(f"X must hold images of shape {self.input_shape}. "
+        if X.shape[1:] != self.input_shape or len(X) == 0:
+            raise ValueError(f"X must hold one or more images of shape {self.input_shape}. "
                              f"Received: X with shape {X.shape}")
         return X
+
+    def _labels(self, y, X):
+        y = np.asarray(y)
+        if y.shape != (len(X),):
+            raise ValueError(f"y must hold one label per image, shape ({len(X)},). "
+                             f"Received: y with shape {y.shape}")
+        return y
 
     def _forward(self, X):
         Z = self.conv2d(X, self.kernel, self.bias)
@@ -102,7 +109,8 @@ class NumpyCNN:
 
     def accuracy(self, X, y):
         """Fraction of images whose predicted class is ``y``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        X = self._images(X)
+        return float(np.mean(self.predict(X) == self._labels(y, X)))
 
     def loss_and_grads(self, X, y):
         """Mean cross-entropy on ``(X, y)`` (integer labels) and its gradients.
@@ -115,7 +123,7 @@ class NumpyCNN:
             ``[dkernel, dbias, dW, db]``, in the order of ``get_weights``.
         """
         X = self._images(X)
-        Y = one_hot(np.asarray(y), self.n_classes)
+        Y = one_hot(self._labels(y, X), self.n_classes)
         logits, (Z, A, P) = self._forward(X)
         if not np.all(np.isfinite(logits)):
             return np.inf, None
@@ -134,7 +142,7 @@ class NumpyCNN:
         Raises ``FloatingPointError`` (naming the epoch) if the loss stops being finite.
         """
         X = self._images(X)
-        y = np.asarray(y)
+        y = self._labels(y, X)
         rng = np.random.default_rng(seed)
         batch_size = check_positive_int(batch_size, "batch_size")
         params = [self.kernel, self.bias, self.W, self.b]
