@@ -211,3 +211,16 @@ def test_a_cell_of_checks_only_is_collapsed(path):
         body = ast.parse(cell.source).body
         if body and all(isinstance(s, ast.Assert) for s in body):
             assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}"
+
+
+def test_the_class_report_names_what_each_task_was_refused_for():
+    reason = "max_pool2d_backward: your code calls {}, write it yourself."
+    notebook = {"dropped_statements": {"relu": ["import os"]}, "tasks": {
+        "a_check": {"passed": False, "reason": reason.format("TensorFlow, which would compute it for you:")},
+        "b_check": {"passed": False, "reason": "b: your code estimates it by finite differences"},
+        "c_check": {"passed": False, "reason": "c: calls the course's x, which is what it is compared with"},
+        "d_check": {"passed": False, "reason": "d: did not finish in 5 s"},
+        "e_check": {"passed": True, "reason": ""}}}
+    assert classroom.findings(notebook) == [
+        "extra statements dropped from relu", "timed out: d_check",
+        "copied the course's code: c_check", "let a library compute it: a_check, b_check"]

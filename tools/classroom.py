@@ -295,10 +295,35 @@ def write_release(out):
     return out
 
 
+REPORTED = (("timed out", ("did not finish",)),
+            ("copied the course's code", ("which is what it is compared with",)),
+            ("let a library compute it", ("which would compute it for you",
+                                          "estimates it by finite differences")),
+            ("tampering", ("tampering",)))
+
+
+def findings(notebook):
+    """What one notebook's grading report found, as the class report words it."""
+    tasks = notebook.get("tasks", {})
+    found = []
+    if notebook.get("dropped_statements"):
+        found.append("extra statements dropped from "
+                     + ", ".join(sorted(notebook["dropped_statements"])))
+    found += [f"{cell} deleted" for cell in notebook.get("deleted_grade_cells", [])]
+    if notebook.get("changed_locked_cells"):
+        found.append("locked cells changed: " + ", ".join(notebook["changed_locked_cells"]))
+    for label, words in REPORTED:
+        cells = sorted(cell for cell, v in tasks.items() if any(w in v["reason"] for w in words))
+        if cells:
+            found.append(f"{label}: " + ", ".join(cells))
+    return found
+
+
 def class_report(course, assignment):
     """One line per student after autograde: the score, and what the grading found
     (statements dropped from solution cells, deleted or changed locked cells, tasks that
-    timed out, copied the course's code or tampered with the grading)."""
+    timed out, copied the course's code, let a library compute it or tampered with the
+    grading)."""
     import json
 
     from nbgrader.api import Gradebook
@@ -310,22 +335,7 @@ def class_report(course, assignment):
             submission = gradebook.find_submission(assignment, student)
             found = []
             for notebook in json.loads(path.read_text()).values():
-                tasks = notebook.get("tasks", {})
-                if notebook.get("dropped_statements"):
-                    found.append("extra statements dropped from "
-                                 + ", ".join(sorted(notebook["dropped_statements"])))
-                found += [f"{cell} deleted" for cell in notebook.get("deleted_grade_cells", [])]
-                if notebook.get("changed_locked_cells"):
-                    found.append("locked cells changed: "
-                                 + ", ".join(notebook["changed_locked_cells"]))
-                for label, words in (("timed out", ("did not finish",)),
-                                     ("copied the course's code",
-                                      ("which is what it is compared with",)),
-                                     ("tampering", ("tampering",))):
-                    cells = sorted(cell for cell, v in tasks.items()
-                                   if any(w in v["reason"] for w in words))
-                    if cells:
-                        found.append(f"{label}: " + ", ".join(cells))
+                found += findings(notebook)
             lines.append(f"{student}: {submission.score:g}/{submission.max_score:g}; "
                          + ("; ".join(found) or "nothing to report"))
     return "\n".join(lines)
