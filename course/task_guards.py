@@ -114,12 +114,9 @@ def framework_of(code):
 
 
 def _is_clean_up(code):
-    """Whether ``code`` is a library's finalizer, which the garbage collector runs in the
-    middle of anyone's code: a ``__del__``, or a ``weakref.finalize`` callback."""
-    if is_students_code(code):
-        return False
-    return code.co_name == "__del__" or (code.co_name == "__call__"
-                                         and os.path.basename(code.co_filename) == "weakref.py")
+    """Whether ``code`` is a library's ``__del__``, which the garbage collector runs in the
+    middle of anyone's code (TensorFlow's free its functions and tensors)."""
+    return code.co_name == "__del__" and not is_students_code(code)
 
 
 ESCAPE = "a way round the watch"
@@ -260,7 +257,7 @@ class LibraryWatch:
             if inner is not frame and is_students_code(inner.f_code):
                 self.caught = name
                 return
-            if _is_clean_up(inner.f_code):
+            if name in FRAMEWORKS.values() and _is_clean_up(inner.f_code):
                 return  # not called by the student's code, though it may run inside it
             inner = inner.f_back
 

@@ -394,3 +394,13 @@ def test_a_frameworks_clean_up_inside_the_students_code_is_not_theirs_but_their_
 
     feedback = cnn.max_pool2d_backward.check(sneaky)
     assert feedback.status == "incorrect" and "calls TensorFlow" in feedback.message
+
+    def through_a_finalizer(dY, X, pool_size):  # the course's answer, called by weakref
+        import weakref
+
+        holder = type("Holder", (), {})()
+        return weakref.finalize(holder, getattr(conv, "max_pool2d_back" + "ward"), dY, X,
+                                pool_size)()
+
+    feedback = cnn.max_pool2d_backward.check(through_a_finalizer)
+    assert feedback.status == "incorrect" and "calls the course's" in feedback.message

@@ -81,7 +81,7 @@ CHECKS = {
         "predict gives; round() absorbs the float32 rounding of that share (also measured "
         "in test_cnn_and_mlp_over_seeds)"),
     # cell 69
-    'max(gaps) < 1e-12': Swept("test_numpy_cnn_has_tensorflows_gradient"),
+    'max(gaps) < 1e-06': Swept("test_numpy_cnn_has_tensorflows_gradient"),
     # cell 72
     'my_accuracy > 0.9': Swept("test_numpy_cnn_learns_the_digits"),
 }
@@ -257,6 +257,8 @@ def test_numpy_cnn_has_tensorflows_gradient():
         return {"error": max(nnlib.gradcheck.relative_error(a, b)
                              for a, b in zip(ours, theirs))}
 
+    # the notebook asks 1e-6, the checks' tolerance, as a student's accepted pieces may
+    # round differently (float32 inside, say); the course's stay below 1e-12
     sweep(measure, {"relative error to tf.GradientTape below 1e-12": ("error",
                                                                        lambda v: v < 1e-12)})
 
